@@ -1,0 +1,81 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { eventStoreMigrations } from './migrations';
+
+export interface DatabaseOptions {
+  url: string;
+  /** 'postgres' here and in tests, 'cockroachdb' in production. */
+  type?: 'postgres' | 'cockroachdb';
+  poolSize?: number;
+  /** Migrations of the other libraries, applied after the event store's own. */
+  migrations?: Function[];
+}
+
+export type Queryable = Pick<EntityManager, 'query'>;
+
+const SERIALIZATION_FAILURE = '40001';
+
+/**
+ * The one connection pool of a process. Runs the migrations on start and retries whole
+ * transactions on SQLSTATE 40001, which CockroachDB returns routinely under contention.
+ */
+export class Database {
+  readonly dataSource: DataSource;
+
+  constructor(readonly options: DatabaseOptions) {
+    this.dataSource = new DataSource({
+      type: options.type ?? 'postgres',
+      url: options.url,
+      migrations: [...eventStoreMigrations, ...(options.migrations ?? [])],
+      migrationsTableName: 'schema_migrations',
+      migrationsTransactionMode: 'each',
+      extra: { max: options.poolSize ?? 20 },
+      ...(options.type === 'cockroachdb' ? { timeTravelQueries: false } : {}),
+    } as any);
+  }
+
+  async connect(): Promise<void> {
+    if (!this.dataSource.isInitialized) await this.dataSource.initialize();
+  }
+
+  /** Idempotent: applies only the migrations not applied yet. */
+  async migrate(): Promise<void> {
+    await this.connect();
+    await withSerializationRetry(() => this.dataSource.runMigrations({ transaction: 'each' }));
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  query<T = any>(sql: string, params?: unknown[]): Promise<T[]> {
+    return withSerializationRetry(() => this.dataSource.query(sql, params));
+  }
+
+  /** Runs `work` in one transaction, retried as a whole on a serialization failure. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return withSerializationRetry(() => this.dataSource.transaction((em) => work(em)));
+  }
+}
+
+export async function withSerializationRetry<T>(work: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= attempts || sqlState(err) !== SERIALIZATION_FAILURE) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+export function sqlState(err: unknown): string | undefined {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return e?.driverError?.code ?? e?.code;
+}
+
+/** TypeORM `query` returns `[rows, count]` for UPDATE/DELETE … RETURNING on postgres. */
+export function rowsOf<T>(result: any): T[] {
+  return Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number'
+    ? result[0]
+    : result;
+}

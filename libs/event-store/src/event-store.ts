@@ -1,0 +1,209 @@
+import { ConcurrencyError } from './errors';
+import { Database, rowsOf, sqlState } from './database';
+import { APPEND_SQL, appendParams, ResolvedAppend } from './append-statement';
+import { AppendRequest, AppendResult, EventMetadata, NewEvent, StoredEvent } from './types';
+
+export interface EventStoreOptions {
+  /** Groups sent to the database at once; they serialise on the counter row anyway. */
+  maxGroupsInFlight?: number;
+  /** Upper bound of events in one group. */
+  maxGroupEvents?: number;
+  /** Called after every committed group with the last position (the wake-up hint). */
+  onCommitted?: (lastPosition: number) => void;
+}
+
+interface Pending {
+  req: ResolvedAppend;
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const DIVISION_BY_ZERO = '22012'; // raised on purpose by APPEND_SQL's guard
+
+/**
+ * Append-only event store with optimistic concurrency per stream and a gap-free global order.
+ * Concurrent appends are group-committed: requests that arrive while a group is being written
+ * go together into the next statement.
+ */
+export class EventStore {
+  private readonly queue: Pending[] = [];
+  private inFlight = 0;
+  private readonly maxInFlight: number;
+  private readonly maxGroupEvents: number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: EventStoreOptions = {},
+  ) {
+    this.maxInFlight = options.maxGroupsInFlight ?? 2;
+    this.maxGroupEvents = options.maxGroupEvents ?? 2000;
+  }
+
+  async append(req: AppendRequest): Promise<AppendResult> {
+    if (req.events.length === 0) throw new Error('append needs at least one event');
+    if (req.expectedVersion === 'any') return this.appendAtAnyVersion(req);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req: req as ResolvedAppend, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Convenience for one stream: append `events` after version `expectedVersion`. */
+  appendToStream(
+    streamId: string,
+    expectedVersion: number | 'any',
+    events: NewEvent[],
+    metadata: EventMetadata,
+  ): Promise<AppendResult> {
+    return this.append({ streamId, expectedVersion, events, metadata });
+  }
+
+  async readStream(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
+    const rows = await this.db.query(
+      `SELECT * FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+      [streamId, fromVersion],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    const [row] = await this.db.query(
+      `SELECT stream_version FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`,
+      [streamId],
+    );
+    return row ? Number(row.stream_version) : 0;
+  }
+
+  /** Events after a global position, oldest first, optionally of one stream or some types. */
+  async readAll(opts: { after?: number; limit?: number; streamId?: string; types?: string[] } = {}) {
+    const where = ['global_position > $1'];
+    const params: unknown[] = [opts.after ?? 0];
+    if (opts.streamId) {
+      params.push(opts.streamId);
+      where.push(`stream_id = $${params.length}`);
+    }
+    if (opts.types?.length) {
+      params.push(opts.types);
+      where.push(`event_type = ANY($${params.length}::text[])`);
+    }
+    params.push(opts.limit ?? 500);
+    const rows = await this.db.query(
+      `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY global_position LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async headPosition(): Promise<number> {
+    const [row] = await this.db.query(`SELECT position FROM log_head WHERE id = 1`);
+    return Number(row?.position ?? 0);
+  }
+
+  private async appendAtAnyVersion(req: AppendRequest): Promise<AppendResult> {
+    for (let attempt = 0; ; attempt++) {
+      const expectedVersion = await this.streamVersion(req.streamId);
+      try {
+        return await this.append({ ...req, expectedVersion });
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError) || attempt >= 20) throw err;
+      }
+    }
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const group = this.takeGroup();
+      this.inFlight++;
+      this.writeGroup(group).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /** Takes queued requests for one statement: at most one request per stream. */
+  private takeGroup(): Pending[] {
+    const group: Pending[] = [];
+    const streams = new Set<string>();
+    let events = 0;
+    for (let i = 0; i < this.queue.length && events < this.maxGroupEvents; ) {
+      const p = this.queue[i];
+      if (streams.has(p.req.streamId)) {
+        i++;
+        continue;
+      }
+      streams.add(p.req.streamId);
+      events += p.req.events.length;
+      group.push(p);
+      this.queue.splice(i, 1);
+    }
+    return group;
+  }
+
+  private async writeGroup(group: Pending[]): Promise<void> {
+    try {
+      const results = await this.execute(group.map((p) => p.req));
+      group.forEach((p, i) => p.resolve(results[i]));
+    } catch (err) {
+      if (group.length === 1) {
+        group[0].reject(this.translate(err, group[0].req));
+        return;
+      }
+      // One request spoiled the group: write each alone so only the culprit fails.
+      await Promise.all(group.map((p) => this.writeGroup([p])));
+    }
+  }
+
+  private async execute(group: ResolvedAppend[]): Promise<AppendResult[]> {
+    const rows = rowsOf<any>(await this.db.query(APPEND_SQL, appendParams(group)));
+    const byStream = new Map<string, any[]>();
+    for (const row of rows) {
+      const list = byStream.get(row.stream_id) ?? [];
+      list.push(row);
+      byStream.set(row.stream_id, list);
+    }
+    let last = 0;
+    const results = group.map((req) => {
+      const written = (byStream.get(req.streamId) ?? []).sort((a, b) => a.stream_version - b.stream_version);
+      const events: StoredEvent[] = written.map((row, i) => ({
+        position: Number(row.global_position),
+        streamId: req.streamId,
+        streamVersion: Number(row.stream_version),
+        eventId: row.event_id,
+        type: req.events[i].type,
+        schemaVersion: req.events[i].schemaVersion ?? 1,
+        data: req.events[i].data,
+        metadata: req.metadata,
+        recordedAt: row.recorded_at,
+      }));
+      const tail = events[events.length - 1];
+      last = Math.max(last, tail.position);
+      return { streamVersion: tail.streamVersion, position: tail.position, events };
+    });
+    this.options.onCommitted?.(last);
+    return results;
+  }
+
+  private translate(err: unknown, req: ResolvedAppend): unknown {
+    const state = sqlState(err);
+    if (state === UNIQUE_VIOLATION || state === DIVISION_BY_ZERO) {
+      return new ConcurrencyError(req.streamId, req.expectedVersion);
+    }
+    return err;
+  }
+}
+
+export function toStoredEvent(row: any): StoredEvent {
+  return {
+    position: Number(row.global_position),
+    streamId: row.stream_id,
+    streamVersion: Number(row.stream_version),
+    eventId: row.event_id,
+    type: row.event_type,
+    schemaVersion: Number(row.schema_version),
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  };
+}

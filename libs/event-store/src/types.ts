@@ -1,0 +1,47 @@
+/** Who caused an event and why: carried by every event. */
+export interface EventMetadata {
+  actor: string;
+  correlationId: string;
+  causationId: string | null;
+  [key: string]: unknown;
+}
+
+/** An event about to be appended. */
+export interface NewEvent<T = Record<string, unknown>> {
+  type: string;
+  data: T;
+  schemaVersion?: number;
+  /** Optional caller-chosen id; makes a retried append of the same event a no-op conflict. */
+  eventId?: string;
+}
+
+/** An event as stored. */
+export interface StoredEvent<T = any> {
+  position: number;
+  streamId: string;
+  streamVersion: number;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: T;
+  metadata: EventMetadata;
+  recordedAt: Date;
+}
+
+/** `expectedVersion`: the stream's current version (0 = the stream must not exist), or 'any'. */
+export type ExpectedVersion = number | 'any';
+
+export interface AppendRequest {
+  streamId: string;
+  expectedVersion: ExpectedVersion;
+  events: NewEvent[];
+  metadata: EventMetadata;
+}
+
+export interface AppendResult {
+  /** The stream's version after the append. */
+  streamVersion: number;
+  /** Global position of the last appended event. */
+  position: number;
+  events: StoredEvent[];
+}

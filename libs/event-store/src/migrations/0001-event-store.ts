@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The event log. Ordering comes from `log_head`, a counter row every append updates, never
  * from a sequence, so the SQL is the same on PostgreSQL and CockroachDB.
  */
-export class EventStore0001 implements MigrationInterface {
-  name = 'EventStore0001';
+export class EventStore1764300000001 implements MigrationInterface {
+  name = 'EventStore1764300000001';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

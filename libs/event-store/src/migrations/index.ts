@@ -1,4 +1,5 @@
-import { EventStore0001 } from './0001-event-store';
+// Migration class names end in a timestamp, as TypeORM requires.
+import { EventStore1764300000001 } from './0001-event-store';
 
 /** The event store's own migrations, in order; other libraries pass theirs to `Database`. */
-export const eventStoreMigrations: Function[] = [EventStore0001];
+export const eventStoreMigrations: Function[] = [EventStore1764300000001];

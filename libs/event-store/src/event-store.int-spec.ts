@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { freshDatabase } from '../../../test/support/database';
+import { ConcurrencyError, Database, EventStore, EventMetadata } from '.';
+
+const meta: EventMetadata = { actor: 'test', correlationId: randomUUID(), causationId: null };
+
+describe('EventStore (real PostgreSQL)', () => {
+  let db: Database;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    db = await freshDatabase('event_store');
+    store = new EventStore(db);
+  });
+  afterAll(() => db.close());
+
+  it('appends and reads a stream back with metadata', async () => {
+    const r = await store.appendToStream('s-1', 0, [{ type: 'A', data: { n: 1 } }, { type: 'B', data: { n: 2 } }], meta);
+    expect(r.streamVersion).toBe(2);
+    const events = await store.readStream('s-1');
+    expect(events.map((e) => [e.type, e.streamVersion, e.data.n])).toEqual([
+      ['A', 1, 1],
+      ['B', 2, 2],
+    ]);
+    expect(events[0].metadata).toEqual(meta);
+  });
+
+  it('two concurrent appends at the same expected version: exactly one wins', async () => {
+    const stream = `race-${randomUUID()}`;
+    await store.appendToStream(stream, 0, [{ type: 'Created', data: {} }], meta);
+    const results = await Promise.allSettled(
+      ['x', 'y'].map((who) => store.appendToStream(stream, 1, [{ type: 'Changed', data: { who } }], meta)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toBeInstanceOf(ConcurrencyError);
+    expect(await store.streamVersion(stream)).toBe(2);
+  });
+
+  it('the same race between two separate stores (two processes) also has one winner', async () => {
+    const other = new EventStore(db);
+    const stream = `race2-${randomUUID()}`;
+    const results = await Promise.allSettled([
+      store.appendToStream(stream, 0, [{ type: 'Created', data: {} }], meta),
+      other.appendToStream(stream, 0, [{ type: 'Created', data: {} }], meta),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((await store.readStream(stream)).length).toBe(1);
+  });
+
+  it('an expected version ahead of the stream is refused and leaves no gap in positions', async () => {
+    const before = await store.headPosition();
+    await expect(store.appendToStream(`ahead-${randomUUID()}`, 5, [{ type: 'X', data: {} }], meta)).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
+    expect(await store.headPosition()).toBe(before);
+    const r = await store.appendToStream(`after-${randomUUID()}`, 0, [{ type: 'X', data: {} }], meta);
+    expect(r.position).toBe(before + 1);
+  });
+
+  it('a conflicting request in a group fails alone; the others in the group commit', async () => {
+    const taken = `taken-${randomUUID()}`;
+    await store.appendToStream(taken, 0, [{ type: 'Created', data: {} }], meta);
+    const fresh = Array.from({ length: 10 }, () => `ok-${randomUUID()}`);
+    const results = await Promise.allSettled([
+      store.appendToStream(taken, 0, [{ type: 'Created', data: {} }], meta),
+      ...fresh.map((s) => store.appendToStream(s, 0, [{ type: 'Created', data: {} }], meta)),
+    ]);
+    expect(results[0].status).toBe('rejected');
+    expect(results.slice(1).every((r) => r.status === 'fulfilled')).toBe(true);
+  });
+
+  it('50 concurrent writers: positions 1..N without gap or duplicate; a polling reader sees each event once, in order', async () => {
+    const start = await store.headPosition();
+    const seen: number[] = [];
+    let writing = true;
+    const reader = (async () => {
+      let after = start;
+      while (writing || after < (await store.headPosition())) {
+        const batch = await store.readAll({ after, limit: 200 });
+        for (const e of batch) {
+          seen.push(e.position);
+          after = e.position;
+        }
+      }
+    })();
+    const writers = Array.from({ length: 50 }, async (_, w) => {
+      const stream = `writer-${w}-${randomUUID()}`;
+      for (let v = 0; v < 20; v++) {
+        await store.appendToStream(stream, v, [{ type: 'Tick', data: { w, v } }], meta);
+      }
+    });
+    await Promise.all(writers);
+    writing = false;
+    await reader;
+    const expected = Array.from({ length: 1000 }, (_, i) => start + i + 1);
+    const all = (await store.readAll({ after: start, limit: 5000 })).map((e) => e.position);
+    expect(all).toEqual(expected);
+    expect(seen).toEqual(expected);
+  });
+});

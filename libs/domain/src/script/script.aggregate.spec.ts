@@ -1,0 +1,88 @@
+import { fold } from '../shared/aggregate';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { decideScript, evolveScript } from './script.aggregate';
+import { ScriptCommand, ScriptEvent, ScriptState } from './script.types';
+
+/** given events, when a command, then events (or an error). */
+function given(...events: ScriptEvent[]) {
+  const state = fold<ScriptState, ScriptEvent>(evolveScript, events);
+  return { when: (command: ScriptCommand) => decideScript(command, state), state };
+}
+
+const created: ScriptEvent[] = decideScript(
+  { type: 'CreateScript', scriptId: 's1', name: 'hello', spec: { code: 'export default () => 1' } },
+  undefined,
+);
+
+describe('Script aggregate', () => {
+  it('create → ScriptCreated and version 1 with defaults filled in', () => {
+    expect(created.map((e) => e.type)).toEqual(['ScriptCreated', 'ScriptVersionSaved']);
+    expect(created[1].data).toMatchObject({
+      scriptId: 's1',
+      version: 1,
+      language: 'typescript',
+      timeoutMs: 30000,
+      memoryMb: 256,
+      network: 'egress',
+      dependencies: {},
+      secrets: [],
+    });
+  });
+
+  it('create twice → conflict', () => {
+    expect(() =>
+      given(...created).when({ type: 'CreateScript', scriptId: 's1', name: 'x', spec: { code: '' } }),
+    ).toThrow(ConflictError);
+  });
+
+  it('create with a missing name, huge code or bad limits → validation error naming the field', () => {
+    const create = (name: string, spec: any) => () => decideScript({ type: 'CreateScript', scriptId: 's', name, spec }, undefined);
+    expect(create('  ', { code: '' })).toThrow(/name must not be empty/);
+    expect(create('a', { code: 'x'.repeat(1024 * 1024 + 1) })).toThrow(/code must be at most/);
+    expect(create('a', { code: '', timeoutMs: 5 })).toThrow(/timeoutMs/);
+    expect(create('a', { code: '', dependencies: { 'Bad Name': '1' } })).toThrow(/not a valid npm package name/);
+    expect(create('a', { code: '', secrets: ['no-dash'] })).toThrow(ValidationError);
+  });
+
+  it('save → next version carrying over unchanged fields', () => {
+    const events = given(...created).when({ type: 'SaveScriptVersion', spec: { code: 'v2', timeoutMs: 1000 } });
+    expect(events).toEqual([
+      {
+        type: 'ScriptVersionSaved',
+        data: expect.objectContaining({ version: 2, code: 'v2', timeoutMs: 1000, memoryMb: 256 }),
+      },
+    ]);
+  });
+
+  it('save with a stale expectedVersion → conflict; with the current one → saved', () => {
+    const v2 = given(...created).when({ type: 'SaveScriptVersion', spec: { code: 'v2' } });
+    const g = given(...created, ...v2);
+    expect(() => g.when({ type: 'SaveScriptVersion', spec: { code: 'v3' }, expectedVersion: 1 })).toThrow(
+      /is at version 2, not 1/,
+    );
+    expect(g.when({ type: 'SaveScriptVersion', spec: { code: 'v3' }, expectedVersion: 2 })[0].data.version).toBe(3);
+  });
+
+  it('save with a new name → renamed and saved', () => {
+    const events = given(...created).when({ type: 'SaveScriptVersion', name: 'renamed', spec: {} });
+    expect(events.map((e) => e.type)).toEqual(['ScriptRenamed', 'ScriptVersionSaved']);
+    expect(events[0].data).toEqual({ scriptId: 's1', name: 'renamed', previousName: 'hello' });
+  });
+
+  it('deploy an existing version → deployed; a missing one → not found; the same twice → nothing', () => {
+    const g = given(...created);
+    const deployed = g.when({ type: 'DeployScriptVersion', version: 1 });
+    expect(deployed).toEqual([
+      { type: 'ScriptVersionDeployed', data: { scriptId: 's1', version: 1, previousVersion: null } },
+    ]);
+    expect(() => g.when({ type: 'DeployScriptVersion', version: 9 })).toThrow(NotFoundError);
+    expect(given(...created, ...deployed).when({ type: 'DeployScriptVersion', version: 1 })).toEqual([]);
+  });
+
+  it('archived → every further command is not found', () => {
+    const archived = given(...created).when({ type: 'ArchiveScript' });
+    const g = given(...created, ...archived);
+    expect(g.state?.archived).toBe(true);
+    expect(() => g.when({ type: 'SaveScriptVersion', spec: { code: 'x' } })).toThrow(/archived/);
+  });
+});

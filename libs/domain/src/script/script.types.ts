@@ -1,0 +1,42 @@
+import { DomainEvent } from '../shared/aggregate';
+
+export type ScriptLanguage = 'typescript' | 'javascript';
+export type NetworkPolicy = 'none' | 'egress';
+
+/** Everything that makes up one version of a script. */
+export interface ScriptSpec {
+  code: string;
+  language: ScriptLanguage;
+  dependencies: Record<string, string>;
+  secrets: string[];
+  timeoutMs: number;
+  memoryMb: number;
+  network: NetworkPolicy;
+}
+
+export interface ScriptState {
+  id: string;
+  name: string;
+  latestVersion: number;
+  deployedVersion: number | null;
+  archived: boolean;
+  /** Spec of every version, by version number. */
+  versions: Record<number, ScriptSpec>;
+}
+
+export type ScriptCommand =
+  | { type: 'CreateScript'; scriptId: string; name: string; spec: Partial<ScriptSpec> & { code: string } }
+  | { type: 'SaveScriptVersion'; name?: string; spec: Partial<ScriptSpec>; expectedVersion?: number; reason?: string }
+  | { type: 'RenameScript'; name: string }
+  | { type: 'ArchiveScript' }
+  | { type: 'DeployScriptVersion'; version: number; reason?: string };
+
+export type ScriptCreated = DomainEvent<'ScriptCreated', { scriptId: string; name: string }>;
+export type ScriptVersionSaved = DomainEvent<'ScriptVersionSaved', { scriptId: string; version: number; reason?: string } & ScriptSpec>;
+export type ScriptRenamed = DomainEvent<'ScriptRenamed', { scriptId: string; name: string; previousName: string }>;
+export type ScriptArchived = DomainEvent<'ScriptArchived', { scriptId: string }>;
+export type ScriptVersionDeployed = DomainEvent<
+  'ScriptVersionDeployed',
+  { scriptId: string; version: number; previousVersion: number | null; reason?: string }
+>;
+export type ScriptEvent = ScriptCreated | ScriptVersionSaved | ScriptRenamed | ScriptArchived | ScriptVersionDeployed;

@@ -5,3 +5,4 @@ export * from './event-store';
 export * from './event-hints';
 export * from './subscription';
 export { eventStoreMigrations } from './migrations';
+export * from './aggregate-repository';

@@ -8,7 +8,7 @@ export function decideScript(command: ScriptCommand, state: ScriptState | undefi
   if (command.type === 'CreateScript') {
     if (state) throw new ConflictError(`script ${command.scriptId} already exists`);
     const name = validName(command.name);
-    const spec = validSpec({ ...DEFAULT_SPEC, ...command.spec });
+    const spec = validSpec({ ...DEFAULT_SPEC, ...stripUndefined(command.spec) } as ScriptSpec);
     const scriptId = command.scriptId;
     return [
       { type: 'ScriptCreated', data: { scriptId, name } },

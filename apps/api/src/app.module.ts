@@ -1,0 +1,20 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ApiModule } from './api.module';
+import { Role, RunletConfig } from './platform/config';
+import { PlatformModule } from './platform/platform.module';
+
+/** The modules each role adds; a process hosts any subset of roles. */
+const ROLE_MODULES: Record<Role, Type[]> = {
+  api: [ApiModule],
+  scheduler: [],
+  builder: [],
+  executor: [],
+};
+
+@Module({})
+export class AppModule {
+  static forConfig(config: RunletConfig): DynamicModule {
+    const roleModules = [...new Set(config.roles.flatMap((r) => ROLE_MODULES[r]))];
+    return { module: AppModule, imports: [PlatformModule.forConfig(config), ...roleModules] };
+  }
+}

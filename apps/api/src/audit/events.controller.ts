@@ -1,0 +1,64 @@
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Database, EventStore, StoredEvent, toStoredEvent } from '@runlet/event-store';
+import { ScriptsQuery } from '@runlet/read-models';
+
+class EventsQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() stream?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() type?: string;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) after?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+/** The audit log: events as stored, oldest first, paged by global position. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class EventsController {
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: Database,
+    private readonly scripts: ScriptsQuery,
+  ) {}
+
+  @Get('events')
+  async list(@Query() q: EventsQueryDto) {
+    const limit = q.limit ?? 100;
+    const events = await this.store.readAll({
+      after: q.after ?? 0,
+      limit,
+      streamId: q.stream,
+      types: q.type ? q.type.split(',') : undefined,
+    });
+    return page(events, limit);
+  }
+
+  /** The script's own stream plus the build, trigger and execution events that name it. */
+  @Get('scripts/:id/history')
+  async history(@Param('id') id: string, @Query() q: EventsQueryDto) {
+    if (!(await this.scripts.summary(id))) throw new NotFoundException(`script ${id} not found`);
+    const limit = q.limit ?? 100;
+    const rows = await this.db.query(
+      `SELECT * FROM events WHERE (data->>'scriptId') = $1 AND global_position > $2 ORDER BY global_position LIMIT $3`,
+      [id, q.after ?? 0, limit],
+    );
+    return page(rows.map(toStoredEvent), limit);
+  }
+}
+
+function page(events: StoredEvent[], limit: number) {
+  const items = events.map((e) => ({
+    position: e.position,
+    streamId: e.streamId,
+    streamVersion: e.streamVersion,
+    eventId: e.eventId,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    data: e.data,
+    metadata: e.metadata,
+    recordedAt: e.recordedAt,
+  }));
+  return { items, nextCursor: items.length === limit ? String(items[items.length - 1].position) : null };
+}

@@ -1,0 +1,37 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ApiKeysQuery } from '@runlet/read-models';
+import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
+import { ProjectionRunnerService } from '../read-models/projection-runner.service';
+import { hashApiKey } from './api-key-hash';
+import { ApiKeyCommands } from './api-key.commands';
+
+/**
+ * The first admin key: RUNLET_ADMIN_KEY when set (registered once), otherwise, on a platform
+ * without any key yet, a generated one printed a single time.
+ */
+@Injectable()
+export class AdminKeyBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger('auth');
+
+  constructor(
+    @Inject(RUNLET_CONFIG) private readonly config: RunletConfig,
+    private readonly keys: ApiKeysQuery,
+    private readonly commands: ApiKeyCommands,
+    private readonly projections: ProjectionRunnerService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const metadata = { actor: 'system:bootstrap', correlationId: randomUUID(), causationId: null };
+    const runner = this.projections.runner('projection:api-keys');
+    await runner?.drain(); // judge "no key yet" on an up-to-date read model
+    if (this.config.adminKey) {
+      if (await this.keys.findActiveByHash(hashApiKey(this.config.adminKey))) return;
+      await this.commands.create('admin (RUNLET_ADMIN_KEY)', metadata, this.config.adminKey);
+      return;
+    }
+    if ((await this.keys.count()) > 0) return;
+    const { key } = await this.commands.create('admin (generated)', metadata);
+    this.logger.warn(`No RUNLET_ADMIN_KEY was set; generated the first admin key (shown only this once):\n\n    ${key}\n`);
+  }
+}

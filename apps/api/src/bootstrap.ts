@@ -1,0 +1,23 @@
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { configureHttp } from './http/configure-http';
+import { RunletConfig } from './platform/config';
+import { ensureDatabaseExists } from './platform/ensure-database';
+
+/** Builds the platform for the configured roles; the HTTP server listens when `api` is one. */
+export async function createPlatform(
+  config: RunletConfig,
+  logger: LogLevel[] | false = ['log', 'warn', 'error'],
+): Promise<INestApplication> {
+  await ensureDatabaseExists(config.databaseUrl);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
+    bodyParser: false,
+    logger,
+  });
+  app.enableShutdownHooks();
+  if (config.roles.includes('api')) configureHttp(app);
+  await app.init();
+  return app;
+}

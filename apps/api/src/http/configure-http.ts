@@ -1,0 +1,46 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ErrorFilter } from './error.filter';
+import { httpDuration } from './metrics';
+import { createValidationPipe } from './validation';
+
+/** JSON API bodies up to 10 MiB (scripts' own 1 MiB code limit answers a precise 413). */
+const JSON_LIMIT = '10mb';
+
+/** Body-parser failures, answered in the contract's error shape before Nest rewrites them. */
+function bodyErrorHandler(err: any, _req: any, res: any, next: (err?: unknown) => void): void {
+  if (err?.type === 'entity.parse.failed') {
+    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `malformed JSON body: ${err.message}` });
+  } else if (err?.type === 'entity.too.large') {
+    res
+      .status(413)
+      .json({ statusCode: 413, error: 'Payload Too Large', message: `request body is larger than ${err.limit} bytes` });
+  } else next(err);
+}
+
+export function configureHttp(app: INestApplication): void {
+  const express = app as NestExpressApplication;
+  express.disable('x-powered-by');
+  express.useBodyParser('json', { limit: JSON_LIMIT });
+  express.use(bodyErrorHandler);
+  express.use((req: any, res: any, next: () => void) => {
+    const end = httpDuration.startTimer();
+    res.on('finish', () =>
+      end({ method: req.method, route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }),
+    );
+    next();
+  });
+  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalPipes(createValidationPipe());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Runlet API')
+      .setDescription('Run small Node.js programs on cron, webhooks, by hand or as a try-out.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}

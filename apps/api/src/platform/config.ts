@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+
+export const ROLES = ['api', 'scheduler', 'builder', 'executor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Everything configurable, read once from the environment (see the README's table). */
+export interface RunletConfig {
+  port: number;
+  databaseUrl: string;
+  databaseType: 'postgres' | 'cockroachdb';
+  redisUrl: string;
+  adminKey?: string;
+  dataDir: string;
+  roles: Role[];
+  publicUrl: string;
+}
+
+export const RUNLET_CONFIG = Symbol('RUNLET_CONFIG');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): RunletConfig {
+  const port = Number(env.PORT ?? 8080);
+  return {
+    port,
+    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/runlet',
+    databaseType: env.DATABASE_TYPE === 'cockroachdb' ? 'cockroachdb' : 'postgres',
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    adminKey: env.RUNLET_ADMIN_KEY || undefined,
+    dataDir: resolve(env.RUNLET_DATA_DIR ?? '.runlet/data'),
+    roles: parseRoles(argv, env.RUNLET_ROLES),
+    publicUrl: env.RUNLET_PUBLIC_URL ?? `http://localhost:${port}`,
+  };
+}
+
+/** `--roles api,executor` (or RUNLET_ROLES); default: every role in one process. */
+export function parseRoles(argv: string[], fromEnv?: string): Role[] {
+  const i = argv.findIndex((a) => a === '--roles' || a.startsWith('--roles='));
+  const raw = i < 0 ? fromEnv : argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
+  if (!raw) return [...ROLES];
+  const roles = raw.split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length) throw new Error(`unknown role(s) ${unknown.join(', ')}; known roles: ${ROLES.join(', ')}`);
+  return roles as Role[];
+}

@@ -1,0 +1,4 @@
+import { readModelMigrations } from '@runlet/read-models';
+
+/** Every library's tables, applied in this order on start (the event store's come first). */
+export const platformMigrations: Function[] = [...readModelMigrations];

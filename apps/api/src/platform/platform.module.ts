@@ -1,0 +1,64 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AggregateRepository, Database, EventHints, EventStore } from '@runlet/event-store';
+import { RUNLET_CONFIG, RunletConfig } from './config';
+import { platformMigrations } from './migrations';
+import { appendCounter } from '../http/metrics';
+
+export const REDIS = Symbol('REDIS');
+
+/** The shared infrastructure every role uses: config, database, event store, Redis. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: Database,
+      inject: [RUNLET_CONFIG],
+      useFactory: async (config: RunletConfig) => {
+        const db = new Database({ url: config.databaseUrl, type: config.databaseType, migrations: platformMigrations });
+        await db.migrate();
+        return db;
+      },
+    },
+    { provide: EventHints, inject: [RUNLET_CONFIG], useFactory: (c: RunletConfig) => new EventHints(c.redisUrl) },
+    {
+      provide: EventStore,
+      inject: [Database, EventHints],
+      useFactory: (db: Database, hints: EventHints) =>
+        new EventStore(db, {
+          onCommitted: (position) => {
+            hints.publish(position);
+            appendCounter.inc();
+          },
+        }),
+    },
+    { provide: AggregateRepository, inject: [EventStore], useFactory: (s: EventStore) => new AggregateRepository(s) },
+    {
+      provide: REDIS,
+      inject: [RUNLET_CONFIG],
+      useFactory: (c: RunletConfig) => new Redis(c.redisUrl, { maxRetriesPerRequest: null }),
+    },
+  ],
+  exports: [Database, EventHints, EventStore, AggregateRepository, REDIS],
+})
+export class PlatformModule implements OnApplicationShutdown {
+  static forConfig(config: RunletConfig): DynamicModule {
+    return {
+      module: PlatformModule,
+      providers: [{ provide: RUNLET_CONFIG, useValue: config }],
+      exports: [RUNLET_CONFIG],
+    };
+  }
+
+  constructor(
+    private readonly db: Database,
+    private readonly hints: EventHints,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.hints.close();
+    await this.redis.quit().catch(() => undefined);
+    await this.db.close();
+  }
+}

@@ -1,0 +1,68 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+
+export class ScriptFieldsDto {
+  @ApiPropertyOptional({ enum: ['typescript', 'javascript'] })
+  @IsOptional()
+  @IsIn(['typescript', 'javascript'])
+  language?: 'typescript' | 'javascript';
+
+  @ApiPropertyOptional({ description: 'npm package → version or range', example: { dayjs: '^1.11.0' } })
+  @IsOptional()
+  @IsObject()
+  dependencies?: Record<string, string>;
+
+  @ApiPropertyOptional({ description: 'names of the secrets the script may read', type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/, { each: true, message: 'secrets must be names like GITHUB_TOKEN' })
+  secrets?: string[];
+
+  @ApiPropertyOptional({ minimum: 100, maximum: 900000 })
+  @IsOptional()
+  @IsInt()
+  timeoutMs?: number;
+
+  @ApiPropertyOptional({ minimum: 32, maximum: 4096 })
+  @IsOptional()
+  @IsInt()
+  memoryMb?: number;
+
+  @ApiPropertyOptional({ enum: ['none', 'egress'] })
+  @IsOptional()
+  @IsIn(['none', 'egress'])
+  network?: 'none' | 'egress';
+}
+
+export class CreateScriptDto extends ScriptFieldsDto {
+  @ApiProperty({ example: 'hello' })
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @ApiProperty({ example: 'export default async (event, ctx) => ({ hello: "world" })' })
+  @IsString()
+  code: string;
+}
+
+export class SaveScriptDto extends ScriptFieldsDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() code?: string;
+
+  @ApiPropertyOptional({ description: 'the latest version you saw; a different one answers 409' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+export class DeployDto {
+  @ApiProperty() @IsInt() @Min(1) version: number;
+}
+
+export class ListQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) limit?: number;
+}

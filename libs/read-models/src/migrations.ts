@@ -1,0 +1,59 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Read-model tables. They can always be dropped and rebuilt from the event log. */
+export class ReadModels1764300000201 implements MigrationInterface {
+  name = 'ReadModels1764300000201';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE IF NOT EXISTS rm_scripts (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        latest_version INT NOT NULL,
+        deployed_version INT,
+        archived BOOLEAN NOT NULL DEFAULT false,
+        build_status TEXT,
+        build_version INT,
+        build_error TEXT,
+        created_at TIMESTAMPTZ NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL
+      )`);
+    await q.query(`CREATE INDEX IF NOT EXISTS rm_scripts_created ON rm_scripts (created_at DESC, id DESC)`);
+    await q.query(`
+      CREATE TABLE IF NOT EXISTS rm_script_versions (
+        script_id TEXT NOT NULL,
+        version INT NOT NULL,
+        code TEXT NOT NULL,
+        language TEXT NOT NULL,
+        dependencies JSONB NOT NULL,
+        secrets JSONB NOT NULL,
+        timeout_ms INT NOT NULL,
+        memory_mb INT NOT NULL,
+        network TEXT NOT NULL,
+        reason TEXT,
+        actor TEXT,
+        created_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (script_id, version)
+      )`);
+    await q.query(`
+      CREATE TABLE IF NOT EXISTS rm_api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        revoked_at TIMESTAMPTZ
+      )`);
+    // The script history view also lists build, trigger and execution events of the script.
+    await q.query(`CREATE INDEX IF NOT EXISTS events_script_id ON events ((data->>'scriptId'), global_position)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX IF EXISTS events_script_id`);
+    await q.query(`DROP TABLE IF EXISTS rm_api_keys`);
+    await q.query(`DROP TABLE IF EXISTS rm_script_versions`);
+    await q.query(`DROP TABLE IF EXISTS rm_scripts`);
+  }
+}
+
+export const readModelMigrations: Function[] = [ReadModels1764300000201];

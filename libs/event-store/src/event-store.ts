@@ -1,5 +1,5 @@
 import { ConcurrencyError } from './errors';
-import { Database, rowsOf, sqlState } from './database';
+import { Database, sqlState } from './database';
 import { APPEND_SQL, appendParams, ResolvedAppend } from './append-statement';
 import { AppendRequest, AppendResult, EventMetadata, NewEvent, StoredEvent } from './types';
 
@@ -156,7 +156,7 @@ export class EventStore {
   }
 
   private async execute(group: ResolvedAppend[]): Promise<AppendResult[]> {
-    const rows = rowsOf<any>(await this.db.query(APPEND_SQL, appendParams(group)));
+    const rows = await this.db.prepared('runlet_append_events', APPEND_SQL, appendParams(group));
     const byStream = new Map<string, any[]>();
     for (const row of rows) {
       const list = byStream.get(row.stream_id) ?? [];

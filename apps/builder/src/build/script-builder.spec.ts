@@ -1,0 +1,231 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BuildError, ScriptBuilder, type BuildInput } from './index';
+
+// Unit tests against a fake npm (no network); the real npm is covered by script-builder.int-spec.ts.
+const FAKE_NPM = resolve(__dirname, '../../test-fixtures/fake-npm.js');
+
+describe('ScriptBuilder (fake npm)', () => {
+  let dataDir: string;
+  let npmLog: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'runlet-builder-unit-'));
+    npmLog = join(dataDir, 'npm-runs.jsonl');
+    process.env.FAKE_NPM_LOG = npmLog;
+    delete process.env.FAKE_NPM_DELAY_MS;
+    delete process.env.FAKE_NPM_VERSION;
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const npmRuns = (): Array<{ command: string; hadLockfile: boolean; started: number; ended: number }> =>
+    existsSync(npmLog)
+      ? readFileSync(npmLog, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+      : [];
+  const builder = (concurrency?: number) => new ScriptBuilder({ dataDir, npmPath: FAKE_NPM, concurrency });
+  const input = (over: Partial<BuildInput> = {}): BuildInput => ({
+    scriptId: 'scr_1',
+    version: 1,
+    code: `import a from 'pkg-a';\nexport default () => a;\n`,
+    language: 'typescript',
+    dependencies: {},
+    ...over,
+  });
+
+  it('builds a script without dependencies without npm, and the artifact runs with require()', async () => {
+    const b = builder();
+    const code = `const path = require('node:path');\nexport default (): string => path.posix.join('a', 'b');\n`;
+    const out = await b.build(input({ code, dependencies: {} }));
+    expect(out.cacheHit).toBe(true);
+    expect(b.npmRuns).toBe(0);
+    expect(out.dependencySpec).toEqual({});
+    expect(out.artifactDir).toBe(join(dataDir, 'artifacts', 'scr_1', '1'));
+    const manifest = JSON.parse(readFileSync(join(out.artifactDir, 'artifact.json'), 'utf8'));
+    expect(manifest).toEqual({
+      entry: 'main.mjs',
+      nodeModulesDir: null,
+      scriptId: 'scr_1',
+      version: 1,
+      lockfileHash: out.lockfileHash,
+      resolvedDependencies: {},
+    });
+    const result = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(out.artifactDir, 'main.mjs'))}); console.log(m.default());`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(result.trim()).toBe('a/b');
+  });
+
+  it('writes ESM with an external source map naming script.ts', async () => {
+    const out = await builder().build(input({ code: `const x: number = 1;\nexport default () => x;\n` }));
+    const main = readFileSync(join(out.artifactDir, 'main.mjs'), 'utf8');
+    expect(main).toContain('__runletCreateRequire(import.meta.url)');
+    expect(main).toMatch(/as default/);
+    expect(main.trimEnd().endsWith('//# sourceMappingURL=main.mjs.map')).toBe(true);
+    const map = JSON.parse(readFileSync(join(out.artifactDir, 'main.mjs.map'), 'utf8'));
+    expect(map.sources).toEqual(['script.ts']);
+    expect(map.sourcesContent[0]).toContain('const x: number = 1;');
+  });
+
+  it('maps stack traces back to the script despite the banner', async () => {
+    const code = `type T = number;\nexport default (): T => {\n  throw new Error('boom');\n};\n`;
+    const out = await builder().build(input({ code }));
+    const runner = `const m = await import(${JSON.stringify(join(out.artifactDir, 'main.mjs'))}); try { m.default(); } catch (e) { console.log(e.stack); }`;
+    const stack = execFileSync(
+      process.execPath,
+      ['--enable-source-maps', '--input-type=module', '-e', runner],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(stack).toMatch(/script\.ts:3:9/);
+  });
+
+  it('installs detected imports merged with pins, including a pin that is not imported', async () => {
+    const b = builder();
+    const out = await b.build(input({ dependencies: { 'pkg-a': '2.3.4', 'pkg-extra': '^1.0.0' } }));
+    expect(out.dependencySpec).toEqual({ 'pkg-a': '2.3.4', 'pkg-extra': '^1.0.0' });
+    expect(out.resolvedDependencies).toEqual({ 'pkg-a': '2.3.4', 'pkg-extra': '1.0.0' });
+    expect(out.cacheHit).toBe(false);
+    expect(b.npmRuns).toBe(1);
+    const nodeModulesDir = join(dataDir, 'store', out.lockfileHash, 'node_modules');
+    expect(existsSync(join(nodeModulesDir, 'pkg-extra', 'package.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out.artifactDir, 'artifact.json'), 'utf8')).nodeModulesDir).toBe(
+      nodeModulesDir,
+    );
+    expect(JSON.parse(out.lockfile).packages['node_modules/pkg-a'].version).toBe('2.3.4');
+    expect(out.lockfileHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('reuses the previous lockfile for a code-only change: cache hit, no npm process', async () => {
+    const b = builder();
+    const first = await b.build(input());
+    const prev = {
+      lockfile: first.lockfile,
+      lockfileHash: first.lockfileHash,
+      dependencySpec: first.dependencySpec,
+    };
+    process.env.FAKE_NPM_VERSION = '9.9.9'; // a re-resolution would now pick another version
+    const second = await b.build(
+      input({ version: 2, code: `import a from 'pkg-a';\nexport default () => [a];\n`, previousLock: prev }),
+    );
+    expect(second.cacheHit).toBe(true);
+    expect(b.npmRuns).toBe(1);
+    expect(second.lockfileHash).toBe(first.lockfileHash);
+    expect(second.resolvedDependencies).toEqual({ 'pkg-a': '1.0.0' });
+  });
+
+  it('installs a previous lockfile with `npm ci` when its store entry is gone', async () => {
+    const first = await builder().build(input());
+    rmSync(join(dataDir, 'store'), { recursive: true });
+    const b = builder();
+    const prev = {
+      lockfile: first.lockfile,
+      lockfileHash: first.lockfileHash,
+      dependencySpec: first.dependencySpec,
+    };
+    const out = await b.build(input({ version: 2, previousLock: prev }));
+    expect(out.cacheHit).toBe(false);
+    expect(out.lockfileHash).toBe(first.lockfileHash);
+    expect(npmRuns().map((r) => r.command)).toEqual(['install', 'ci']);
+  });
+
+  it('seeds a changed dependency set with the previous lockfile, and upgrade ignores it', async () => {
+    const b = builder();
+    const first = await b.build(input());
+    const prev = {
+      lockfile: first.lockfile,
+      lockfileHash: first.lockfileHash,
+      dependencySpec: first.dependencySpec,
+    };
+    process.env.FAKE_NPM_VERSION = '2.0.0';
+    const changed = await b.build(input({ version: 2, dependencies: { 'pkg-b': '*' }, previousLock: prev }));
+    expect(changed.resolvedDependencies).toEqual({ 'pkg-a': '1.0.0', 'pkg-b': '2.0.0' });
+    const upgraded = await b.build(input({ version: 3, previousLock: prev, upgrade: true }));
+    expect(upgraded.cacheHit).toBe(false);
+    expect(upgraded.resolvedDependencies).toEqual({ 'pkg-a': '2.0.0' });
+    expect(npmRuns().map((r) => r.hadLockfile)).toEqual([false, true, false]);
+  });
+
+  it('installs once for concurrent builds with the same dependencies', async () => {
+    process.env.FAKE_NPM_DELAY_MS = '200';
+    const b = builder(4);
+    const [x, y] = await Promise.all([b.build(input()), b.build(input({ scriptId: 'scr_2' }))]);
+    expect(b.npmRuns).toBe(1);
+    expect(x.lockfileHash).toBe(y.lockfileHash);
+    expect(readdirSync(join(dataDir, 'store'))).toEqual([x.lockfileHash]);
+  });
+
+  it('runs at most `concurrency` builds at once', async () => {
+    process.env.FAKE_NPM_DELAY_MS = '150';
+    const b = builder(2);
+    await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((p, i) =>
+        b.build(input({ scriptId: `s${i}`, code: `import x from 'pkg-${p}';\nexport default x;\n` })),
+      ),
+    );
+    const runs = npmRuns();
+    expect(runs).toHaveLength(5);
+    const maxOverlap = Math.max(
+      ...runs.map((r) => runs.filter((o) => o.started < r.ended && o.ended > r.started).length),
+    );
+    expect(maxOverlap).toBeLessThanOrEqual(2);
+  });
+
+  it('names a missing package and leaves no store entry or temp dir behind', async () => {
+    const err = await builder()
+      .build(input({ code: `import m from 'missing-pkg';\nexport default m;\n` }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BuildError);
+    expect((err as BuildError).reason).toBe('package missing-pkg was not found in the npm registry');
+    expect((err as BuildError).log).toContain('E404');
+    expect(readdirSync(join(dataDir, 'store'))).toEqual([]);
+    expect(existsSync(join(dataDir, 'artifacts', 'scr_1', '1'))).toBe(false);
+  });
+
+  it('fails on a syntax error with line and column before running npm', async () => {
+    const b = builder();
+    const err = await b
+      .build(input({ code: `import a from 'pkg-a';\n\nconst x = {;\nexport default a;\n` }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BuildError);
+    expect((err as BuildError).reason).toMatch(/^script\.ts:3:12: /);
+    expect((err as BuildError).location).toEqual({ line: 3, column: 12 });
+    expect(b.npmRuns).toBe(0);
+  });
+
+  it('replaces the artifact when the same version is rebuilt', async () => {
+    const b = builder();
+    await b.build(input({ code: `export default () => 1;\n` }));
+    const out = await b.build(input({ code: `export default () => 2;\n` }));
+    expect(readFileSync(join(out.artifactDir, 'main.mjs'), 'utf8')).toContain('=> 2');
+    expect(readdirSync(join(dataDir, 'artifacts', 'scr_1'))).toEqual(['1']);
+  });
+
+  it('rejects a script id that would escape the artifacts dir', async () => {
+    await expect(
+      builder().build(input({ scriptId: '../evil', dependencies: {}, code: 'export default 1;' })),
+    ).rejects.toThrow(/invalid script id/);
+  });
+
+  it('garbage-collects unreferenced store entries and keeps referenced and recent ones', async () => {
+    const b = builder();
+    const old = await b.build(input());
+    const kept = await b.build(
+      input({ scriptId: 'scr_2', code: `import b from 'pkg-b';\nexport default b;\n` }),
+    );
+    expect(await b.collectGarbage(new Set([kept.lockfileHash]), 60_000)).toEqual([]); // both recent
+    expect(await b.collectGarbage(new Set([kept.lockfileHash]), 0)).toEqual([old.lockfileHash]);
+    expect(readdirSync(join(dataDir, 'store'))).toEqual([kept.lockfileHash]);
+  });
+});

@@ -1,0 +1,164 @@
+import { BuildError } from './build-error';
+import { detectImports, type ScriptLanguage } from './detect-imports';
+import { mergeDependencySpec, sameDependencySpec } from './dependency-spec';
+import { emptyLockfile, hashLockfile, resolvedVersions } from './lockfile';
+import { InstallStore, type StoreEntry } from './install-store';
+import { NpmRunner } from './npm-runner';
+import { Semaphore } from './semaphore';
+import { transpile } from './transpile';
+import { writeArtifact } from './artifact';
+
+export interface PreviousLock {
+  lockfile: string;
+  lockfileHash: string;
+  dependencySpec: Record<string, string>;
+}
+
+export interface BuildInput {
+  scriptId: string;
+  version: number;
+  code: string;
+  language: ScriptLanguage;
+  /** User pins/ranges, e.g. `{ dayjs: '1.11.10' }`. */
+  dependencies: Record<string, string>;
+  /** The lockfile of the previous successful build of this script, reused when the dependency set is unchanged so code-only versions never re-resolve. */
+  previousLock?: PreviousLock | null;
+  /** Force re-resolution of ranges (the "upgrade dependencies" action). */
+  upgrade?: boolean;
+  /** Build log lines, streamed. */
+  log?: (line: string) => void;
+}
+
+export interface BuildOutput {
+  artifactDir: string;
+  /** Direct dependencies → exact versions. */
+  resolvedDependencies: Record<string, string>;
+  /** What was resolved: detected imports merged with pins (`*` when unpinned). */
+  dependencySpec: Record<string, string>;
+  /** package-lock.json text. */
+  lockfile: string;
+  /** sha256 of the normalised lockfile. */
+  lockfileHash: string;
+  /** True when no npm process ran for this build. */
+  cacheHit: boolean;
+  durationMs: number;
+  log: string;
+}
+
+export interface ScriptBuilderOptions {
+  dataDir: string;
+  npmPath?: string;
+  registry?: string;
+  /** Builds running at once in this builder (default 2). */
+  concurrency?: number;
+  /** npm is killed after this long (default 5 minutes). */
+  installTimeoutMs?: number;
+}
+
+const DEFAULT_GC_RECENT_MS = 24 * 60 * 60_000;
+
+/** detect imports → merge pins → lockfile + content-addressed install → transpile → atomic artifact. */
+export class ScriptBuilder {
+  private readonly npm: NpmRunner;
+  private readonly store: InstallStore;
+  private readonly slots: Semaphore;
+
+  constructor(private readonly opts: ScriptBuilderOptions) {
+    this.npm = new NpmRunner({
+      npmPath: opts.npmPath,
+      registry: opts.registry,
+      timeoutMs: opts.installTimeoutMs,
+    });
+    this.store = new InstallStore(opts.dataDir, this.npm);
+    this.slots = new Semaphore(opts.concurrency ?? 2);
+  }
+
+  /** npm processes this builder has started; a cache hit leaves it unchanged. */
+  get npmRuns(): number {
+    return this.npm.runCount;
+  }
+
+  build(input: BuildInput): Promise<BuildOutput> {
+    return this.slots.use(() => this.runBuild(input));
+  }
+
+  /** Remove store entries not in `keepHashes` and not used within `recentMs`. Returns removed hashes. */
+  collectGarbage(keepHashes: Set<string>, recentMs = DEFAULT_GC_RECENT_MS): Promise<string[]> {
+    return this.store.collectGarbage(keepHashes, recentMs);
+  }
+
+  private async runBuild(input: BuildInput): Promise<BuildOutput> {
+    const started = Date.now();
+    const lines: string[] = [];
+    const log = (line: string) => {
+      lines.push(line);
+      try {
+        input.log?.(line);
+      } catch {
+        // A broken log sink must not fail the build.
+      }
+    };
+    const npmRunsBefore = this.npm.runCount;
+    try {
+      log(`build ${input.scriptId} v${input.version} (${input.language})`);
+      const imports = await detectImports(input.code, input.language);
+      log(`imports: ${imports.length ? imports.join(', ') : '(none)'}`);
+      const dependencySpec = mergeDependencySpec(imports, input.dependencies);
+      // Syntax errors surfaced in detectImports, so npm never runs for code that cannot build.
+      const deps = await this.installDependencies(dependencySpec, input, log);
+      const script = await transpile(input.code, input.language, deps.nodeModulesDir);
+      const finish = async (): Promise<BuildOutput> => {
+        const resolvedDependencies = resolvedVersions(deps.lockfile, Object.keys(dependencySpec));
+        const artifactDir = await writeArtifact(this.opts.dataDir, script, {
+          nodeModulesDir: deps.nodeModulesDir,
+          scriptId: input.scriptId,
+          version: input.version,
+          lockfileHash: deps.lockfileHash,
+          resolvedDependencies,
+        });
+        const cacheHit = this.npm.runCount === npmRunsBefore && !deps.installed;
+        const durationMs = Date.now() - started;
+        log(`built in ${durationMs} ms${cacheHit ? ' (dependency cache hit)' : ''} → ${artifactDir}`);
+        return {
+          artifactDir,
+          resolvedDependencies,
+          dependencySpec,
+          lockfile: deps.lockfile,
+          lockfileHash: deps.lockfileHash,
+          cacheHit,
+          durationMs,
+          log: lines.join('\n'),
+        };
+      };
+      return deps.nodeModulesDir ? await this.store.withEntry(deps.lockfileHash, finish) : await finish();
+    } catch (err) {
+      const error =
+        err instanceof BuildError
+          ? err
+          : new BuildError(`internal build error: ${(err as Error)?.message ?? err}`);
+      log(`build failed: ${error.reason}`);
+      error.log = lines.join('\n');
+      throw error;
+    }
+  }
+
+  private async installDependencies(
+    spec: Record<string, string>,
+    input: BuildInput,
+    log: (line: string) => void,
+  ): Promise<Omit<StoreEntry, 'nodeModulesDir'> & { nodeModulesDir: string | null }> {
+    if (Object.keys(spec).length === 0) {
+      const lockfile = emptyLockfile();
+      return { lockfile, lockfileHash: hashLockfile(lockfile), nodeModulesDir: null, installed: false };
+    }
+    const previous = input.previousLock;
+    if (previous && !input.upgrade && sameDependencySpec(previous.dependencySpec, spec)) {
+      log('dependencies unchanged: reusing the previous lockfile');
+      return this.store.ensureFromLockfile(previous.lockfile, spec, log);
+    }
+    if (input.upgrade) log('upgrade requested: re-resolving all ranges');
+    // A changed spec starts from the previous lockfile, so untouched packages keep their versions.
+    const seed = previous && !input.upgrade ? previous.lockfile : undefined;
+    return this.store.resolveAndInstall(spec, seed, log);
+  }
+}

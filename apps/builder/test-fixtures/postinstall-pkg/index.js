@@ -1,0 +1,1 @@
+module.exports = { hello: () => 'hello from the postinstall fixture' };

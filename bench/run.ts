@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { benchEventStore } from './event-store.bench';
+
+/** `npm run bench [-- names…]`: prints figures; never part of the tests. */
+const benches: Record<string, () => Promise<void>> = {
+  'event-store': () => benchEventStore(),
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  for (const [name, bench] of Object.entries(benches)) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    await bench();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,176 @@
+import Redis from 'ioredis';
+import type { Database } from '@runlet/event-store';
+import type { LogLine } from '@runlet/contracts';
+import { ChannelSubscriber } from './channel-subscriber';
+import { encodeEnd, encodeLines, logChannel, logEndKey } from './log-channel';
+import { insertLines, PendingLine, selectLines } from './log-sql';
+import { openTail } from './log-tail';
+import { LogWriter } from './log-writer';
+
+export interface LogStoreOptions {
+  /** How long a written line may wait to share an INSERT with others (default 5 ms). */
+  flushMs?: number;
+  /** Lines per INSERT (default 1000). */
+  maxBatch?: number;
+  /** How long the end-of-stream flag outlives `end`, for tails that join late (default 1 day). */
+  endTtlSeconds?: number;
+  /** A batch could not be stored after retries; its lines are lost and `flush` rejects. */
+  onError?: (err: unknown, executionIds: string[]) => void;
+}
+
+export interface ReadOptions {
+  /** Only lines with a greater seq (a `nextCursor`, as a number). */
+  after?: number;
+  /** Default 1000, at most 5000. */
+  limit?: number;
+}
+
+export interface LogPage {
+  items: LogLine[];
+  /** The last seq of a full page, else null. */
+  nextCursor: string | null;
+}
+
+export const DEFAULT_READ_LIMIT = 1000;
+export const MAX_READ_LIMIT = 5000;
+const MAX_SEQ = 2 ** 31 - 1; // the column is INT (INT4 on PostgreSQL)
+
+/**
+ * Execution logs: buffered writes into `execution_logs`, paged reads, and live tail over Redis
+ * pub/sub. Lines are published after they are stored, never before, so the database is always
+ * at least as far along as anything a tail has shown.
+ */
+export class LogStore {
+  private readonly writer: LogWriter;
+  private readonly endTtlSeconds: number;
+  private publisher: Redis | undefined;
+  private subscriber: ChannelSubscriber | undefined;
+  private subscriberConnection: Redis | undefined;
+  private readonly ending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly redisUrl: string,
+    private readonly options: LogStoreOptions = {},
+  ) {
+    this.endTtlSeconds = options.endTtlSeconds ?? 24 * 3600;
+    this.writer = new LogWriter((lines) => this.store(lines), {
+      flushMs: options.flushMs,
+      maxBatch: options.maxBatch,
+      onError: options.onError,
+    });
+  }
+
+  /** Buffers the line; throws at once on a line that would make its whole batch fail. */
+  write(executionId: string, line: LogLine): void {
+    this.writer.add(executionId, normalize(line));
+  }
+
+  /** Resolves when every line written so far (of that execution) is stored. */
+  flush(executionId?: string): Promise<void> {
+    return this.writer.flush(executionId);
+  }
+
+  /** Closes live tails of the execution, after its buffered lines are stored. */
+  end(executionId: string): void {
+    const done = this.writer
+      .flush(executionId)
+      .catch(() => undefined) // lost lines must not keep tails open forever
+      .then(async () => {
+        await this.redis()
+          .multi()
+          .set(logEndKey(executionId), '1', 'EX', this.endTtlSeconds)
+          .publish(logChannel(executionId), encodeEnd())
+          .exec();
+      })
+      .catch((err) => this.options.onError?.(err, [executionId]));
+    this.ending.add(done);
+    void done.finally(() => this.ending.delete(done));
+  }
+
+  async read(executionId: string, options: ReadOptions = {}): Promise<LogPage> {
+    const after = options.after ?? -1;
+    if (!Number.isInteger(after)) throw new RangeError(`after must be an integer, got ${options.after}`);
+    const limit = Math.min(MAX_READ_LIMIT, Math.max(1, Math.trunc(options.limit ?? DEFAULT_READ_LIMIT)));
+    const items = await selectLines(this.db, executionId, after, limit);
+    const nextCursor = items.length === limit ? String(items[items.length - 1].seq) : null;
+    return { items, nextCursor };
+  }
+
+  /** Stored lines after `after`, then live ones until `end`; resolves (to stop) once the stored ones are emitted. */
+  tail(
+    executionId: string,
+    options: { after?: number },
+    onLine: (line: LogLine) => void,
+    onEnd: () => void,
+  ): Promise<() => void> {
+    return openTail(
+      {
+        subscriber: this.channels(),
+        read: (id, after) => this.read(id, { after }),
+        hasEnded: async (id) => (await this.redis().exists(logEndKey(id))) === 1,
+      },
+      executionId,
+      options.after,
+      onLine,
+      onEnd,
+    );
+  }
+
+  /** Stores what is buffered and closes the Redis connections; the database is the caller's. */
+  async close(): Promise<void> {
+    await this.writer.close().catch(() => undefined);
+    await Promise.all([...this.ending]);
+    this.subscriberConnection?.disconnect();
+    if (this.publisher) await this.publisher.quit().catch(() => this.publisher?.disconnect());
+  }
+
+  private async store(lines: PendingLine[]): Promise<void> {
+    await insertLines(this.db, lines);
+    // One message per execution per batch. Sent (not awaited) before the batch settles, so an
+    // `end` that waits for the flush is always published after the execution's last lines.
+    const byExecution = new Map<string, LogLine[]>();
+    for (const { executionId, line } of lines) {
+      const list = byExecution.get(executionId);
+      if (list) list.push(line);
+      else byExecution.set(executionId, [line]);
+    }
+    const pipeline = this.redis().pipeline();
+    for (const [id, list] of byExecution) pipeline.publish(logChannel(id), encodeLines(list));
+    // Live tail is best effort; the database is the record, and tails re-read it on end.
+    pipeline.exec().catch(() => undefined);
+  }
+
+  private redis(): Redis {
+    if (!this.publisher) {
+      this.publisher = new Redis(this.redisUrl);
+      this.publisher.on('error', () => undefined); // reconnects on its own; commands fail meanwhile
+    }
+    return this.publisher;
+  }
+
+  private channels(): ChannelSubscriber {
+    if (!this.subscriber) {
+      this.subscriberConnection = new Redis(this.redisUrl);
+      this.subscriberConnection.on('error', () => undefined);
+      this.subscriber = new ChannelSubscriber(this.subscriberConnection);
+    }
+    return this.subscriber;
+  }
+}
+
+function normalize(line: LogLine): LogLine {
+  if (!Number.isInteger(line.seq) || line.seq < 0 || line.seq > MAX_SEQ) {
+    throw new RangeError(`log line seq must be an integer in [0, ${MAX_SEQ}], got ${line.seq}`);
+  }
+  const time = Date.parse(line.ts);
+  if (Number.isNaN(time)) throw new RangeError(`log line ts is not a date: ${line.ts}`);
+  return {
+    seq: line.seq,
+    ts: new Date(time).toISOString(),
+    level: line.level,
+    stream: line.stream,
+    // PostgreSQL TEXT cannot hold NUL, and one such line would sink its whole batch.
+    message: String(line.message).replaceAll('\u0000', '\uFFFD'),
+  };
+}

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './timezone';
+export * from './schedule';
+export * from './tick';
+export * from './trigger';

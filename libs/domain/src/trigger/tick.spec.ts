@@ -1,0 +1,90 @@
+import { missedTicks, planTicks, tickEventId, tickKey } from './tick';
+
+const at = (s: string) => new Date(s);
+
+describe('tickKey / tickEventId', () => {
+  it('is deterministic per trigger and tick, and differs otherwise', () => {
+    const t = at('2026-01-01T09:00:00Z');
+    expect(tickKey('trg1', t)).toBe(tickKey('trg1', new Date(t)));
+    expect(tickKey('trg1', t)).not.toBe(tickKey('trg2', t));
+    expect(tickKey('trg1', t)).not.toBe(tickKey('trg1', at('2026-01-01T09:00:01Z')));
+    expect(tickKey('trg1', t)).not.toContain(':');
+  });
+
+  it('gives a stable v5 UUID', () => {
+    const id = tickEventId('trg1', at('2026-01-01T09:00:00Z'));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(tickEventId('trg1', at('2026-01-01T09:00:00Z'))).toBe(id);
+    expect(tickEventId('trg1', at('2026-01-01T09:01:00Z'))).not.toBe(id);
+  });
+});
+
+describe('missedTicks', () => {
+  const last = at('2026-01-01T09:00:00Z');
+
+  it('latest: only the most recent missed tick, marked late', () => {
+    expect(missedTicks('*/5 * * * *', 'UTC', last, at('2026-01-01T09:17:00Z'), 'latest')).toEqual([
+      { scheduledAt: at('2026-01-01T09:15:00Z'), late: true },
+    ]);
+  });
+
+  it('none: nothing', () => {
+    expect(missedTicks('*/5 * * * *', 'UTC', last, at('2026-01-01T09:17:00Z'), 'none')).toEqual([]);
+  });
+
+  it('nothing when no tick was missed', () => {
+    expect(missedTicks('*/5 * * * *', 'UTC', last, at('2026-01-01T09:04:59Z'), 'latest')).toEqual([]);
+    expect(missedTicks('*/5 * * * *', 'UTC', last, last, 'latest')).toEqual([]);
+  });
+
+  it('includes a tick exactly at now', () => {
+    expect(missedTicks('*/5 * * * *', 'UTC', last, at('2026-01-01T09:05:00Z'), 'latest')).toEqual([
+      { scheduledAt: at('2026-01-01T09:05:00Z'), late: true },
+    ]);
+  });
+
+  it('is cheap for every-second schedules after a long outage', () => {
+    const started = Date.now();
+    expect(missedTicks('* * * * * *', 'UTC', last, at('2026-01-08T09:00:00.400Z'), 'latest')).toEqual([
+      { scheduledAt: at('2026-01-08T09:00:00Z'), late: true },
+    ]);
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('does not offer the repeated fall-back pass of a tick that already ran', () => {
+    const ny = 'America/New_York';
+    expect(
+      missedTicks('30 1 * * *', ny, at('2026-11-01T05:30:00Z'), at('2026-11-01T07:00:00Z'), 'latest'),
+    ).toEqual([]);
+  });
+});
+
+describe('planTicks', () => {
+  const last = at('2026-01-01T09:00:00Z');
+
+  it('fires a just-due tick on time', () => {
+    expect(planTicks('*/5 * * * *', 'UTC', last, at('2026-01-01T09:05:00.200Z'), 'none')).toEqual({
+      fire: [{ scheduledAt: at('2026-01-01T09:05:00Z'), late: false }],
+      nextRunAt: at('2026-01-01T09:10:00Z'),
+    });
+  });
+
+  it('applies the catch-up policy to ticks older than lateAfterMs', () => {
+    const now = at('2026-01-01T09:17:00Z');
+    expect(planTicks('*/5 * * * *', 'UTC', last, now, 'latest')).toEqual({
+      fire: [{ scheduledAt: at('2026-01-01T09:15:00Z'), late: true }],
+      nextRunAt: at('2026-01-01T09:20:00Z'),
+    });
+    expect(planTicks('*/5 * * * *', 'UTC', last, now, 'none').fire).toEqual([]);
+    expect(planTicks('*/5 * * * *', 'UTC', last, now, 'none', 5 * 60_000).fire).toEqual([
+      { scheduledAt: at('2026-01-01T09:15:00Z'), late: false },
+    ]);
+  });
+
+  it('fires nothing before the next tick', () => {
+    expect(planTicks('*/5 * * * *', 'UTC', last, at('2026-01-01T09:03:00Z'), 'latest')).toEqual({
+      fire: [],
+      nextRunAt: at('2026-01-01T09:05:00Z'),
+    });
+  });
+});

@@ -1,0 +1,371 @@
+import { fold } from '../shared/aggregate';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from './errors';
+import {
+  acceptedSecrets,
+  CreateTrigger,
+  decideTrigger,
+  evolveTrigger,
+  TriggerCommand,
+  TriggerEvent,
+  TriggerState,
+} from './trigger';
+
+const HASH_A = 'a'.repeat(64);
+const HASH_B = 'b'.repeat(64);
+
+const createCron: CreateTrigger = {
+  type: 'CreateTrigger',
+  triggerId: 't1',
+  scriptId: 's1',
+  triggerType: 'cron',
+  schedule: '0 9 * * *',
+  timezone: 'America/New_York',
+};
+const createHttp: CreateTrigger = {
+  type: 'CreateTrigger',
+  triggerId: 't2',
+  scriptId: 's1',
+  triggerType: 'http',
+};
+
+/** given events, when command → the events decided (state folded with evolveTrigger). */
+function given(...events: TriggerEvent[]) {
+  const state = fold(evolveTrigger, events);
+  return {
+    state,
+    when: (command: TriggerCommand) => decideTrigger(command, state),
+  };
+}
+const history = (...commands: TriggerCommand[]): TriggerEvent[] =>
+  commands.reduce<TriggerEvent[]>(
+    (events, command) => [...events, ...decideTrigger(command, fold(evolveTrigger, events))],
+    [],
+  );
+const stateAfter = (...commands: TriggerCommand[]): TriggerState =>
+  fold(evolveTrigger, history(...commands))!;
+
+describe('CreateTrigger', () => {
+  it('creates a cron trigger with defaults', () => {
+    expect(given().when(createCron)).toEqual([
+      {
+        type: 'TriggerCreated',
+        data: {
+          triggerId: 't1',
+          scriptId: 's1',
+          triggerType: 'cron',
+          schedule: '0 9 * * *',
+          timezone: 'America/New_York',
+          overlap: 'allow',
+          catchUp: 'latest',
+          auth: 'none',
+          mode: 'sync',
+        },
+      },
+    ]);
+  });
+
+  it('defaults the zone to UTC and stores its canonical name', () => {
+    expect(given().when({ ...createCron, timezone: undefined })[0].data).toMatchObject({ timezone: 'UTC' });
+    expect(given().when({ ...createCron, timezone: 'america/new_york' })[0].data).toMatchObject({
+      timezone: 'America/New_York',
+    });
+  });
+
+  it('folds into state', () => {
+    expect(stateAfter({ ...createCron, input: { a: 1 }, overlap: 'skip' })).toEqual({
+      id: 't1',
+      scriptId: 's1',
+      triggerType: 'cron',
+      schedule: '0 9 * * *',
+      timezone: 'America/New_York',
+      input: { a: 1 },
+      overlap: 'skip',
+      catchUp: 'latest',
+      auth: 'none',
+      mode: 'sync',
+      paused: false,
+      deleted: false,
+      fireCount: 0,
+    });
+  });
+
+  it('rejects a cron trigger without a valid schedule, naming the problem', () => {
+    expect(() => given().when({ ...createCron, schedule: undefined })).toThrow(
+      'a cron trigger needs a schedule',
+    );
+    expect(() => given().when({ ...createCron, schedule: '61 * * * *' })).toThrow(
+      new ValidationError('invalid cron expression "61 * * * *": minute field value 61 is out of range 0-59'),
+    );
+    expect(() => given().when({ ...createCron, timezone: 'Mars/Olympus' })).toThrow(
+      'unknown time zone "Mars/Olympus"',
+    );
+  });
+
+  it('rejects a schedule on an http trigger', () => {
+    expect(() => given().when({ ...createHttp, schedule: '* * * * *' })).toThrow(
+      new ValidationError('an http trigger must not have a schedule'),
+    );
+  });
+
+  it('rejects webhook settings on a cron trigger and unknown options', () => {
+    expect(() => given().when({ ...createCron, auth: 'token', secretHash: HASH_A })).toThrow(ValidationError);
+    expect(() => given().when({ ...createCron, overlap: 'sometimes' as never })).toThrow(
+      "overlap must be one of 'allow', 'skip', 'queue', got \"sometimes\"",
+    );
+    expect(() => given().when({ ...createCron, triggerType: 'email' as never })).toThrow(ValidationError);
+    expect(() => given().when({ ...createHttp, notifyUrl: 'ftp://x' })).toThrow(/notifyUrl/);
+  });
+
+  it('stores only the hash of a token, never the token', () => {
+    const [event] = given().when({ ...createHttp, auth: 'token', secretHash: HASH_A });
+    expect(event.data).toMatchObject({ auth: 'token', secretHash: HASH_A });
+    expect(() => given().when({ ...createHttp, auth: 'token' })).toThrow(
+      'a token-authenticated trigger needs secretHash',
+    );
+    expect(() => given().when({ ...createHttp, auth: 'token', secretHash: 'my-plain-token' })).toThrow(
+      'secretHash must be a sha256 hex digest, never the secret itself',
+    );
+    expect(() => given().when({ ...createHttp, secretHash: HASH_A })).toThrow(
+      'a trigger with auth none has no secret',
+    );
+  });
+
+  it('stores the encrypted secret of an hmac trigger', () => {
+    const [event] = given().when({ ...createHttp, auth: 'hmac', secretBox: 'v1.iv.tag.ct' });
+    expect(event.data).toMatchObject({ auth: 'hmac', secretBox: 'v1.iv.tag.ct' });
+    expect(() => given().when({ ...createHttp, auth: 'hmac', secretHash: HASH_A })).toThrow(
+      /needs secretBox/,
+    );
+  });
+
+  it('refuses to create a trigger twice', () => {
+    expect(() => given(...history(createCron)).when(createCron)).toThrow(
+      new ConflictError('trigger t1 already exists'),
+    );
+  });
+});
+
+describe('UpdateTrigger', () => {
+  it('emits only the changed fields', () => {
+    expect(
+      given(...history(createCron)).when({ type: 'UpdateTrigger', schedule: '0 10 * * *', overlap: 'allow' }),
+    ).toEqual([{ type: 'TriggerUpdated', data: { triggerId: 't1', changes: { schedule: '0 10 * * *' } } }]);
+  });
+
+  it('emits nothing when nothing changes', () => {
+    expect(given(...history(createCron)).when({ type: 'UpdateTrigger', schedule: '0 9 * * *' })).toEqual([]);
+  });
+
+  it('validates the schedule with the zone it will run in', () => {
+    const t = given(...history(createCron));
+    expect(() => t.when({ type: 'UpdateTrigger', timezone: 'Mars/Olympus' })).toThrow(
+      'unknown time zone "Mars/Olympus"',
+    );
+    expect(() => t.when({ type: 'UpdateTrigger', schedule: '* * 32 * *' })).toThrow(
+      /day-of-month field value 32/,
+    );
+  });
+
+  it('applies changes and clears with null', () => {
+    const state = stateAfter(
+      { ...createHttp, notifyUrl: 'https://example.com/done', input: { a: 1 } },
+      { type: 'UpdateTrigger', mode: 'async', notifyUrl: null, input: null },
+    );
+    expect(state.mode).toBe('async');
+    expect(state).not.toHaveProperty('notifyUrl');
+    expect(state).not.toHaveProperty('input');
+  });
+
+  it('rejects settings of the other trigger type', () => {
+    expect(() =>
+      given(...history(createHttp)).when({ type: 'UpdateTrigger', schedule: '* * * * *' }),
+    ).toThrow('schedule applies to cron triggers only');
+    expect(() => given(...history(createCron)).when({ type: 'UpdateTrigger', mode: 'async' })).toThrow(
+      'mode applies to http triggers only',
+    );
+  });
+});
+
+describe('PauseTrigger / ResumeTrigger', () => {
+  it('pauses and resumes', () => {
+    expect(given(...history(createCron)).when({ type: 'PauseTrigger' })).toEqual([
+      { type: 'TriggerPaused', data: { triggerId: 't1' } },
+    ]);
+    expect(stateAfter(createCron, { type: 'PauseTrigger' }).paused).toBe(true);
+    expect(stateAfter(createCron, { type: 'PauseTrigger' }, { type: 'ResumeTrigger' }).paused).toBe(false);
+  });
+
+  it('refuses to pause a paused trigger or resume a running one', () => {
+    expect(() =>
+      given(...history(createCron, { type: 'PauseTrigger' })).when({ type: 'PauseTrigger' }),
+    ).toThrow(new ConflictError('trigger is already paused'));
+    expect(() => given(...history(createCron)).when({ type: 'ResumeTrigger' })).toThrow(
+      new ConflictError('trigger is not paused'),
+    );
+  });
+});
+
+describe('DeleteTrigger', () => {
+  it('deletes, after which every command is NotFound', () => {
+    const events = history(createCron, { type: 'DeleteTrigger' });
+    expect(events[1]).toEqual({ type: 'TriggerDeleted', data: { triggerId: 't1' } });
+    const commands: TriggerCommand[] = [
+      { type: 'DeleteTrigger' },
+      { type: 'PauseTrigger' },
+      { type: 'UpdateTrigger', schedule: '* * * * *' },
+      { type: 'FireTrigger', source: 'manual', firedAt: '2026-01-01T00:00:00Z' },
+    ];
+    for (const command of commands) {
+      expect(() => given(...events).when(command)).toThrow(new NotFoundError('trigger t1 not found'));
+    }
+  });
+
+  it('reports an unknown trigger as NotFound', () => {
+    expect(() => given().when({ type: 'PauseTrigger' })).toThrow(NotFoundError);
+  });
+});
+
+describe('RotateTriggerSecret', () => {
+  const tokenTrigger: CreateTrigger = { ...createHttp, auth: 'token', secretHash: HASH_A };
+
+  it('keeps the previous hash valid until graceUntil', () => {
+    const events = history(tokenTrigger, {
+      type: 'RotateTriggerSecret',
+      secretHash: HASH_B,
+      graceUntil: '2026-01-01T01:00:00Z',
+    });
+    expect(events[1]).toEqual({
+      type: 'TriggerSecretRotated',
+      data: {
+        triggerId: 't2',
+        secretHash: HASH_B,
+        previousSecretHash: HASH_A,
+        graceUntil: '2026-01-01T01:00:00.000Z',
+      },
+    });
+    const state = fold(evolveTrigger, events)!;
+    expect(acceptedSecrets(state, new Date('2026-01-01T00:59:59Z'))).toEqual([
+      { secretHash: HASH_B },
+      { secretHash: HASH_A },
+    ]);
+    expect(acceptedSecrets(state, new Date('2026-01-01T01:00:00Z'))).toEqual([{ secretHash: HASH_B }]);
+  });
+
+  it('rejects rotation without a secret, with a bad date or on an unauthenticated trigger', () => {
+    const t = given(...history(tokenTrigger));
+    expect(() => t.when({ type: 'RotateTriggerSecret', graceUntil: '2026-01-01T00:00:00Z' })).toThrow(
+      /needs secretHash/,
+    );
+    expect(() => t.when({ type: 'RotateTriggerSecret', secretHash: HASH_B, graceUntil: 'soon' })).toThrow(
+      'graceUntil must be a valid date, got "soon"',
+    );
+    expect(() =>
+      given(...history(createHttp)).when({
+        type: 'RotateTriggerSecret',
+        secretHash: HASH_B,
+        graceUntil: '2026-01-01',
+      }),
+    ).toThrow('trigger has no secret to rotate (auth is none)');
+  });
+
+  it('rotates the encrypted secret of an hmac trigger', () => {
+    const state = stateAfter(
+      { ...createHttp, auth: 'hmac', secretBox: 'box-1' },
+      { type: 'RotateTriggerSecret', secretBox: 'box-2', graceUntil: '2026-01-01T01:00:00Z' },
+    );
+    expect(acceptedSecrets(state, new Date('2026-01-01T00:00:00Z'))).toEqual([
+      { secretBox: 'box-2' },
+      { secretBox: 'box-1' },
+    ]);
+  });
+});
+
+describe('FireTrigger', () => {
+  const tick = (scheduledAt: string, extra: object = {}): TriggerCommand => ({
+    type: 'FireTrigger',
+    source: 'cron',
+    scheduledAt,
+    firedAt: new Date(Date.parse(scheduledAt) + 150),
+    ...extra,
+  });
+
+  it('fires a cron tick with the stored input', () => {
+    const t = given(...history({ ...createCron, input: { hello: 'world' } }));
+    expect(t.when(tick('2026-03-09T13:00:00Z'))).toEqual([
+      {
+        type: 'TriggerFired',
+        data: {
+          triggerId: 't1',
+          source: 'cron',
+          scheduledAt: '2026-03-09T13:00:00.000Z',
+          firedAt: '2026-03-09T13:00:00.150Z',
+          input: { hello: 'world' },
+        },
+      },
+    ]);
+  });
+
+  it('marks catch-up ticks late and lets a firing override the input', () => {
+    const [event] = given(...history(createCron)).when(
+      tick('2026-03-09T13:00:00Z', { late: true, input: 42 }),
+    );
+    expect(event.data).toMatchObject({ late: true, input: 42 });
+  });
+
+  it('records the last tick and refuses to fire the same tick twice', () => {
+    const events = history(createCron, tick('2026-03-09T13:00:00Z'));
+    const state = fold(evolveTrigger, events)!;
+    expect(state).toMatchObject({ lastScheduledAt: '2026-03-09T13:00:00.000Z', fireCount: 1 });
+    expect(() => given(...events).when(tick('2026-03-09T13:00:00Z'))).toThrow(ConflictError);
+    expect(given(...events).when(tick('2026-03-10T13:00:00Z'))).toHaveLength(1);
+  });
+
+  it('refuses to fire a paused trigger', () => {
+    expect(() =>
+      given(...history(createCron, { type: 'PauseTrigger' })).when(tick('2026-03-09T13:00:00Z')),
+    ).toThrow(new ConflictError('trigger is paused'));
+  });
+
+  it('fires http and manual triggers without scheduledAt', () => {
+    const t = given(...history(createHttp));
+    expect(t.when({ type: 'FireTrigger', source: 'http', firedAt: '2026-01-01T00:00:00Z' })[0].data).toEqual({
+      triggerId: 't2',
+      source: 'http',
+      firedAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(t.when({ type: 'FireTrigger', source: 'manual', firedAt: '2026-01-01T00:00:00Z' })).toHaveLength(
+      1,
+    );
+  });
+
+  it('rejects a firing from the wrong source or without the tick time', () => {
+    expect(() => given(...history(createHttp)).when(tick('2026-01-01T00:00:00Z'))).toThrow(
+      'an http trigger cannot be fired by cron',
+    );
+    expect(() =>
+      given(...history(createCron)).when({
+        type: 'FireTrigger',
+        source: 'cron',
+        firedAt: '2026-01-01T00:00:00Z',
+      }),
+    ).toThrow('a cron firing needs scheduledAt');
+    expect(() =>
+      given(...history(createCron)).when({
+        type: 'FireTrigger',
+        source: 'cron',
+        firedAt: 'x',
+        scheduledAt: 'y',
+      }),
+    ).toThrow(ValidationError);
+  });
+});
+
+it('every refusal is a DomainError', () => {
+  let error: unknown;
+  try {
+    given().when({ type: 'PauseTrigger' });
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(DomainError);
+});

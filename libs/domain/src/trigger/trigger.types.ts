@@ -1,0 +1,178 @@
+import { DomainEvent } from '../shared/aggregate';
+import { CatchUpPolicy } from './tick';
+
+export type TriggerType = 'cron' | 'http';
+/** What to do when a tick comes while the previous run of the trigger is still going. */
+export type OverlapPolicy = 'allow' | 'skip' | 'queue';
+export type WebhookAuth = 'none' | 'token' | 'hmac';
+export type WebhookMode = 'sync' | 'async';
+export type FireSource = 'cron' | 'http' | 'manual';
+export type { CatchUpPolicy };
+
+/**
+ * Secrets never appear in commands, events or state in plain text:
+ * - `token` auth keeps `secretHash` (sha256 hex of the token), enough to check a presented token;
+ * - `hmac` auth must recompute signatures, so it keeps `secretBox` (the secret encrypted with the
+ *   platform key, an opaque string made by the API's secret box) and, optionally, its hash.
+ */
+export interface TriggerSecret {
+  secretHash?: string;
+  secretBox?: string;
+}
+
+export interface TriggerState {
+  id: string;
+  scriptId: string;
+  triggerType: TriggerType;
+  /** cron only */
+  schedule?: string;
+  /** cron only; canonical IANA name */
+  timezone?: string;
+  input?: unknown;
+  overlap: OverlapPolicy;
+  catchUp: CatchUpPolicy;
+  auth: WebhookAuth;
+  mode: WebhookMode;
+  secret?: TriggerSecret;
+  /** The secret replaced by the last rotation, still accepted until `graceUntil`. */
+  previousSecret?: TriggerSecret & { graceUntil: string };
+  notifyUrl?: string;
+  paused: boolean;
+  deleted: boolean;
+  /** ISO time of the last cron tick fired; a tick at or before it is a duplicate. */
+  lastScheduledAt?: string;
+  lastFiredAt?: string;
+  fireCount: number;
+}
+
+// The trigger's kind is `triggerType` because `type` names the command / event, as everywhere in the domain.
+export interface CreateTrigger {
+  type: 'CreateTrigger';
+  triggerId: string;
+  scriptId: string;
+  triggerType: TriggerType;
+  schedule?: string;
+  timezone?: string;
+  input?: unknown;
+  overlap?: OverlapPolicy;
+  catchUp?: CatchUpPolicy;
+  auth?: WebhookAuth;
+  mode?: WebhookMode;
+  secretHash?: string;
+  secretBox?: string;
+  notifyUrl?: string;
+}
+
+/** Omitted fields stay as they are; `input: null` / `notifyUrl: null` clear them. */
+export interface UpdateTrigger {
+  type: 'UpdateTrigger';
+  schedule?: string;
+  timezone?: string;
+  input?: unknown;
+  overlap?: OverlapPolicy;
+  catchUp?: CatchUpPolicy;
+  mode?: WebhookMode;
+  notifyUrl?: string | null;
+}
+
+export interface PauseTrigger {
+  type: 'PauseTrigger';
+}
+export interface ResumeTrigger {
+  type: 'ResumeTrigger';
+}
+export interface DeleteTrigger {
+  type: 'DeleteTrigger';
+}
+
+/** The old secret stays valid until `graceUntil` (ISO; a past time revokes it at once). */
+export interface RotateTriggerSecret {
+  type: 'RotateTriggerSecret';
+  secretHash?: string;
+  secretBox?: string;
+  graceUntil: string;
+}
+
+export interface FireTrigger {
+  type: 'FireTrigger';
+  source: FireSource;
+  /** The cron tick this firing is for; required when `source` is 'cron'. */
+  scheduledAt?: Date | string;
+  firedAt: Date | string;
+  /** Overrides the trigger's stored input. */
+  input?: unknown;
+  /** A catch-up tick fired after its time. */
+  late?: boolean;
+}
+
+export type TriggerCommand =
+  | CreateTrigger
+  | UpdateTrigger
+  | PauseTrigger
+  | ResumeTrigger
+  | DeleteTrigger
+  | RotateTriggerSecret
+  | FireTrigger;
+
+export type TriggerSettings = Pick<
+  TriggerState,
+  'schedule' | 'timezone' | 'input' | 'overlap' | 'catchUp' | 'mode' | 'notifyUrl'
+>;
+
+export type TriggerCreated = DomainEvent<
+  'TriggerCreated',
+  {
+    triggerId: string;
+    scriptId: string;
+    triggerType: TriggerType;
+    schedule?: string;
+    timezone?: string;
+    input?: unknown;
+    overlap: OverlapPolicy;
+    catchUp: CatchUpPolicy;
+    auth: WebhookAuth;
+    mode: WebhookMode;
+    secretHash?: string;
+    secretBox?: string;
+    notifyUrl?: string;
+  }
+>;
+/** `changes` holds only the fields that changed; `notifyUrl: null` / `input: null` mean cleared. */
+export type TriggerUpdated = DomainEvent<
+  'TriggerUpdated',
+  { triggerId: string; changes: Partial<Omit<TriggerSettings, 'notifyUrl'>> & { notifyUrl?: string | null } }
+>;
+export type TriggerPaused = DomainEvent<'TriggerPaused', { triggerId: string }>;
+export type TriggerResumed = DomainEvent<'TriggerResumed', { triggerId: string }>;
+export type TriggerDeleted = DomainEvent<'TriggerDeleted', { triggerId: string }>;
+export type TriggerSecretRotated = DomainEvent<
+  'TriggerSecretRotated',
+  {
+    triggerId: string;
+    secretHash?: string;
+    secretBox?: string;
+    previousSecretHash?: string;
+    previousSecretBox?: string;
+    graceUntil: string;
+  }
+>;
+export type TriggerFired = DomainEvent<
+  'TriggerFired',
+  {
+    triggerId: string;
+    source: FireSource;
+    scheduledAt?: string;
+    firedAt: string;
+    input?: unknown;
+    late?: boolean;
+  }
+>;
+
+export type TriggerEvent =
+  | TriggerCreated
+  | TriggerUpdated
+  | TriggerPaused
+  | TriggerResumed
+  | TriggerDeleted
+  | TriggerSecretRotated
+  | TriggerFired;

@@ -5,3 +5,4 @@ export * from './script/script-limits';
 export * from './script/script.aggregate';
 export * from './api-key/api-key.aggregate';
 export * from './trigger';
+export * from './execution';

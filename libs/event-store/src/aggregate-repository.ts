@@ -29,7 +29,7 @@ export class AggregateRepository {
   ): Promise<{ state: S | undefined; version: number; position: number }> {
     const events = await this.store.readStream(streamId);
     let state: S | undefined;
-    for (const e of events) state = evolve(state, { type: e.type, data: e.data } as E);
+    for (const e of events) state = evolve(state, { type: e.type, data: e.data, at: toIso(e.recordedAt) } as unknown as E);
     const last = events[events.length - 1];
     return { state, version: last?.streamVersion ?? 0, position: last?.position ?? 0 };
   }
@@ -52,11 +52,16 @@ export class AggregateRepository {
           events: decided.map((e) => ({ type: e.type, data: e.data })),
           metadata,
         });
-        const next = decided.reduce<S | undefined>((s, e) => aggregate.evolve(s, e), state);
+        const at = toIso(result.events[0]?.recordedAt);
+        const next = decided.reduce<S | undefined>((s, e) => aggregate.evolve(s, { ...e, at }), state);
         return { state: next, events: result.events, position: result.position, streamVersion: result.streamVersion };
       } catch (err) {
         if (!(err instanceof ConcurrencyError) || attempt >= attempts) throw err;
       }
     }
   }
+}
+
+function toIso(d: Date | string | undefined): string | undefined {
+  return d instanceof Date ? d.toISOString() : d;
 }

@@ -2,6 +2,8 @@
 export interface DomainEvent<T extends string = string, D = any> {
   type: T;
   data: D;
+  /** When it was recorded (ISO), set when loaded from the store. */
+  at?: string;
 }
 
 /** A pure aggregate: `decide` turns a command into events, `evolve` folds events into state. */

@@ -1,0 +1,77 @@
+import { ConflictError } from '../shared/errors';
+import { decideExecution, evolveExecution } from './execution.aggregate';
+import { ExecutionCommand, ExecutionEvent, ExecutionState } from './execution.types';
+
+function given(...events: ExecutionEvent[]) {
+  const state = events.reduce<ExecutionState | undefined>((s, e) => evolveExecution(s, { ...e, at: '2026-01-01T00:00:00Z' }), undefined);
+  return { state, when: (c: ExecutionCommand) => decideExecution(c, state) };
+}
+
+const queued = decideExecution(
+  {
+    type: 'QueueExecution',
+    executionId: 'e1',
+    scriptId: 's1',
+    version: 3,
+    trigger: { type: 'manual' },
+    input: { a: 1 },
+    maxAttempts: 2,
+  },
+  undefined,
+);
+const started1 = given(...queued).when({ type: 'StartExecution', attempt: 1 });
+
+describe('Execution aggregate', () => {
+  it('queue → start → succeed, then nothing more is accepted', () => {
+    const done = given(...queued, ...started1).when({
+      type: 'CompleteExecution',
+      attempt: 1,
+      outcome: { status: 'succeeded', result: 42, durationMs: 5 },
+    });
+    expect(done).toEqual([
+      { type: 'ExecutionSucceeded', data: { executionId: 'e1', scriptId: 's1', attempt: 1, result: 42, durationMs: 5 } },
+    ]);
+    const g = given(...queued, ...started1, ...done);
+    expect(g.state?.status).toBe('succeeded');
+    expect(() => g.when({ type: 'StartExecution', attempt: 2 })).toThrow(/already succeeded/);
+    expect(() => g.when({ type: 'CancelExecution', reason: 'x' })).toThrow(ConflictError);
+  });
+
+  it('a failure with attempts left is retried; the last failure is final', () => {
+    const fail = (attempt: number, g: ReturnType<typeof given>) =>
+      g.when({ type: 'CompleteExecution', attempt, outcome: { status: 'failed', error: { message: 'boom' }, durationMs: 1 } });
+    const f1 = fail(1, given(...queued, ...started1));
+    expect(f1[0].data).toMatchObject({ willRetry: true });
+    const afterF1 = given(...queued, ...started1, ...f1);
+    expect(afterF1.state?.status).toBe('queued');
+    const started2 = afterF1.when({ type: 'StartExecution', attempt: 2 });
+    const f2 = fail(2, given(...queued, ...started1, ...f1, ...started2));
+    expect(f2[0].data).toMatchObject({ willRetry: false });
+    expect(given(...queued, ...started1, ...f1, ...started2, ...f2).state?.status).toBe('failed');
+  });
+
+  it('a completion from an attempt that is no longer the running one is refused', () => {
+    const started2: ExecutionEvent[] = [{ type: 'ExecutionStarted', data: { executionId: 'e1', scriptId: 's1', attempt: 2 } }];
+    const g = given(...queued, ...started1, ...started2);
+    expect(() =>
+      g.when({ type: 'CompleteExecution', attempt: 1, outcome: { status: 'succeeded', result: 1, durationMs: 1 } }),
+    ).toThrow(/not the running one/);
+  });
+
+  it('the same attempt cannot start twice', () => {
+    expect(() => given(...queued, ...started1).when({ type: 'StartExecution', attempt: 1 })).toThrow(/already started/);
+  });
+
+  it('timed out and cancelled are terminal; skipped only from queued', () => {
+    const timedOut = given(...queued, ...started1).when({
+      type: 'CompleteExecution',
+      attempt: 1,
+      outcome: { status: 'timed_out', error: { message: 'timed out after 100 ms' }, durationMs: 100 },
+    });
+    expect(given(...queued, ...started1, ...timedOut).state?.status).toBe('timed_out');
+    expect(given(...queued).when({ type: 'SkipExecution', reason: 'overlap' })[0].type).toBe('ExecutionSkipped');
+    expect(() => given(...queued, ...started1).when({ type: 'SkipExecution', reason: 'x' })).toThrow(ConflictError);
+    const cancelled = given(...queued).when({ type: 'CancelExecution', reason: 'by user' });
+    expect(given(...queued, ...cancelled).state?.status).toBe('cancelled');
+  });
+});

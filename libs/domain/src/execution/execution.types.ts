@@ -1,0 +1,91 @@
+import { DomainEvent } from '../shared/aggregate';
+
+export type ExecutionTriggerType = 'http' | 'cron' | 'manual' | 'try';
+export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'skipped';
+export const TERMINAL_STATUSES: ExecutionStatus[] = ['succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'];
+
+export interface ExecutionTrigger {
+  type: ExecutionTriggerType;
+  id?: string;
+  scheduledAt?: string;
+  late?: boolean;
+}
+
+export interface ExecutionError {
+  message: string;
+  stack?: string;
+}
+
+export interface ExecutionState {
+  id: string;
+  scriptId: string | null;
+  version: number;
+  trigger: ExecutionTrigger;
+  input: unknown;
+  status: ExecutionStatus;
+  attempt: number;
+  maxAttempts: number;
+  result?: unknown;
+  error?: ExecutionError;
+  queuedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  replayOf?: string;
+  /** Only for try-outs: the artifact built from the unsaved code. */
+  artifactDir?: string;
+}
+
+export type ExecutionQueued = DomainEvent<
+  'ExecutionQueued',
+  {
+    executionId: string;
+    scriptId: string | null;
+    version: number;
+    trigger: ExecutionTrigger;
+    input: unknown;
+    maxAttempts: number;
+    replayOf?: string;
+    artifactDir?: string;
+  }
+>;
+export type ExecutionStarted = DomainEvent<'ExecutionStarted', { executionId: string; scriptId: string | null; attempt: number }>;
+export type ExecutionSucceeded = DomainEvent<
+  'ExecutionSucceeded',
+  { executionId: string; scriptId: string | null; attempt: number; result: unknown; durationMs: number }
+>;
+export type ExecutionFailed = DomainEvent<
+  'ExecutionFailed',
+  { executionId: string; scriptId: string | null; attempt: number; error: ExecutionError; durationMs: number; willRetry: boolean }
+>;
+export type ExecutionTimedOut = DomainEvent<
+  'ExecutionTimedOut',
+  { executionId: string; scriptId: string | null; attempt: number; error: ExecutionError; durationMs: number }
+>;
+export type ExecutionCancelled = DomainEvent<
+  'ExecutionCancelled',
+  { executionId: string; scriptId: string | null; attempt: number; reason: string; durationMs?: number }
+>;
+export type ExecutionSkipped = DomainEvent<'ExecutionSkipped', { executionId: string; scriptId: string | null; reason: string }>;
+
+export type ExecutionEvent =
+  | ExecutionQueued
+  | ExecutionStarted
+  | ExecutionSucceeded
+  | ExecutionFailed
+  | ExecutionTimedOut
+  | ExecutionCancelled
+  | ExecutionSkipped;
+
+export type ExecutionCommand =
+  | ({ type: 'QueueExecution' } & ExecutionQueued['data'])
+  | { type: 'StartExecution'; attempt: number }
+  | { type: 'CompleteExecution'; attempt: number; outcome: ExecutionOutcomeInput }
+  | { type: 'CancelExecution'; reason: string }
+  | { type: 'SkipExecution'; reason: string };
+
+export type ExecutionOutcomeInput =
+  | { status: 'succeeded'; result: unknown; durationMs: number }
+  | { status: 'failed'; error: ExecutionError; durationMs: number }
+  | { status: 'timed_out'; error: ExecutionError; durationMs: number }
+  | { status: 'cancelled'; reason: string; durationMs: number };

@@ -1,0 +1,2 @@
+export * from './execution.types';
+export * from './execution.aggregate';

@@ -1,0 +1,130 @@
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = '/sys/fs/cgroup';
+
+export interface CgroupSpec {
+  memoryBytes: number;
+  maxPids: number;
+  /** CPU share, in CPUs (1 = one full core). */
+  cpus: number;
+}
+
+/**
+ * Per-sandbox cgroup: a hard memory limit (the kernel OOM-kills inside it), a task limit (contains
+ * fork bombs), and a CPU quota. Works with cgroup v1 (one hierarchy per controller) and v2; when
+ * neither is writable, `create` returns null and the runtime falls back to its RSS watchdog.
+ */
+export class Cgroup {
+  constructor(
+    private readonly dirs: { memory: string; pids: string; cpu?: string },
+    private readonly v2: boolean,
+  ) {}
+
+  static create(name: string, spec: CgroupSpec): Cgroup | null {
+    try {
+      return existsSync(join(ROOT, 'memory/cgroup.procs')) ? createV1(name, spec) : createV2(name, spec);
+    } catch {
+      return null;
+    }
+  }
+
+  addProcess(pid: number): void {
+    for (const dir of new Set(Object.values(this.dirs)))
+      if (dir) writeFileSync(join(dir, 'cgroup.procs'), `${pid}`);
+  }
+
+  /** SIGKILLs every task still in the group (children that escaped the process tree included). */
+  killAll(): void {
+    if (this.v2 && tryWrite(join(this.dirs.pids, 'cgroup.kill'), '1')) return;
+    for (const dir of new Set([this.dirs.pids, this.dirs.memory])) {
+      let pids: string[];
+      try {
+        pids = readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean);
+      } catch {
+        continue;
+      }
+      for (const pid of pids) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+  }
+
+  /** True once the kernel had to OOM-kill (or refuse memory to) something in this group. */
+  memoryExceeded(): boolean {
+    try {
+      if (this.v2)
+        return /oom_kill [1-9]/.test(readFileSync(join(this.dirs.memory, 'memory.events'), 'utf8'));
+      const control = readFileSync(join(this.dirs.memory, 'memory.oom_control'), 'utf8');
+      if (/oom_kill [1-9]/.test(control)) return true;
+      return Number(readFileSync(join(this.dirs.memory, 'memory.failcnt'), 'utf8')) > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Removes the group; the kernel refuses while tasks are still exiting, so retry briefly. */
+  async destroy(): Promise<void> {
+    for (const dir of new Set(Object.values(this.dirs))) {
+      if (!dir) continue;
+      for (let attempt = 0; attempt < 20; attempt++) {
+        try {
+          rmdirSync(dir);
+          break;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') break;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      }
+    }
+  }
+}
+
+function createV1(name: string, spec: CgroupSpec): Cgroup {
+  const memory = join(ROOT, 'memory/runlet', name);
+  const pids = join(ROOT, 'pids/runlet', name);
+  mkdirSync(memory, { recursive: true });
+  mkdirSync(pids, { recursive: true });
+  writeFileSync(join(memory, 'memory.limit_in_bytes'), `${spec.memoryBytes}`);
+  // Without this, the group would swap instead of hitting its limit.
+  tryWrite(join(memory, 'memory.memsw.limit_in_bytes'), `${spec.memoryBytes}`);
+  tryWrite(join(memory, 'memory.swappiness'), '0');
+  writeFileSync(join(pids, 'pids.max'), `${spec.maxPids}`);
+  let cpu: string | undefined = join(ROOT, 'cpu/runlet', name);
+  try {
+    mkdirSync(cpu, { recursive: true });
+    writeFileSync(join(cpu, 'cpu.cfs_quota_us'), `${Math.round(spec.cpus * 100000)}`);
+  } catch {
+    cpu = undefined;
+  }
+  return new Cgroup({ memory, pids, cpu }, false);
+}
+
+function createV2(name: string, spec: CgroupSpec): Cgroup {
+  const parent = join(ROOT, 'runlet');
+  mkdirSync(parent, { recursive: true });
+  tryWrite(join(ROOT, 'cgroup.subtree_control'), '+memory +pids +cpu');
+  writeFileSync(join(parent, 'cgroup.subtree_control'), '+memory +pids');
+  tryWrite(join(parent, 'cgroup.subtree_control'), '+cpu');
+  const dir = join(parent, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'memory.max'), `${spec.memoryBytes}`);
+  tryWrite(join(dir, 'memory.swap.max'), '0');
+  writeFileSync(join(dir, 'pids.max'), `${spec.maxPids}`);
+  tryWrite(join(dir, 'cpu.max'), `${Math.round(spec.cpus * 100000)} 100000`);
+  return new Cgroup({ memory: dir, pids: dir }, true);
+}
+
+/** For optional knobs (e.g. no swap accounting): the limit still holds without them. */
+function tryWrite(file: string, value: string): boolean {
+  try {
+    writeFileSync(file, value);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,11 @@
+export type {
+  ExecutionOutcome,
+  ExecutionRequest,
+  ExecutionStatus,
+  NetworkPolicy,
+  ProcessRuntimeOptions,
+  Runtime,
+  SandboxLimits,
+} from './types';
+export { ProcessRuntime } from './process-runtime';
+export { checkSandboxAvailable } from './sandbox-check';

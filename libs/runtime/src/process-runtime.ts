@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { createMasker, maskDeep } from '@runlet/secrets';
+import { createEtcDir } from './etc-files';
+import { LogSink } from './log-sink';
+import { checkSandboxAvailable, sandboxProblemSync } from './sandbox-check';
+import { SandboxInstance, type RunResult } from './sandbox-instance';
+import type {
+  ExecutionOutcome,
+  ExecutionRequest,
+  ExecutionStatus,
+  ProcessRuntimeOptions,
+  Runtime,
+  SandboxLimits,
+} from './types';
+import { WarmPool } from './warm-pool';
+
+const DEFAULT_LIMITS: SandboxLimits = { memoryMb: 128, network: 'none' };
+/** Start-up of a sandbox is not part of the script's time, but must not hang forever either. */
+const START_TIMEOUT_MS = 30000;
+
+type Ending = { kind: 'run'; result: RunResult } | { kind: 'timeout' } | { kind: 'cancel' };
+
+/** Runs each execution in a bubblewrap sandbox (see DESIGN.md §6), with a warm pool per version. */
+export class ProcessRuntime implements Runtime {
+  readonly name = 'process';
+  private readonly pool: WarmPool;
+  private readonly live = new Set<SandboxInstance>();
+  private readonly etc = createEtcDir();
+  private readonly insecure: boolean;
+  private readonly maxLogBytes: number;
+  private readonly nodePath: string;
+  private closed = false;
+
+  constructor(private readonly opts: ProcessRuntimeOptions = {}) {
+    this.nodePath = opts.nodePath ?? process.execPath;
+    const problem = sandboxProblemSync(this.nodePath);
+    if (problem && !opts.allowInsecure) {
+      this.etc.remove();
+      throw new Error(`${problem} Refusing to run scripts unsandboxed (set allowInsecure to override).`);
+    }
+    if (problem) console.warn(`[runlet] WARNING: running scripts WITHOUT a sandbox. ${problem}`);
+    this.insecure = Boolean(problem);
+    this.maxLogBytes = opts.maxLogBytes ?? 1024 * 1024;
+    const reuse = opts.reuse ?? true;
+    this.pool = new WarmPool(
+      { size: opts.poolSize ?? 2, idleMs: opts.idleMs ?? 60000, reuse },
+      (dir, limits) => this.spawn(dir, limits),
+    );
+  }
+
+  /** Async factory: checks the sandbox without blocking the event loop first. */
+  static async create(opts: ProcessRuntimeOptions = {}): Promise<ProcessRuntime> {
+    if (!opts.allowInsecure) await checkSandboxAvailable(opts.nodePath);
+    return new ProcessRuntime(opts);
+  }
+
+  prewarm(artifactDir: string, scriptId: string, version: number, limits?: Partial<SandboxLimits>): void {
+    const base = this.pool.limitsOf(scriptId, version) ?? DEFAULT_LIMITS;
+    this.pool.prewarm(artifactDir, scriptId, version, { ...base, ...limits });
+  }
+
+  /** Idle warm instances of a version (for tests and metrics). */
+  warmCount(scriptId: string, version: number): number {
+    return this.pool.idleCount(scriptId, version);
+  }
+
+  async run(req: ExecutionRequest): Promise<ExecutionOutcome> {
+    const startedAt = new Date();
+    const mask = createMasker(Object.values(req.secrets ?? {}));
+    const sink = new LogSink(this.maxLogBytes, mask, req.onLog);
+    const outcome = (status: ExecutionStatus, extra: Partial<ExecutionOutcome> = {}): ExecutionOutcome => {
+      sink.flush();
+      const finishedAt = new Date();
+      return {
+        status,
+        ...extra,
+        startedAt,
+        finishedAt,
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        logsTruncated: sink.truncated,
+      };
+    };
+    if (this.closed) return outcome('failed', { error: { message: 'The runtime is closed' } });
+    if (req.signal?.aborted) return outcome('cancelled', { error: { message: 'Execution cancelled' } });
+
+    const limits: SandboxLimits = { memoryMb: req.memoryMb, network: req.network };
+    const instance =
+      this.pool.acquire(req.artifactDir, req.scriptId, req.version, limits) ??
+      this.spawn(req.artifactDir, limits);
+    let healthy = false;
+    try {
+      const ending = await this.execute(instance, req, sink);
+      if (ending.kind === 'timeout') {
+        sink.system('error', `[runlet] execution timed out after ${req.timeoutMs} ms`);
+        return outcome('timed_out', { error: { message: `Execution timed out after ${req.timeoutMs} ms` } });
+      }
+      if (ending.kind === 'cancel')
+        return outcome('cancelled', { error: { message: 'Execution cancelled' } });
+      const result = ending.result;
+      if (result.kind === 'died')
+        return outcome('failed', { error: { message: mask(result.error.message) } });
+      healthy = !result.fatal;
+      if (result.ok) return outcome('succeeded', { result: maskDeep(result.value, mask) });
+      const error = result.error ?? { message: 'Unknown error' };
+      return outcome('failed', {
+        error: maskDeep({ message: String(error.message), stack: error.stack }, mask),
+      });
+    } catch (err) {
+      return outcome('failed', { error: { message: mask((err as Error).message) } });
+    } finally {
+      this.pool.release(instance, req.artifactDir, req.scriptId, req.version, limits, healthy);
+    }
+  }
+
+  /** Waits for the sandbox, sends the run, and races its result against the deadline and cancel. */
+  private async execute(instance: SandboxInstance, req: ExecutionRequest, sink: LogSink): Promise<Ending> {
+    const id = randomUUID();
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const cancelled = new Promise<Ending>((resolve) => {
+      onAbort = () => resolve({ kind: 'cancel' });
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      const started = withTimeout(instance.ready, START_TIMEOUT_MS, 'The sandbox did not start in time');
+      const first = await Promise.race([started.then(() => undefined), cancelled]);
+      if (first) return this.stop(instance, id, first);
+      const deadline = new Promise<Ending>((resolve) => {
+        timer = setTimeout(() => resolve({ kind: 'timeout' }), req.timeoutMs);
+      });
+      const run = instance
+        .execute(
+          {
+            id,
+            event: req.event,
+            ctx: {
+              executionId: req.executionId,
+              scriptId: req.scriptId,
+              version: req.version,
+              secrets: req.secrets ?? {},
+            },
+            maxLogBytes: this.maxLogBytes,
+          },
+          sink,
+        )
+        .then((result): Ending => ({ kind: 'run', result }));
+      const ending = await Promise.race([run, deadline, cancelled]);
+      return ending.kind === 'run' ? ending : this.stop(instance, id, ending);
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) req.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Timeout or cancel: fire ctx.signal, then kill the whole sandbox. */
+  private async stop(instance: SandboxInstance, id: string, ending: Ending): Promise<Ending> {
+    instance.abort(id, ending.kind === 'timeout' ? 'timeout' : 'cancel');
+    await instance.kill();
+    return ending;
+  }
+
+  private spawn(artifactDir: string, limits: SandboxLimits): SandboxInstance {
+    const instance = new SandboxInstance({
+      artifactDir,
+      limits,
+      nodePath: this.nodePath,
+      etcDir: this.etc.dir,
+      maxPids: this.opts.maxPids ?? 256,
+      insecure: this.insecure,
+    });
+    this.live.add(instance);
+    instance.ready.catch(() => undefined);
+    void instance.exited.then(() => this.live.delete(instance));
+    return instance;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.pool.close();
+    await Promise.all([...this.live].map((instance) => instance.kill()));
+    this.etc.remove();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Sum of resident memory of a process and all its descendants, in bytes. */
+export function treeRssBytes(rootPid: number): number {
+  let total = 0;
+  const queue = [rootPid];
+  while (queue.length > 0) {
+    const pid = queue.pop()!;
+    try {
+      const statm = readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ');
+      total += Number(statm[1]) * 4096;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const children = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+        if (children) queue.push(...children.split(' ').map(Number));
+      }
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  return total;
+}
+
+/**
+ * Fallback memory limit when no cgroup is usable: polls the sandbox's process tree and calls
+ * `onExceeded` once its RSS passes the limit. Coarser than a cgroup (a fast allocation can
+ * overshoot by one poll interval), so a cgroup is preferred.
+ */
+export function watchRss(
+  rootPid: number,
+  limitBytes: number,
+  onExceeded: () => void,
+  intervalMs = 50,
+): () => void {
+  const timer = setInterval(() => {
+    if (treeRssBytes(rootPid) > limitBytes) {
+      clearInterval(timer);
+      onExceeded();
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,1 @@
+export { createMasker, maskDeep, MASK } from './masker';

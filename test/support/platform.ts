@@ -38,6 +38,7 @@ export async function startPlatform(
     dataDir: mkdtempSync(join(tmpdir(), `runlet-${name}-`)),
     roles: opts.roles ?? [...ROLES],
     publicUrl: '',
+    executor: { concurrency: 8, lockDurationMs: 2000, poolSize: 1, reuseInstances: true, allowInsecureSandbox: false },
     ...opts.config,
   };
   const app = await createPlatform(config, ['error']);

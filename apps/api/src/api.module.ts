@@ -10,17 +10,24 @@ import { HealthController } from './health/health.controller';
 import { ReadModelsModule } from './read-models/read-models.module';
 import { ExecuteScriptHandler } from './scripts/script.command';
 import { ScriptsController } from './scripts/scripts.controller';
+import { ExecutionsController } from './executions/executions.controller';
+import { ExecutionLookup } from './executions/execution-lookup.service';
+import { RunsController } from './runs/runs.controller';
+import { TryBuilder } from './runs/try-builder';
+import { ExecutionQueueModule } from '@runlet/executor';
 
 /** The `api` role: REST API, webhooks, health and metrics. */
 @Module({
-  imports: [CqrsModule.forRoot(), ReadModelsModule],
-  controllers: [HealthController, ScriptsController, EventsController, ApiKeysController],
+  imports: [CqrsModule.forRoot(), ReadModelsModule, ExecutionQueueModule],
+  controllers: [HealthController, ScriptsController, EventsController, ApiKeysController, RunsController, ExecutionsController],
   providers: [
     ApiKeyGuard,
     { provide: APP_GUARD, useExisting: ApiKeyGuard },
     ApiKeyCommands,
     AdminKeyBootstrap,
     ExecuteScriptHandler,
+    ExecutionLookup,
+    TryBuilder,
   ],
 })
 export class ApiModule {}

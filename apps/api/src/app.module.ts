@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ApiModule } from './api.module';
+import { ExecutorModule } from '@runlet/executor';
 import { Role, RunletConfig } from './platform/config';
 import { PlatformModule } from './platform/platform.module';
 
@@ -8,7 +9,7 @@ const ROLE_MODULES: Record<Role, Type[]> = {
   api: [ApiModule],
   scheduler: [],
   builder: [],
-  executor: [],
+  executor: [ExecutorModule],
 };
 
 @Module({})

@@ -7,7 +7,7 @@ export interface EventMetadata {
 }
 
 /** An event about to be appended. */
-export interface NewEvent<T = Record<string, unknown>> {
+export interface NewEvent<T = any> {
   type: string;
   data: T;
   schemaVersion?: number;

@@ -3,3 +3,8 @@ export * from './shared/cursor';
 export * from './scripts/scripts.projection';
 export * from './scripts/scripts.query';
 export * from './api-keys/api-keys.projection';
+export * from './builds/builds.projection';
+export * from './builds/builds.query';
+export * from './builds/builds.migration';
+export * from './executions/executions.projection';
+export * from './executions/executions.query';

@@ -1,4 +1,6 @@
+import { Executions1764300000301 } from './executions/executions.migration';
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { BuildsReadModel1764300000251 } from './builds/builds.migration';
 
 /** Read-model tables. They can always be dropped and rebuilt from the event log. */
 export class ReadModels1764300000201 implements MigrationInterface {
@@ -56,4 +58,4 @@ export class ReadModels1764300000201 implements MigrationInterface {
   }
 }
 
-export const readModelMigrations: Function[] = [ReadModels1764300000201];
+export const readModelMigrations: Function[] = [ReadModels1764300000201, BuildsReadModel1764300000251, Executions1764300000301];

@@ -13,6 +13,13 @@ export interface RunletConfig {
   dataDir: string;
   roles: Role[];
   publicUrl: string;
+  executor: {
+    concurrency: number;
+    lockDurationMs: number;
+    poolSize: number;
+    reuseInstances: boolean;
+    allowInsecureSandbox: boolean;
+  };
 }
 
 export const RUNLET_CONFIG = Symbol('RUNLET_CONFIG');
@@ -28,6 +35,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     dataDir: resolve(env.RUNLET_DATA_DIR ?? '.runlet/data'),
     roles: parseRoles(argv, env.RUNLET_ROLES),
     publicUrl: env.RUNLET_PUBLIC_URL ?? `http://localhost:${port}`,
+    executor: {
+      concurrency: Number(env.RUNLET_EXECUTOR_CONCURRENCY ?? 16),
+      lockDurationMs: Number(env.RUNLET_EXECUTOR_LOCK_MS ?? 30_000),
+      poolSize: Number(env.RUNLET_POOL_SIZE ?? 2),
+      reuseInstances: env.RUNLET_POOL_REUSE !== 'false',
+      allowInsecureSandbox: env.RUNLET_ALLOW_INSECURE_SANDBOX === 'true',
+    },
   };
 }
 

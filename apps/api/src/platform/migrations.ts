@@ -1,4 +1,5 @@
+import { logsMigrations } from '@runlet/logs';
 import { readModelMigrations } from '@runlet/read-models';
 
 /** Every library's tables, applied in this order on start (the event store's come first). */
-export const platformMigrations: Function[] = [...readModelMigrations];
+export const platformMigrations: Function[] = [...logsMigrations, ...readModelMigrations];

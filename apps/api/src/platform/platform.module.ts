@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AggregateRepository, Database, EventHints, EventStore } from '@runlet/event-store';
+import { LogStore } from '@runlet/logs';
 import { RUNLET_CONFIG, RunletConfig } from './config';
 import { platformMigrations } from './migrations';
 import { appendCounter } from '../http/metrics';
@@ -34,12 +35,17 @@ export const REDIS = Symbol('REDIS');
     },
     { provide: AggregateRepository, inject: [EventStore], useFactory: (s: EventStore) => new AggregateRepository(s) },
     {
+      provide: LogStore,
+      inject: [Database, RUNLET_CONFIG],
+      useFactory: (db: Database, c: RunletConfig) => new LogStore(db, c.redisUrl),
+    },
+    {
       provide: REDIS,
       inject: [RUNLET_CONFIG],
       useFactory: (c: RunletConfig) => new Redis(c.redisUrl, { maxRetriesPerRequest: null }),
     },
   ],
-  exports: [Database, EventHints, EventStore, AggregateRepository, REDIS],
+  exports: [Database, EventHints, EventStore, AggregateRepository, REDIS, LogStore],
 })
 export class PlatformModule implements OnApplicationShutdown {
   static forConfig(config: RunletConfig): DynamicModule {
@@ -53,10 +59,12 @@ export class PlatformModule implements OnApplicationShutdown {
   constructor(
     private readonly db: Database,
     private readonly hints: EventHints,
+    private readonly logs: LogStore,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.logs.close();
     await this.hints.close();
     await this.redis.quit().catch(() => undefined);
     await this.db.close();

@@ -77,6 +77,8 @@ export function evolveExecution(state: ExecutionState | undefined, event: Execut
       queuedAt: now,
       ...(d.replayOf ? { replayOf: d.replayOf } : {}),
       ...(d.artifactDir ? { artifactDir: d.artifactDir } : {}),
+      ...(d.http ? { http: d.http } : {}),
+      ...(d.cron ? { cron: d.cron } : {}),
     };
   }
   if (!state) return state;

@@ -34,6 +34,8 @@ export interface ExecutionState {
   replayOf?: string;
   /** Only for try-outs: the artifact built from the unsaved code. */
   artifactDir?: string;
+  http?: Record<string, unknown>;
+  cron?: { scheduledAt: string; firedAt: string };
 }
 
 export type ExecutionQueued = DomainEvent<
@@ -47,6 +49,10 @@ export type ExecutionQueued = DomainEvent<
     maxAttempts: number;
     replayOf?: string;
     artifactDir?: string;
+    /** The HTTP request of a webhook execution (passed to the script as `event.http`). */
+    http?: Record<string, unknown>;
+    /** The tick of a cron execution (`event.cron`). */
+    cron?: { scheduledAt: string; firedAt: string };
   }
 >;
 export type ExecutionStarted = DomainEvent<'ExecutionStarted', { executionId: string; scriptId: string | null; attempt: number }>;

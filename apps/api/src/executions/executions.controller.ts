@@ -1,0 +1,118 @@
+import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Sse } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import Redis from 'ioredis';
+import { Observable } from 'rxjs';
+import { ConflictError, isTerminal } from '@runlet/domain';
+import { Cancellations, executionAggregate, ExecutionRequests } from '@runlet/executor';
+import { AggregateRepository } from '@runlet/event-store';
+import { LogStore } from '@runlet/logs';
+import { ExecutionsQuery } from '@runlet/read-models';
+import { REDIS } from '../platform/platform.module';
+import { metadataFor } from '../platform/request-context';
+import { ExecutionLookup } from './execution-lookup.service';
+import { ListExecutionsDto, LogsQueryDto } from './executions.dto';
+import { executionStreamId } from '@runlet/domain';
+
+@ApiTags('executions')
+@ApiBearerAuth()
+@Controller('api/v1/executions')
+export class ExecutionsController {
+  constructor(
+    private readonly executions: ExecutionsQuery,
+    private readonly lookup: ExecutionLookup,
+    private readonly logs: LogStore,
+    private readonly requests: ExecutionRequests,
+    private readonly repo: AggregateRepository,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  @Get()
+  list(@Query() q: ListExecutionsDto) {
+    return this.executions.list(q);
+  }
+
+  @Get(':id')
+  one(@Param('id') id: string) {
+    return this.lookup.view(id);
+  }
+
+  @Get(':id/logs')
+  async logsOf(@Param('id') id: string, @Query() q: LogsQueryDto) {
+    await this.lookup.state(id);
+    return this.logs.read(id, q);
+  }
+
+  /** Live tail as server-sent events: stored lines first, then new ones; `end` when it finishes. */
+  @Sse(':id/logs/stream')
+  async stream(
+    @Param('id') id: string,
+    @Query() q: LogsQueryDto,
+    @Headers('last-event-id') lastEventId?: string,
+  ): Promise<Observable<MessageEventLike>> {
+    await this.lookup.state(id);
+    const after = lastEventId !== undefined && /^\d+$/.test(lastEventId) ? Number(lastEventId) : q.after;
+    return new Observable<MessageEventLike>((subscriber) => {
+      let stop: (() => void) | undefined;
+      let closed = false;
+      this.logs
+        .tail(
+          id,
+          { after },
+          (line) => subscriber.next({ id: String(line.seq), type: 'log', data: line }),
+          () => {
+            subscriber.next({ type: 'end', data: { executionId: id } });
+            subscriber.complete();
+          },
+        )
+        .then((s) => (closed ? s() : (stop = s)))
+        .catch((err) => subscriber.error(err));
+      return () => {
+        closed = true;
+        stop?.();
+      };
+    });
+  }
+
+  /** Queued: cancelled at once. Running: the executor running it aborts the sandbox. */
+  @Post(':id/cancel')
+  @HttpCode(202)
+  async cancel(@Param('id') id: string, @Req() req: any) {
+    const state = await this.lookup.state(id);
+    if (isTerminal(state.status)) throw new ConflictError(`execution ${id} has already ${state.status.replace('_', ' ')}`);
+    if (state.status === 'queued') {
+      await this.repo
+        .execute(executionStreamId(id), executionAggregate, { type: 'CancelExecution', reason: 'cancelled by request' }, metadataFor(req))
+        .catch(() => undefined);
+    }
+    await Cancellations.request(this.redis, id);
+    return this.lookup.view(id);
+  }
+
+  /** Runs again with the same version and input. */
+  @Post(':id/replay')
+  @HttpCode(202)
+  async replay(@Param('id') id: string, @Req() req: any) {
+    const s = await this.lookup.state(id);
+    if (s.trigger.type === 'try') throw new ConflictError('a try-out cannot be replayed; save the script first');
+    const { executionId } = await this.requests.queueExecution(
+      {
+        scriptId: s.scriptId,
+        version: s.version,
+        trigger: s.trigger,
+        input: s.input,
+        maxAttempts: s.maxAttempts,
+        replayOf: s.id,
+        ...(s.http ? { http: s.http } : {}),
+        ...(s.cron ? { cron: s.cron } : {}),
+      },
+      metadataFor(req),
+    );
+    return { executionId };
+  }
+}
+
+interface MessageEventLike {
+  id?: string;
+  type: string;
+  data: unknown;
+}

@@ -1,0 +1,46 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+
+export class RunScriptDto {
+  @ApiPropertyOptional({ description: 'passed to the script as event.input' })
+  @IsOptional()
+  input?: unknown;
+
+  @ApiPropertyOptional({ description: 'a version with a successful build; default: the deployed one' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+
+  @ApiPropertyOptional({ description: 'answer with the finished execution instead of 202' })
+  @IsOptional()
+  @IsBoolean()
+  wait?: boolean;
+}
+
+export class TryDto {
+  @ApiPropertyOptional() @IsString() code: string;
+  @ApiPropertyOptional({ enum: ['typescript', 'javascript'] })
+  @IsOptional()
+  @IsIn(['typescript', 'javascript'])
+  language?: 'typescript' | 'javascript';
+  @ApiPropertyOptional() @IsOptional() @IsObject() dependencies?: Record<string, string>;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) secrets?: string[];
+  @ApiPropertyOptional() @IsOptional() input?: unknown;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(100) @Max(120_000) timeoutMs?: number;
+}
+
+export class ListExecutionsDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() scriptId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() triggerId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsIn(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'])
+  status?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class LogsQueryDto {
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) after?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5000) limit?: number;
+}

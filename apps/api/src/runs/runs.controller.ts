@@ -1,0 +1,96 @@
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { ConflictError, executionStreamId, NotFoundError } from '@runlet/domain';
+import { BuildError } from '@runlet/builder/build';
+import { executionAggregate, ExecutionRequests, ExecutionResults } from '@runlet/executor';
+import { AggregateRepository } from '@runlet/event-store';
+import { LogStore } from '@runlet/logs';
+import { ScriptsQuery } from '@runlet/read-models';
+import { metadataFor } from '../platform/request-context';
+import { ExecutionLookup } from '../executions/execution-lookup.service';
+import { RunScriptDto, TryDto } from '../executions/executions.dto';
+import { TryBuilder } from './try-builder';
+
+/** Longest a request waits for a result before answering 202 with the execution id. */
+const MAX_SYNC_WAIT_MS = 60_000;
+
+@ApiTags('runs')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class RunsController {
+  constructor(
+    private readonly scripts: ScriptsQuery,
+    private readonly requests: ExecutionRequests,
+    private readonly results: ExecutionResults,
+    private readonly lookup: ExecutionLookup,
+    private readonly logs: LogStore,
+    private readonly repo: AggregateRepository,
+    private readonly tryBuilder: TryBuilder,
+  ) {}
+
+  /** Manual run: 202 {executionId}, or with `wait` the finished execution. */
+  @Post('scripts/:id/runs')
+  async run(@Param('id') id: string, @Body() body: RunScriptDto, @Req() req: any, @Res() res: any) {
+    const script = await this.scripts.summary(id);
+    if (!script) throw new NotFoundError(`script ${id} not found`);
+    const version = body.version ?? script.deployedVersion;
+    if (!version) {
+      throw new ConflictError(`script ${id} has no successfully built version yet (build: ${script.build?.status ?? 'pending'})`);
+    }
+    if (version > script.latestVersion) throw new NotFoundError(`script ${id} has no version ${version}`);
+    const { executionId, state } = await this.requests.queueExecution(
+      { scriptId: id, version, trigger: { type: 'manual' }, input: body.input ?? null },
+      metadataFor(req),
+    );
+    if (!body.wait) return res.status(202).json({ executionId });
+    const finished = await this.results.wait(executionId, MAX_SYNC_WAIT_MS, state);
+    if (!finished) return res.status(202).json({ executionId });
+    return res.status(200).json(finished);
+  }
+
+  /** Builds and runs unsaved code; answers with the finished execution and its logs. */
+  @Post('try')
+  @HttpCode(200)
+  async try(@Body() body: TryDto, @Req() req: any) {
+    const executionId = randomUUID();
+    const metadata = metadataFor(req);
+    const base = { scriptId: null, version: 0, trigger: { type: 'try' as const }, input: body.input ?? null };
+    let artifactDir: string;
+    try {
+      const built = await this.tryBuilder.builder.build({
+        scriptId: `try-${executionId}`,
+        version: 1,
+        code: body.code,
+        language: body.language ?? 'typescript',
+        dependencies: body.dependencies ?? {},
+      });
+      artifactDir = built.artifactDir;
+    } catch (err) {
+      if (!(err instanceof BuildError)) throw err;
+      return this.recordBuildFailure(executionId, base, err, metadata);
+    }
+    const { state } = await this.requests.queueExecution({ ...base, executionId, artifactDir }, metadata);
+    const finished = (await this.results.wait(executionId, MAX_SYNC_WAIT_MS, state)) ?? (await this.lookup.view(executionId));
+    return { ...finished, logs: (await this.logs.read(executionId, { limit: 5000 })).items };
+  }
+
+  /** A try-out that does not build is still an execution: queued, then failed with the build error. */
+  private async recordBuildFailure(executionId: string, base: any, err: BuildError, metadata: any) {
+    const streamId = executionStreamId(executionId);
+    await this.repo.execute(streamId, executionAggregate, { type: 'QueueExecution', executionId, maxAttempts: 1, ...base }, metadata);
+    await this.repo.execute(streamId, executionAggregate, { type: 'StartExecution', attempt: 1 }, metadata);
+    const error = { message: `build failed: ${err.reason}` };
+    this.logs.write(executionId, { seq: 0, ts: new Date().toISOString(), level: 'error', stream: 'system', message: err.log || error.message });
+    await this.logs.flush(executionId);
+    this.logs.end(executionId);
+    await this.repo.execute(
+      streamId,
+      executionAggregate,
+      { type: 'CompleteExecution', attempt: 1, outcome: { status: 'failed', error, durationMs: 0 } },
+      metadata,
+    );
+    const view = await this.lookup.view(executionId);
+    return { ...view, logs: (await this.logs.read(executionId)).items };
+  }
+}

@@ -1,0 +1,37 @@
+import { ScriptSpec } from '@runlet/domain';
+import { Database } from '@runlet/event-store';
+
+export interface ResolvedVersion {
+  artifactDir: string;
+  spec: ScriptSpec;
+}
+
+/** Where the built artifact and the limits of a script version are; versions are immutable, so cached. */
+export class ArtifactResolver {
+  private readonly cache = new Map<string, ResolvedVersion>();
+
+  constructor(private readonly db: Database) {}
+
+  async resolve(scriptId: string, version: number): Promise<ResolvedVersion> {
+    const key = `${scriptId}@${version}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const [build] = await this.db.query(
+      `SELECT data FROM events
+        WHERE (data->>'scriptId') = $1 AND event_type = 'BuildSucceeded' AND (data->>'version')::int = $2
+        ORDER BY global_position DESC LIMIT 1`,
+      [scriptId, version],
+    );
+    if (!build) throw new Error(`version ${version} of script ${scriptId} has no successful build`);
+    const [saved] = await this.db.query(
+      `SELECT data FROM events WHERE stream_id = $1 AND event_type = 'ScriptVersionSaved' AND (data->>'version')::int = $2`,
+      [`script-${scriptId}`, version],
+    );
+    if (!saved) throw new Error(`script ${scriptId} has no version ${version}`);
+    const { scriptId: _s, version: _v, reason: _r, upgrade: _u, ...spec } = saved.data;
+    const resolved = { artifactDir: build.data.artifactDir, spec: spec as ScriptSpec };
+    if (this.cache.size > 5000) this.cache.clear();
+    this.cache.set(key, resolved);
+    return resolved;
+  }
+}

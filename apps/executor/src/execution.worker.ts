@@ -1,0 +1,158 @@
+import { Job, Worker } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import {
+  ConflictError,
+  ExecutionOutcomeInput,
+  executionStreamId,
+  ExecutionState,
+  isTerminal,
+} from '@runlet/domain';
+import { AggregateRepository, ConcurrencyError, EventMetadata } from '@runlet/event-store';
+import { LogStore } from '@runlet/logs';
+import { Runtime } from '@runlet/runtime';
+import { ArtifactResolver } from './artifact-resolver';
+import { Cancellations } from './cancellations';
+import { ExecutionJobData, EXECUTIONS_QUEUE } from './queue/execution-queue';
+import { executionAggregate } from './queue/execution-requests';
+import { ExecutionResults } from './queue/execution-results';
+import { toExecutionView } from './queue/execution-view';
+import { scriptEventOf } from './script-event';
+
+export interface ExecutionWorkerOptions {
+  redisUrl: string;
+  concurrency: number;
+  /** How long a job's lock lives without renewal: how soon a dead executor's job is taken over. */
+  lockDurationMs: number;
+}
+
+/** Thrown to make BullMQ retry a failed attempt with the job's backoff. */
+class RetryAttempt extends Error {}
+
+/**
+ * Takes execution jobs: ExecutionStarted, run in the runtime, then exactly one terminal event.
+ * The event stream guards every step, so a duplicate job, a retried job or a worker that lost
+ * its lock cannot start a finished execution again nor record a second outcome.
+ */
+export class ExecutionWorker {
+  private worker?: Worker<ExecutionJobData>;
+  private readonly owner = `executor-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    private readonly options: ExecutionWorkerOptions,
+    private readonly repo: AggregateRepository,
+    private readonly runtime: Runtime,
+    private readonly artifacts: ArtifactResolver,
+    private readonly logs: LogStore,
+    private readonly results: ExecutionResults,
+    private readonly cancellations: Cancellations,
+  ) {}
+
+  start(): void {
+    this.worker = new Worker<ExecutionJobData>(EXECUTIONS_QUEUE, (job) => this.process(job), {
+      connection: { url: this.options.redisUrl, maxRetriesPerRequest: null } as any,
+      concurrency: this.options.concurrency,
+      lockDuration: this.options.lockDurationMs,
+      stalledInterval: Math.max(500, Math.floor(this.options.lockDurationMs / 2)),
+      maxStalledCount: 5,
+    });
+    this.worker.on('error', (err) => console.error('[executor]', err.message));
+  }
+
+  /** Stops taking jobs and waits for the running ones (SIGTERM drains). */
+  async stop(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  private async process(job: Job<ExecutionJobData>): Promise<void> {
+    const { executionId } = job.data;
+    const streamId = executionStreamId(executionId);
+    const { state } = await this.repo.load<ExecutionState, any>(streamId, executionAggregate.evolve);
+    if (!state || isTerminal(state.status)) return; // unknown, or already finished: never run twice
+    const attempt = state.attempt + 1;
+    const meta = this.metadata(state, job);
+    try {
+      await this.repo.execute(streamId, executionAggregate, { type: 'StartExecution', attempt }, meta, 1);
+    } catch (err) {
+      if (err instanceof ConcurrencyError || err instanceof ConflictError) return; // another worker has it
+      throw err;
+    }
+    const outcome = await this.run(state, attempt);
+    await this.logs.flush(executionId).catch(() => undefined);
+    let finished: ExecutionState | undefined;
+    try {
+      const result = await this.repo.execute(
+        streamId,
+        executionAggregate,
+        { type: 'CompleteExecution', attempt, outcome },
+        meta,
+        1,
+      );
+      finished = result.state;
+    } catch (err) {
+      // Another worker took the job over (we lost the lock) and its attempt is the one that counts.
+      if (err instanceof ConcurrencyError || err instanceof ConflictError) return;
+      throw err;
+    }
+    if (finished && isTerminal(finished.status)) {
+      this.logs.end(executionId);
+      this.results.publish(toExecutionView(finished));
+    } else if (finished?.status === 'queued') {
+      throw new RetryAttempt(`attempt ${attempt} failed: ${finished.error?.message ?? 'error'}`);
+    }
+  }
+
+  private async run(state: ExecutionState, attempt: number): Promise<ExecutionOutcomeInput> {
+    const started = Date.now();
+    const seqBase = (attempt - 1) * 1_000_000; // each attempt's lines follow the previous attempt's
+    const system = (message: string, level: 'info' | 'error' = 'info') =>
+      this.logs.write(state.id, { seq: seqBase, ts: new Date().toISOString(), level, stream: 'system', message });
+    let version;
+    try {
+      version = state.artifactDir
+        ? { artifactDir: state.artifactDir, spec: { timeoutMs: 30_000, memoryMb: 256, network: 'egress' as const } }
+        : await this.artifacts.resolve(state.scriptId!, state.version);
+    } catch (err) {
+      system((err as Error).message, 'error');
+      return { status: 'failed', error: { message: (err as Error).message }, durationMs: Date.now() - started };
+    }
+    const controller = this.cancellations.track(state.id);
+    try {
+      const outcome = await this.runtime.run({
+        executionId: state.id,
+        scriptId: state.scriptId ?? 'try',
+        version: state.version,
+        artifactDir: version.artifactDir,
+        event: scriptEventOf(state),
+        secrets: {},
+        timeoutMs: version.spec.timeoutMs,
+        memoryMb: version.spec.memoryMb,
+        network: version.spec.network,
+        signal: controller.signal,
+        onLog: (line) => this.logs.write(state.id, { ...line, seq: seqBase + line.seq }),
+      });
+      const durationMs = outcome.durationMs;
+      switch (outcome.status) {
+        case 'succeeded':
+          return { status: 'succeeded', result: outcome.result ?? null, durationMs };
+        case 'cancelled':
+          return { status: 'cancelled', reason: 'cancelled by request', durationMs };
+        case 'timed_out':
+          return {
+            status: 'timed_out',
+            error: outcome.error ?? { message: `timed out after ${version.spec.timeoutMs} ms` },
+            durationMs,
+          };
+        default:
+          return { status: 'failed', error: outcome.error ?? { message: 'failed' }, durationMs };
+      }
+    } catch (err) {
+      return { status: 'failed', error: { message: `runtime error: ${(err as Error).message}` }, durationMs: Date.now() - started };
+    } finally {
+      this.cancellations.untrack(state.id);
+    }
+  }
+
+  private metadata(state: ExecutionState, job: Job): EventMetadata {
+    return { actor: `system:${this.owner}`, correlationId: state.id, causationId: null, jobId: job.id };
+  }
+}

@@ -1,0 +1,46 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { AggregateRepository } from '@runlet/event-store';
+import { RUNLET_CONFIG, RunletConfig } from '../../../api/src/platform/config';
+import { ExecutionJobData, EXECUTIONS_QUEUE } from './execution-queue';
+import { ExecutionRequests } from './execution-requests';
+import { ExecutionResults } from './execution-results';
+
+export const EXECUTIONS_QUEUE_TOKEN = Symbol('EXECUTIONS_QUEUE');
+
+/** Queuing executions and waiting for their results: used by the API, the scheduler and the executor. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: EXECUTIONS_QUEUE_TOKEN,
+      inject: [RUNLET_CONFIG],
+      useFactory: (c: RunletConfig) =>
+        new Queue<ExecutionJobData>(EXECUTIONS_QUEUE, {
+          connection: { url: c.redisUrl, maxRetriesPerRequest: null } as any,
+        }),
+    },
+    {
+      provide: ExecutionRequests,
+      inject: [AggregateRepository, EXECUTIONS_QUEUE_TOKEN],
+      useFactory: (repo: AggregateRepository, queue: Queue<ExecutionJobData>) => new ExecutionRequests(repo, queue),
+    },
+    {
+      provide: ExecutionResults,
+      inject: [RUNLET_CONFIG, AggregateRepository],
+      useFactory: (c: RunletConfig, repo: AggregateRepository) => new ExecutionResults(c.redisUrl, repo),
+    },
+  ],
+  exports: [ExecutionRequests, ExecutionResults],
+})
+export class ExecutionQueueModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(EXECUTIONS_QUEUE_TOKEN) private readonly queue: Queue,
+    private readonly results: ExecutionResults,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+    await this.results.close();
+  }
+}

@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+
+export const EXECUTIONS_QUEUE = 'executions';
+/** Redis channel on which executors announce finished executions (payload: the execution view). */
+export const EXECUTION_DONE_CHANNEL = 'runlet:executions:done';
+/** Redis channel on which the API asks executors to cancel a running execution. */
+export const EXECUTION_CANCEL_CHANNEL = 'runlet:executions:cancel';
+
+export interface ExecutionJobData {
+  executionId: string;
+}
+
+/** A UUID derived from an event id, so a redelivered event maps to the same execution/job. */
+export function uuidFrom(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

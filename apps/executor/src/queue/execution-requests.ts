@@ -1,0 +1,56 @@
+import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { decideExecution, evolveExecution, ExecutionQueued, executionStreamId, ExecutionState } from '@runlet/domain';
+import { AggregateRepository, ConcurrencyError, EventMetadata } from '@runlet/event-store';
+import { ExecutionJobData, EXECUTIONS_QUEUE } from './execution-queue';
+
+export const executionAggregate = { decide: decideExecution, evolve: evolveExecution };
+
+export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' | 'maxAttempts'> & {
+  executionId?: string;
+  maxAttempts?: number;
+};
+
+/**
+ * Records ExecutionQueued and puts the job on the `executions` queue with the execution id as
+ * job id: queuing the same execution twice (a redelivered event, a retried request) is a no-op.
+ */
+export class ExecutionRequests {
+  constructor(
+    private readonly repo: AggregateRepository,
+    private readonly queue: Queue<ExecutionJobData>,
+  ) {}
+
+  async queueExecution(
+    params: QueueExecutionParams,
+    metadata: EventMetadata,
+  ): Promise<{ executionId: string; state: ExecutionState | undefined; position: number }> {
+    const executionId = params.executionId ?? randomUUID();
+    const command = { type: 'QueueExecution' as const, ...params, executionId, maxAttempts: params.maxAttempts ?? 1 };
+    let state: ExecutionState | undefined;
+    let position = 0;
+    try {
+      const result = await this.repo.execute(executionStreamId(executionId), executionAggregate, command, metadata, 1);
+      state = result.state;
+      position = result.position;
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError) && (err as Error).name !== 'ConflictError') throw err;
+    }
+    await this.enqueue(executionId, state?.maxAttempts ?? command.maxAttempts);
+    return { executionId, state, position };
+  }
+
+  enqueue(executionId: string, attempts: number): Promise<unknown> {
+    return this.queue.add(
+      'execute',
+      { executionId },
+      {
+        jobId: executionId,
+        attempts,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: 3600, count: 10_000 },
+        removeOnFail: { age: 24 * 3600 },
+      },
+    );
+  }
+}

@@ -1,0 +1,64 @@
+import { Database } from '@runlet/event-store';
+import { decodeCursor, encodeCursor, Page } from '../shared/cursor';
+
+export interface ExecutionFilter {
+  scriptId?: string;
+  triggerId?: string;
+  status?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export class ExecutionsQuery {
+  constructor(private readonly db: Database) {}
+
+  async list(filter: ExecutionFilter): Promise<Page<any>> {
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.scriptId) add('script_id = ?', filter.scriptId);
+    if (filter.triggerId) add('trigger_id = ?', filter.triggerId);
+    if (filter.status) add('status = ?', filter.status);
+    const after = decodeCursor(filter.cursor);
+    if (after) {
+      params.push(after[0], after[1]);
+      where.push(`(queued_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::text)`);
+    }
+    params.push(limit + 1);
+    const rows = await this.db.query(
+      `SELECT * FROM rm_executions ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+       ORDER BY queued_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, limit).map(toView);
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { items, nextCursor: last ? encodeCursor([last.queued_at.toISOString(), last.id]) : null };
+  }
+}
+
+function toView(r: any) {
+  return {
+    id: r.id,
+    scriptId: r.script_id,
+    version: r.version,
+    trigger: {
+      type: r.trigger_type,
+      ...(r.trigger_id ? { id: r.trigger_id } : {}),
+      ...(r.scheduled_at ? { scheduledAt: r.scheduled_at.toISOString() } : {}),
+    },
+    status: r.status,
+    input: r.input,
+    result: r.result,
+    error: r.error,
+    attempt: r.attempt,
+    queuedAt: r.queued_at.toISOString(),
+    startedAt: r.started_at?.toISOString() ?? null,
+    finishedAt: r.finished_at?.toISOString() ?? null,
+    durationMs: r.duration_ms,
+    ...(r.replay_of ? { replayOf: r.replay_of } : {}),
+  };
+}

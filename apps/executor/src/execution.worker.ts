@@ -25,6 +25,8 @@ export interface ExecutionWorkerOptions {
   lockDurationMs: number;
 }
 
+const DEFAULT_TRY_LIMITS = { timeoutMs: 30_000, memoryMb: 256, network: 'egress' as const };
+
 /** Thrown to make BullMQ retry a failed attempt with the job's backoff. */
 class RetryAttempt extends Error {}
 
@@ -109,7 +111,7 @@ export class ExecutionWorker {
     let version;
     try {
       version = state.artifactDir
-        ? { artifactDir: state.artifactDir, spec: { timeoutMs: 30_000, memoryMb: 256, network: 'egress' as const } }
+        ? { artifactDir: state.artifactDir, spec: state.limits ?? DEFAULT_TRY_LIMITS }
         : await this.artifacts.resolve(state.scriptId!, state.version);
     } catch (err) {
       system((err as Error).message, 'error');

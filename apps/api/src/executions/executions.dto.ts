@@ -29,6 +29,8 @@ export class TryDto {
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) secrets?: string[];
   @ApiPropertyOptional() @IsOptional() input?: unknown;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(100) @Max(120_000) timeoutMs?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(32) @Max(4096) memoryMb?: number;
+  @ApiPropertyOptional({ enum: ['none', 'egress'] }) @IsOptional() @IsIn(['none', 'egress']) network?: 'none' | 'egress';
 }
 
 export class ListExecutionsDto {

@@ -70,7 +70,8 @@ export class RunsController {
       if (!(err instanceof BuildError)) throw err;
       return this.recordBuildFailure(executionId, base, err, metadata);
     }
-    const { state } = await this.requests.queueExecution({ ...base, executionId, artifactDir }, metadata);
+    const limits = { timeoutMs: body.timeoutMs ?? 30_000, memoryMb: body.memoryMb ?? 256, network: body.network ?? 'egress' };
+    const { state } = await this.requests.queueExecution({ ...base, executionId, artifactDir, limits }, metadata);
     const finished = (await this.results.wait(executionId, MAX_SYNC_WAIT_MS, state)) ?? (await this.lookup.view(executionId));
     return { ...finished, logs: (await this.logs.read(executionId, { limit: 5000 })).items };
   }

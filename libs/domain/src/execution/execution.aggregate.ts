@@ -77,6 +77,7 @@ export function evolveExecution(state: ExecutionState | undefined, event: Execut
       queuedAt: now,
       ...(d.replayOf ? { replayOf: d.replayOf } : {}),
       ...(d.artifactDir ? { artifactDir: d.artifactDir } : {}),
+      ...(d.limits ? { limits: d.limits } : {}),
       ...(d.http ? { http: d.http } : {}),
       ...(d.cron ? { cron: d.cron } : {}),
     };

@@ -11,6 +11,12 @@ export interface ExecutionTrigger {
   late?: boolean;
 }
 
+export interface TryLimits {
+  timeoutMs: number;
+  memoryMb: number;
+  network: 'none' | 'egress';
+}
+
 export interface ExecutionError {
   message: string;
   stack?: string;
@@ -34,6 +40,7 @@ export interface ExecutionState {
   replayOf?: string;
   /** Only for try-outs: the artifact built from the unsaved code. */
   artifactDir?: string;
+  limits?: TryLimits;
   http?: Record<string, unknown>;
   cron?: { scheduledAt: string; firedAt: string };
 }
@@ -49,6 +56,8 @@ export type ExecutionQueued = DomainEvent<
     maxAttempts: number;
     replayOf?: string;
     artifactDir?: string;
+    /** Only for try-outs: the limits of the unsaved code. */
+    limits?: TryLimits;
     /** The HTTP request of a webhook execution (passed to the script as `event.http`). */
     http?: Record<string, unknown>;
     /** The tick of a cron execution (`event.cron`). */

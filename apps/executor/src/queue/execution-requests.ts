@@ -1,6 +1,13 @@
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { decideExecution, evolveExecution, ExecutionQueued, executionStreamId, ExecutionState } from '@runlet/domain';
+import {
+  decideExecution,
+  evolveExecution,
+  ExecutionCommand,
+  ExecutionQueued,
+  executionStreamId,
+  ExecutionState,
+} from '@runlet/domain';
 import { AggregateRepository, ConcurrencyError, EventMetadata } from '@runlet/event-store';
 import { ExecutionJobData, EXECUTIONS_QUEUE } from './execution-queue';
 
@@ -9,6 +16,8 @@ export const executionAggregate = { decide: decideExecution, evolve: evolveExecu
 export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' | 'maxAttempts'> & {
   executionId?: string;
   maxAttempts?: number;
+  /** Set when a trigger caused it: TriggerFired is appended with ExecutionQueued, atomically. */
+  fired?: Extract<ExecutionCommand, { type: 'QueueExecution' }>['fired'];
 };
 
 /**
@@ -24,20 +33,22 @@ export class ExecutionRequests {
   async queueExecution(
     params: QueueExecutionParams,
     metadata: EventMetadata,
-  ): Promise<{ executionId: string; state: ExecutionState | undefined; position: number }> {
+  ): Promise<{ executionId: string; state: ExecutionState | undefined; position: number; duplicate: boolean }> {
     const executionId = params.executionId ?? randomUUID();
     const command = { type: 'QueueExecution' as const, ...params, executionId, maxAttempts: params.maxAttempts ?? 1 };
     let state: ExecutionState | undefined;
     let position = 0;
+    let duplicate = false;
     try {
       const result = await this.repo.execute(executionStreamId(executionId), executionAggregate, command, metadata, 1);
       state = result.state;
       position = result.position;
     } catch (err) {
       if (!(err instanceof ConcurrencyError) && (err as Error).name !== 'ConflictError') throw err;
+      duplicate = true; // already queued (redelivery, second scheduler, repeated idempotency key)
     }
-    await this.enqueue(executionId, state?.maxAttempts ?? command.maxAttempts);
-    return { executionId, state, position };
+    if (!duplicate) await this.enqueue(executionId, command.maxAttempts);
+    return { executionId, state, position, duplicate };
   }
 
   enqueue(executionId: string, attempts: number): Promise<unknown> {

@@ -58,6 +58,27 @@ describe('Execution aggregate', () => {
     ).toThrow(/not the running one/);
   });
 
+  it('queued by a trigger → TriggerFired and ExecutionQueued in one decision; a second firing conflicts', () => {
+    const events = decideExecution(
+      {
+        type: 'QueueExecution',
+        executionId: 'e2',
+        scriptId: 's1',
+        version: 1,
+        trigger: { type: 'cron', id: 't1', scheduledAt: '2026-01-01T00:00:00.000Z' },
+        input: null,
+        maxAttempts: 1,
+        fired: { triggerId: 't1', source: 'cron', scheduledAt: '2026-01-01T00:00:00.000Z', firedAt: '2026-01-01T00:00:00.010Z' },
+      },
+      undefined,
+    );
+    expect(events.map((e) => e.type)).toEqual(['TriggerFired', 'ExecutionQueued']);
+    expect(events[0].data).toMatchObject({ executionId: 'e2', triggerId: 't1', scheduledAt: '2026-01-01T00:00:00.000Z' });
+    const g = given(...events);
+    expect(g.state?.status).toBe('queued');
+    expect(() => g.when({ type: 'QueueExecution', ...(events[1].data as any) })).toThrow(ConflictError);
+  });
+
   it('the same attempt cannot start twice', () => {
     expect(() => given(...queued, ...started1).when({ type: 'StartExecution', attempt: 1 })).toThrow(/already started/);
   });

@@ -17,9 +17,13 @@ export const isTerminal = (status: ExecutionStatus) => TERMINAL_STATUSES.include
 export function decideExecution(command: ExecutionCommand, state: ExecutionState | undefined): ExecutionEvent[] {
   if (command.type === 'QueueExecution') {
     if (state) throw new ConflictError(`execution ${command.executionId} already exists`);
-    const { type: _t, ...data } = command;
+    const { type: _t, fired, ...data } = command;
     if (!Number.isInteger(data.maxAttempts) || data.maxAttempts < 1) throw new ValidationError('maxAttempts must be ≥ 1');
-    return [{ type: 'ExecutionQueued', data }];
+    const queued: ExecutionEvent = { type: 'ExecutionQueued', data };
+    if (!fired) return [queued];
+    // The firing and the execution it causes are one atomic append on the execution's stream:
+    // a deterministic execution id per tick (or idempotency key) makes a second firing a conflict.
+    return [{ type: 'TriggerFired', data: { executionId: data.executionId, scriptId: data.scriptId, ...fired } }, queued];
   }
   if (!state) throw new NotFoundError('execution not found');
   const base = { executionId: state.id, scriptId: state.scriptId };
@@ -84,6 +88,8 @@ export function evolveExecution(state: ExecutionState | undefined, event: Execut
   }
   if (!state) return state;
   switch (event.type) {
+    case 'TriggerFired':
+      return state;
     case 'ExecutionStarted':
       return { ...state, status: 'running', attempt: event.data.attempt, startedAt: now, error: undefined };
     case 'ExecutionSucceeded':

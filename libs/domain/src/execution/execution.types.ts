@@ -64,6 +64,19 @@ export type ExecutionQueued = DomainEvent<
     cron?: { scheduledAt: string; firedAt: string };
   }
 >;
+/** A trigger fired; recorded as the first event of the execution it causes (see the trigger docs). */
+export type ExecutionTriggerFired = DomainEvent<
+  'TriggerFired',
+  {
+    executionId: string;
+    triggerId: string;
+    scriptId: string | null;
+    source: 'cron' | 'http' | 'manual';
+    scheduledAt?: string;
+    firedAt: string;
+    late?: boolean;
+  }
+>;
 export type ExecutionStarted = DomainEvent<'ExecutionStarted', { executionId: string; scriptId: string | null; attempt: number }>;
 export type ExecutionSucceeded = DomainEvent<
   'ExecutionSucceeded',
@@ -84,6 +97,7 @@ export type ExecutionCancelled = DomainEvent<
 export type ExecutionSkipped = DomainEvent<'ExecutionSkipped', { executionId: string; scriptId: string | null; reason: string }>;
 
 export type ExecutionEvent =
+  | ExecutionTriggerFired
   | ExecutionQueued
   | ExecutionStarted
   | ExecutionSucceeded
@@ -93,7 +107,7 @@ export type ExecutionEvent =
   | ExecutionSkipped;
 
 export type ExecutionCommand =
-  | ({ type: 'QueueExecution' } & ExecutionQueued['data'])
+  | ({ type: 'QueueExecution'; fired?: Omit<ExecutionTriggerFired['data'], 'executionId' | 'scriptId'> } & ExecutionQueued['data'])
   | { type: 'StartExecution'; attempt: number }
   | { type: 'CompleteExecution'; attempt: number; outcome: ExecutionOutcomeInput }
   | { type: 'CancelExecution'; reason: string }

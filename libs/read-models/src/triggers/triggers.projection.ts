@@ -1,0 +1,102 @@
+import { Queryable, StoredEvent, SubscriptionHandler } from '@runlet/event-store';
+
+const COLUMN_OF: Record<string, string> = {
+  schedule: 'schedule',
+  timezone: 'timezone',
+  input: 'input',
+  overlap: 'overlap',
+  catchUp: 'catch_up',
+  mode: 'mode',
+  notifyUrl: 'notify_url',
+};
+
+/** rm_triggers: every trigger's settings, state and last firing (fed by trigger streams and firings). */
+export class TriggersProjection implements SubscriptionHandler {
+  readonly name = 'projection:triggers';
+  readonly eventTypes = [
+    'TriggerCreated',
+    'TriggerUpdated',
+    'TriggerPaused',
+    'TriggerResumed',
+    'TriggerDeleted',
+    'TriggerSecretRotated',
+    'TriggerFired',
+    'ScriptArchived',
+  ];
+
+  async handle(events: StoredEvent[], tx: Queryable): Promise<void> {
+    for (const e of events) await this.apply(e, tx);
+  }
+
+  async reset(tx: Queryable): Promise<void> {
+    await tx.query(`DELETE FROM rm_triggers`);
+  }
+
+  private async apply(e: StoredEvent, tx: Queryable): Promise<void> {
+    const d = e.data;
+    const at = e.recordedAt;
+    const set = (sql: string, params: unknown[] = []) =>
+      tx.query(`UPDATE rm_triggers SET ${sql}, updated_at = $2 WHERE id = $1`, [d.triggerId, at, ...params]);
+    switch (e.type) {
+      case 'TriggerCreated':
+        await tx.query(
+          `INSERT INTO rm_triggers (id, script_id, type, schedule, timezone, input, overlap, catch_up, auth, mode, notify_url,
+                                    secret_hash, secret_box, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) ON CONFLICT (id) DO NOTHING`,
+          [
+            d.triggerId,
+            d.scriptId,
+            d.triggerType,
+            d.schedule ?? null,
+            d.timezone ?? null,
+            JSON.stringify(d.input ?? null),
+            d.overlap,
+            d.catchUp,
+            d.auth,
+            d.mode,
+            d.notifyUrl ?? null,
+            d.secretHash ?? null,
+            d.secretBox ?? null,
+            at,
+          ],
+        );
+        return;
+      case 'TriggerUpdated': {
+        const entries = Object.entries(d.changes ?? {}).filter(([k]) => COLUMN_OF[k]);
+        if (entries.length === 0) return;
+        const sql = entries.map(([k], i) => `${COLUMN_OF[k]} = $${i + 3}`).join(', ');
+        await set(sql, entries.map(([k, v]) => (k === 'input' ? JSON.stringify(v ?? null) : v)));
+        return;
+      }
+      case 'TriggerPaused':
+        await set(`paused = true`);
+        return;
+      case 'TriggerResumed':
+        await set(`paused = false`);
+        return;
+      case 'TriggerDeleted':
+        await set(`deleted = true`);
+        return;
+      case 'TriggerSecretRotated':
+        await set(
+          `secret_hash = $3, secret_box = $4, previous_secret_hash = $5, previous_secret_box = $6, grace_until = $7`,
+          [d.secretHash ?? null, d.secretBox ?? null, d.previousSecretHash ?? null, d.previousSecretBox ?? null, d.graceUntil],
+        );
+        return;
+      case 'TriggerFired':
+        await tx.query(
+          `UPDATE rm_triggers SET fire_count = fire_count + 1,
+             last_fired_at = GREATEST(last_fired_at, $2::timestamptz),
+             last_scheduled_at = CASE WHEN $3::timestamptz IS NULL THEN last_scheduled_at
+                                      ELSE GREATEST(last_scheduled_at, $3::timestamptz) END
+           WHERE id = $1`,
+          [d.triggerId, d.firedAt, d.scheduledAt ?? null],
+        );
+        return;
+      case 'ScriptArchived':
+        // An archived script's triggers stop.
+        await tx.query(`UPDATE rm_triggers SET deleted = true, updated_at = $2 WHERE script_id = $1`, [d.scriptId, at]);
+        return;
+    }
+  }
+}

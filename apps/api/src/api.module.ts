@@ -5,6 +5,7 @@ import { AdminKeyBootstrap } from './auth/admin-key.bootstrap';
 import { ApiKeyCommands } from './auth/api-key.commands';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
+import { BuildsController } from './builds/builds.controller';
 import { EventsController } from './audit/events.controller';
 import { HealthController } from './health/health.controller';
 import { ReadModelsModule } from './read-models/read-models.module';
@@ -19,7 +20,7 @@ import { ExecutionQueueModule } from '@runlet/executor';
 /** The `api` role: REST API, webhooks, health and metrics. */
 @Module({
   imports: [CqrsModule.forRoot(), ReadModelsModule, ExecutionQueueModule],
-  controllers: [HealthController, ScriptsController, EventsController, ApiKeysController, RunsController, ExecutionsController],
+  controllers: [HealthController, ScriptsController, EventsController, ApiKeysController, RunsController, ExecutionsController, BuildsController],
   providers: [
     ApiKeyGuard,
     { provide: APP_GUARD, useExisting: ApiKeyGuard },

@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ApiModule } from './api.module';
+import { BuilderModule } from '@runlet/builder';
 import { ExecutorModule } from '@runlet/executor';
 import { Role, RunletConfig } from './platform/config';
 import { PlatformModule } from './platform/platform.module';
@@ -8,7 +9,7 @@ import { PlatformModule } from './platform/platform.module';
 const ROLE_MODULES: Record<Role, Type[]> = {
   api: [ApiModule],
   scheduler: [],
-  builder: [],
+  builder: [BuilderModule],
   executor: [ExecutorModule],
 };
 

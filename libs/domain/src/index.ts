@@ -6,3 +6,4 @@ export * from './script/script.aggregate';
 export * from './api-key/api-key.aggregate';
 export * from './trigger';
 export * from './execution';
+export * from './build';

@@ -8,3 +8,5 @@ export * from './builds/builds.query';
 export * from './builds/builds.migration';
 export * from './executions/executions.projection';
 export * from './executions/executions.query';
+export * from './triggers/triggers.projection';
+export * from './triggers/triggers.query';

@@ -1,3 +1,4 @@
+import { Triggers1764300000401 } from './triggers/triggers.migration';
 import { Executions1764300000301 } from './executions/executions.migration';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { BuildsReadModel1764300000251 } from './builds/builds.migration';
@@ -58,4 +59,4 @@ export class ReadModels1764300000201 implements MigrationInterface {
   }
 }
 
-export const readModelMigrations: Function[] = [ReadModels1764300000201, BuildsReadModel1764300000251, Executions1764300000301];
+export const readModelMigrations: Function[] = [ReadModels1764300000201, BuildsReadModel1764300000251, Executions1764300000301, Triggers1764300000401];

@@ -3,10 +3,14 @@ import { Database } from '@runlet/event-store';
 import {
   ApiKeysProjection,
   ApiKeysQuery,
+  BuildsProjection,
+  BuildsQuery,
   ExecutionsProjection,
   ExecutionsQuery,
   ScriptsProjection,
   ScriptsQuery,
+  TriggersProjection,
+  TriggersQuery,
 } from '@runlet/read-models';
 import { PROJECTIONS, ProjectionRunnerService } from './projection-runner.service';
 
@@ -14,12 +18,23 @@ import { PROJECTIONS, ProjectionRunnerService } from './projection-runner.servic
 @Global()
 @Module({
   providers: [
-    { provide: PROJECTIONS, useFactory: () => [new ScriptsProjection(), new ApiKeysProjection(), new ExecutionsProjection()] },
+    {
+      provide: PROJECTIONS,
+      useFactory: () => [
+        new ScriptsProjection(),
+        new ApiKeysProjection(),
+        new ExecutionsProjection(),
+        new TriggersProjection(),
+        new BuildsProjection(),
+      ],
+    },
     ProjectionRunnerService,
     { provide: ScriptsQuery, inject: [Database], useFactory: (db: Database) => new ScriptsQuery(db) },
     { provide: ApiKeysQuery, inject: [Database], useFactory: (db: Database) => new ApiKeysQuery(db) },
     { provide: ExecutionsQuery, inject: [Database], useFactory: (db: Database) => new ExecutionsQuery(db) },
+    { provide: TriggersQuery, inject: [Database], useFactory: (db: Database) => new TriggersQuery(db) },
+    { provide: BuildsQuery, inject: [Database], useFactory: (db: Database) => new BuildsQuery(db) },
   ],
-  exports: [ProjectionRunnerService, ScriptsQuery, ApiKeysQuery, ExecutionsQuery],
+  exports: [ProjectionRunnerService, ScriptsQuery, ApiKeysQuery, ExecutionsQuery, BuildsQuery, TriggersQuery],
 })
 export class ReadModelsModule {}

@@ -87,6 +87,16 @@ export class ScriptsController {
     return this.findDetail(id);
   }
 
+  /** Saves the same spec as a new version whose build re-resolves every range (`changes` shows what moved). */
+  @Post(':id/dependencies/upgrade')
+  @HttpCode(202)
+  async upgradeDependencies(@Param('id') id: string, @Req() req: any) {
+    await this.findDetail(id);
+    const command: ScriptCommand = { type: 'SaveScriptVersion', spec: {}, reason: 'dependency upgrade', upgrade: true };
+    const result = await this.run(id, command, req);
+    return { ...(await this.findDetail(id)), version: result.state?.latestVersion };
+  }
+
   private run(scriptId: string, command: ScriptCommand, req: any) {
     return this.commands.execute(new ExecuteScriptCommand(scriptId, command, metadataFor(req)));
   }
@@ -96,7 +106,11 @@ export class ScriptsController {
     if (!detail) throw new NotFoundException(`script ${id} not found`);
     return {
       ...detail,
-      build: detail.build ?? { status: 'pending', version: detail.latestVersion },
+      // Until the latest version's build is projected, that build is pending (not the previous one's state).
+      build:
+        detail.build && (detail.build.version ?? 0) >= detail.latestVersion
+          ? detail.build
+          : { status: 'pending', version: detail.latestVersion },
       versions: (await this.scripts.versions(id)).map((v) => ({ version: v.version, createdAt: v.createdAt, actor: v.actor })),
     };
   }

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Min,
+  Validate,
+} from 'class-validator';
+import { RegistryDependencies } from '../builds/registry-dependencies.validator';
 
 export class ScriptFieldsDto {
   @ApiPropertyOptional({ enum: ['typescript', 'javascript'] })
@@ -11,6 +23,7 @@ export class ScriptFieldsDto {
   @ApiPropertyOptional({ description: 'npm package → version or range', example: { dayjs: '^1.11.0' } })
   @IsOptional()
   @IsObject()
+  @Validate(RegistryDependencies)
   dependencies?: Record<string, string>;
 
   @ApiPropertyOptional({ description: 'names of the secrets the script may read', type: [String] })

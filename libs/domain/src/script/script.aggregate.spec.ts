@@ -63,6 +63,13 @@ describe('Script aggregate', () => {
     expect(g.when({ type: 'SaveScriptVersion', spec: { code: 'v3' }, expectedVersion: 2 })[0].data).toMatchObject({ version: 3 });
   });
 
+  it('save with upgrade → the same spec as a new version flagged for re-resolution; the flag is not part of the spec', () => {
+    const [saved] = given(...created).when({ type: 'SaveScriptVersion', spec: {}, reason: 'dependency upgrade', upgrade: true });
+    expect(saved.data).toMatchObject({ version: 2, code: 'export default () => 1', reason: 'dependency upgrade', upgrade: true });
+    expect(given(...created, saved).state?.versions[2]).not.toHaveProperty('upgrade');
+    expect(given(...created).when({ type: 'SaveScriptVersion', spec: {} })[0].data).not.toHaveProperty('upgrade');
+  });
+
   it('save with a new name → renamed and saved', () => {
     const events = given(...created).when({ type: 'SaveScriptVersion', name: 'renamed', spec: {} });
     expect(events.map((e) => e.type)).toEqual(['ScriptRenamed', 'ScriptVersionSaved']);

@@ -34,7 +34,13 @@ export function decideScript(command: ScriptCommand, state: ScriptState | undefi
       const version = state.latestVersion + 1;
       events.push({
         type: 'ScriptVersionSaved',
-        data: { scriptId, version, ...spec, ...(command.reason ? { reason: command.reason } : {}) },
+        data: {
+          scriptId,
+          version,
+          ...spec,
+          ...(command.reason ? { reason: command.reason } : {}),
+          ...(command.upgrade ? { upgrade: true } : {}),
+        },
       });
       return events;
     }
@@ -78,7 +84,7 @@ export function evolveScript(state: ScriptState | undefined, event: ScriptEvent)
       };
     case 'ScriptVersionSaved': {
       if (!state) return state;
-      const { scriptId: _id, version, reason: _reason, ...spec } = event.data;
+      const { scriptId: _id, version, reason: _reason, upgrade: _upgrade, ...spec } = event.data;
       return { ...state, latestVersion: version, versions: { ...state.versions, [version]: spec } };
     }
     case 'ScriptRenamed':

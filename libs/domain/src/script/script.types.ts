@@ -26,13 +26,24 @@ export interface ScriptState {
 
 export type ScriptCommand =
   | { type: 'CreateScript'; scriptId: string; name: string; spec: Partial<ScriptSpec> & { code: string } }
-  | { type: 'SaveScriptVersion'; name?: string; spec: Partial<ScriptSpec>; expectedVersion?: number; reason?: string }
+  | {
+      type: 'SaveScriptVersion';
+      name?: string;
+      spec: Partial<ScriptSpec>;
+      expectedVersion?: number;
+      reason?: string;
+      /** Re-resolve dependency ranges when building this version (the "upgrade dependencies" action). */
+      upgrade?: boolean;
+    }
   | { type: 'RenameScript'; name: string }
   | { type: 'ArchiveScript' }
   | { type: 'DeployScriptVersion'; version: number; reason?: string };
 
 export type ScriptCreated = DomainEvent<'ScriptCreated', { scriptId: string; name: string }>;
-export type ScriptVersionSaved = DomainEvent<'ScriptVersionSaved', { scriptId: string; version: number; reason?: string } & ScriptSpec>;
+export type ScriptVersionSaved = DomainEvent<
+  'ScriptVersionSaved',
+  { scriptId: string; version: number; reason?: string; upgrade?: boolean } & ScriptSpec
+>;
 export type ScriptRenamed = DomainEvent<'ScriptRenamed', { scriptId: string; name: string; previousName: string }>;
 export type ScriptArchived = DomainEvent<'ScriptArchived', { scriptId: string }>;
 export type ScriptVersionDeployed = DomainEvent<

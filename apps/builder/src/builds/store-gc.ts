@@ -1,0 +1,49 @@
+import { Logger } from '@nestjs/common';
+import { ScriptBuilder } from '../build';
+import { BuildHistory } from './build-history';
+
+/** Entries touched this recently may belong to a build another builder has not recorded yet. */
+const IN_FLIGHT_GRACE_MS = 60 * 60_000;
+
+/**
+ * Removes install-store entries that no deployed version and no recent build uses. Entries are
+ * content-addressed, so a removed one is simply reinstalled from its lockfile when needed again.
+ */
+export class StoreGarbageCollector {
+  private readonly logger = new Logger('builder:gc');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<string[]>;
+
+  constructor(
+    private readonly builder: ScriptBuilder,
+    private readonly history: BuildHistory,
+    private readonly keepMs: number,
+  ) {}
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => {
+      this.collect().catch((err) => this.logger.warn(`garbage collection failed: ${err?.message ?? err}`));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One collection (one at a time); returns the removed lockfile hashes. */
+  collect(graceMs = IN_FLIGHT_GRACE_MS): Promise<string[]> {
+    this.running ??= (async () => {
+      try {
+        const keep = await this.history.referencedLockfileHashes(new Date(Date.now() - this.keepMs));
+        const removed = await this.builder.collectGarbage(keep, graceMs);
+        if (removed.length) this.logger.log(`removed ${removed.length} unused install(s)`);
+        return removed;
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './build';
+export { BuilderModule, BuilderService } from './builder.module';

@@ -1,0 +1,2 @@
+export * from './build.types';
+export * from './build.aggregate';

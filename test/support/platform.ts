@@ -38,6 +38,7 @@ export async function startPlatform(
     dataDir: mkdtempSync(join(tmpdir(), `runlet-${name}-`)),
     roles: opts.roles ?? [...ROLES],
     publicUrl: '',
+    webhooks: { bodyLimitBytes: 1024 * 1024, ratePerSecond: 1000, syncWaitMs: 30_000 },
     executor: { concurrency: 8, lockDurationMs: 2000, poolSize: 1, reuseInstances: true, allowInsecureSandbox: false },
     ...opts.config,
   };
@@ -66,4 +67,24 @@ export async function startPlatform(
     return { status: res.status, body: parsed, headers: res.headers };
   };
   return { app, url, adminKey, config, api, close: () => app.close() };
+}
+
+/** Polls the script until `version` is deployed (its build succeeded) or its build failed. */
+export async function waitForBuild(p: TestPlatform, scriptId: string, version: number, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await p.api('GET', `/api/v1/scripts/${scriptId}`);
+    if (body.build?.version === version && ['succeeded', 'failed'].includes(body.build.status)) return body;
+    if (Date.now() > deadline) throw new Error(`build of ${scriptId} v${version} did not finish: ${JSON.stringify(body.build)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Creates a script and waits for its first build; returns its id. */
+export async function createBuiltScript(p: TestPlatform, script: Record<string, unknown>): Promise<string> {
+  const created = await p.api('POST', '/api/v1/scripts', script);
+  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+  const built = await waitForBuild(p, created.body.id, 1);
+  if (built.build.status !== 'succeeded') throw new Error(`build failed: ${JSON.stringify(built.build)}`);
+  return created.body.id;
 }

@@ -15,12 +15,17 @@ import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionLookup } from './executions/execution-lookup.service';
 import { RunsController } from './runs/runs.controller';
 import { TryBuilder } from './runs/try-builder';
+import { PlatformKey } from './triggers/platform-key';
+import { TriggerCommands } from './triggers/trigger-commands.service';
+import { TriggersController } from './triggers/triggers.controller';
+import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
+import { WebhooksController } from './webhooks/webhooks.controller';
 import { ExecutionQueueModule } from '@runlet/executor';
 
 /** The `api` role: REST API, webhooks, health and metrics. */
 @Module({
   imports: [CqrsModule.forRoot(), ReadModelsModule, ExecutionQueueModule],
-  controllers: [HealthController, ScriptsController, EventsController, ApiKeysController, RunsController, ExecutionsController, BuildsController],
+  controllers: [HealthController, ScriptsController, EventsController, ApiKeysController, RunsController, ExecutionsController, TriggersController, WebhooksController, BuildsController],
   providers: [
     ApiKeyGuard,
     { provide: APP_GUARD, useExisting: ApiKeyGuard },
@@ -29,6 +34,9 @@ import { ExecutionQueueModule } from '@runlet/executor';
     ExecuteScriptHandler,
     ExecutionLookup,
     TryBuilder,
+    PlatformKey,
+    TriggerCommands,
+    WebhookTriggerCache,
   ],
 })
 export class ApiModule {}

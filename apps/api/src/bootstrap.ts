@@ -17,7 +17,7 @@ export async function createPlatform(
     logger,
   });
   app.enableShutdownHooks();
-  if (config.roles.includes('api')) configureHttp(app);
+  if (config.roles.includes('api')) configureHttp(app, config.webhooks.bodyLimitBytes);
   await app.init();
   return app;
 }

@@ -10,6 +10,7 @@ import {
 import { AggregateRepository, ConcurrencyError, EventMetadata } from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
 import { Runtime } from '@runlet/runtime';
+import { queueOptions } from '../../api/src/platform/queue-options';
 import { ArtifactResolver } from './artifact-resolver';
 import { Cancellations } from './cancellations';
 import { ExecutionJobData, EXECUTIONS_QUEUE } from './queue/execution-queue';
@@ -20,6 +21,7 @@ import { scriptEventOf } from './script-event';
 
 export interface ExecutionWorkerOptions {
   redisUrl: string;
+  databaseUrl: string;
   concurrency: number;
   /** How long a job's lock lives without renewal: how soon a dead executor's job is taken over. */
   lockDurationMs: number;
@@ -51,7 +53,7 @@ export class ExecutionWorker {
 
   start(): void {
     this.worker = new Worker<ExecutionJobData>(EXECUTIONS_QUEUE, (job) => this.process(job), {
-      connection: { url: this.options.redisUrl, maxRetriesPerRequest: null } as any,
+      ...queueOptions(this.options.redisUrl, this.options.databaseUrl),
       concurrency: this.options.concurrency,
       lockDuration: this.options.lockDurationMs,
       stalledInterval: Math.max(500, Math.floor(this.options.lockDurationMs / 2)),

@@ -45,7 +45,7 @@ const RUNTIME = Symbol('RUNTIME');
         cancellations: Cancellations,
       ) =>
         new ExecutionWorker(
-          { redisUrl: c.redisUrl, concurrency: c.executor.concurrency, lockDurationMs: c.executor.lockDurationMs },
+          { redisUrl: c.redisUrl, databaseUrl: c.databaseUrl, concurrency: c.executor.concurrency, lockDurationMs: c.executor.lockDurationMs },
           repo,
           runtime,
           artifacts,

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { raw } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ErrorFilter } from './error.filter';
 import { httpDuration } from './metrics';
@@ -13,15 +14,16 @@ function bodyErrorHandler(err: any, _req: any, res: any, next: (err?: unknown) =
   if (err?.type === 'entity.parse.failed') {
     res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `malformed JSON body: ${err.message}` });
   } else if (err?.type === 'entity.too.large') {
-    res
-      .status(413)
-      .json({ statusCode: 413, error: 'Payload Too Large', message: `request body is larger than ${err.limit} bytes` });
+    const message = `request body is larger than the limit of ${err.limit} bytes`;
+    res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message });
   } else next(err);
 }
 
-export function configureHttp(app: INestApplication): void {
+export function configureHttp(app: INestApplication, webhookBodyLimit: number): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
+  // Webhooks get their body raw, whatever its type: the script sees it parsed and raw.
+  express.use('/hooks', raw({ type: () => true, limit: webhookBodyLimit }));
   express.useBodyParser('json', { limit: JSON_LIMIT });
   express.use(bodyErrorHandler);
   express.use((req: any, res: any, next: () => void) => {

@@ -13,6 +13,11 @@ export interface RunletConfig {
   dataDir: string;
   roles: Role[];
   publicUrl: string;
+  webhooks: {
+    bodyLimitBytes: number;
+    ratePerSecond: number;
+    syncWaitMs: number;
+  };
   executor: {
     concurrency: number;
     lockDurationMs: number;
@@ -35,6 +40,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     dataDir: resolve(env.RUNLET_DATA_DIR ?? '.runlet/data'),
     roles: parseRoles(argv, env.RUNLET_ROLES),
     publicUrl: env.RUNLET_PUBLIC_URL ?? `http://localhost:${port}`,
+    webhooks: {
+      bodyLimitBytes: Number(env.RUNLET_WEBHOOK_BODY_LIMIT ?? 1024 * 1024),
+      ratePerSecond: Number(env.RUNLET_WEBHOOK_RATE_PER_SEC ?? 1000),
+      syncWaitMs: Number(env.RUNLET_WEBHOOK_SYNC_WAIT_MS ?? 30_000),
+    },
     executor: {
       concurrency: Number(env.RUNLET_EXECUTOR_CONCURRENCY ?? 16),
       lockDurationMs: Number(env.RUNLET_EXECUTOR_LOCK_MS ?? 30_000),

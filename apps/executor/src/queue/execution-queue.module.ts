@@ -2,6 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AggregateRepository } from '@runlet/event-store';
 import { RUNLET_CONFIG, RunletConfig } from '../../../api/src/platform/config';
+import { queueOptions } from '../../../api/src/platform/queue-options';
 import { ExecutionJobData, EXECUTIONS_QUEUE } from './execution-queue';
 import { ExecutionRequests } from './execution-requests';
 import { ExecutionResults } from './execution-results';
@@ -16,9 +17,7 @@ export const EXECUTIONS_QUEUE_TOKEN = Symbol('EXECUTIONS_QUEUE');
       provide: EXECUTIONS_QUEUE_TOKEN,
       inject: [RUNLET_CONFIG],
       useFactory: (c: RunletConfig) =>
-        new Queue<ExecutionJobData>(EXECUTIONS_QUEUE, {
-          connection: { url: c.redisUrl, maxRetriesPerRequest: null } as any,
-        }),
+        new Queue<ExecutionJobData>(EXECUTIONS_QUEUE, queueOptions(c.redisUrl, c.databaseUrl)),
     },
     {
       provide: ExecutionRequests,

@@ -1,0 +1,115 @@
+import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
+
+describe('manual runs, logs, live tail, cancel and replay (platform on real PostgreSQL, Redis, npm, bwrap)', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await startPlatform('runs', { roles: ['api', 'builder', 'executor'] });
+  });
+  afterAll(() => p.close());
+
+  it('a script with an npm dependency runs with wait and returns its value; logs come back in order with levels', async () => {
+    const id = await createBuiltScript(p, {
+      name: 'with-dayjs',
+      code: `import dayjs from 'dayjs';
+export default async function (event, ctx) {
+  ctx.log.debug('starting');
+  console.log('input is', event.input.n);
+  ctx.log.warn('about to format');
+  return { formatted: dayjs('2024-02-03T04:05:06Z').format('YYYY/MM/DD'), n: event.input.n * 2, version: ctx.version };
+}`,
+      dependencies: { dayjs: '1.11.10' },
+    });
+    const res = await p.api('POST', `/api/v1/scripts/${id}/runs`, { input: { n: 21 }, wait: true });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'succeeded',
+      result: { formatted: '2024/02/03', n: 42, version: 1 },
+      trigger: { type: 'manual' },
+      attempt: 1,
+      input: { n: 21 },
+      scriptId: id,
+      version: 1,
+    });
+    expect(res.body.durationMs).toEqual(expect.any(Number));
+    const logs = await p.api('GET', `/api/v1/executions/${res.body.id}/logs`);
+    expect(logs.body.items.map((l: any) => [l.level, l.message])).toEqual([
+      ['debug', 'starting'],
+      ['info', 'input is 21'],
+      ['warn', 'about to format'],
+    ]);
+    const page = await p.api('GET', `/api/v1/executions/${res.body.id}/logs?limit=1`);
+    expect(page.body.items).toHaveLength(1);
+    const rest = await p.api('GET', `/api/v1/executions/${res.body.id}/logs?after=${page.body.nextCursor}`);
+    expect(rest.body.items.map((l: any) => l.message)).toEqual(['input is 21', 'about to format']);
+
+    const list = await p.api('GET', `/api/v1/executions?scriptId=${id}&status=succeeded`);
+    expect(list.body.items.map((e: any) => e.id)).toContain(res.body.id);
+  });
+
+  it('without wait → 202 with the execution id; a run needs a built version', async () => {
+    const id = await createBuiltScript(p, { name: 'quick', code: 'export default () => 1' });
+    const res = await p.api('POST', `/api/v1/scripts/${id}/runs`, {});
+    expect(res.status).toBe(202);
+    expect(res.body.executionId).toEqual(expect.any(String));
+    expect((await p.api('POST', `/api/v1/scripts/${id}/runs`, { version: 9 })).status).toBe(404);
+  });
+
+  it('the SSE tail of a running execution shows lines as they are written, then ends', async () => {
+    const id = await createBuiltScript(p, {
+      name: 'slow-logger',
+      code: `export default async function () {
+  for (let i = 1; i <= 3; i++) { console.log('line ' + i); await new Promise((r) => setTimeout(r, 400)); }
+  return 'done';
+}`,
+    });
+    const { body } = await p.api('POST', `/api/v1/scripts/${id}/runs`, {});
+    const res = await fetch(`${p.url}/api/v1/executions/${body.executionId}/logs/stream`, {
+      headers: { authorization: `Bearer ${p.adminKey}` },
+    });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const seenWhileRunning: string[] = [];
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+      if (text.includes('line 1') && seenWhileRunning.length === 0) {
+        seenWhileRunning.push((await p.api('GET', `/api/v1/executions/${body.executionId}`)).body.status);
+      }
+      if (text.includes('event: end')) break;
+    }
+    await reader.cancel();
+    expect(seenWhileRunning).toEqual(['running']); // the first line arrived before the script finished
+    const lines = [...text.matchAll(/data: (\{.*\})/g)].map((m) => JSON.parse(m[1])).filter((d) => d.message);
+    expect(lines.map((l) => l.message)).toEqual(['line 1', 'line 2', 'line 3']);
+  });
+
+  it('cancel stops a running execution; replay runs the same version and input again', async () => {
+    const id = await createBuiltScript(p, {
+      name: 'sleeper',
+      code: `export default async (event) => { console.log('sleeping'); await new Promise((r) => setTimeout(r, 60000)); return event.input; }`,
+    });
+    const { body } = await p.api('POST', `/api/v1/scripts/${id}/runs`, { input: { keep: 'me' } });
+    for (let i = 0; i < 100; i++) {
+      if ((await p.api('GET', `/api/v1/executions/${body.executionId}`)).body.status === 'running') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const cancel = await p.api('POST', `/api/v1/executions/${body.executionId}/cancel`);
+    expect(cancel.status).toBe(202);
+    let status = '';
+    for (let i = 0; i < 100 && status !== 'cancelled'; i++) {
+      status = (await p.api('GET', `/api/v1/executions/${body.executionId}`)).body.status;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe('cancelled');
+    expect((await p.api('POST', `/api/v1/executions/${body.executionId}/cancel`)).status).toBe(409);
+
+    const replay = await p.api('POST', `/api/v1/executions/${body.executionId}/replay`);
+    expect(replay.status).toBe(202);
+    const again = await p.api('GET', `/api/v1/executions/${replay.body.executionId}`);
+    expect(again.body).toMatchObject({ version: 1, input: { keep: 'me' }, replayOf: body.executionId });
+    await p.api('POST', `/api/v1/executions/${replay.body.executionId}/cancel`);
+  });
+});

@@ -13,4 +13,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Plain CommonJS test fixtures run by Node (the harness declares its own globals).
+    files: ['**/*.js'],
+    languageOptions: {
+      globals: { process: 'readonly', require: 'readonly', module: 'writable', console: 'readonly', setTimeout: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

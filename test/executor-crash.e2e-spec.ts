@@ -41,7 +41,8 @@ describe('an executor killed with SIGKILL mid-execution (real processes)', () =>
     const { body } = await p.api('POST', `/api/v1/scripts/${id}/runs`, {});
     const executionId = body.executionId;
     const status = async () => (await p.api('GET', `/api/v1/executions/${executionId}`)).body;
-    for (let i = 0; i < 600 && (await status()).status !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && (await status()).status !== 'running'; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect((await status()).status).toBe('running');
 
     first.kill('SIGKILL');
@@ -54,7 +55,9 @@ describe('an executor killed with SIGKILL mid-execution (real processes)', () =>
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(final).toMatchObject({ status: 'succeeded', result: 'finished', attempt: 2 });
-    const events = (await p.api('GET', `/api/v1/events?stream=execution-${executionId}`)).body.items.map((e: any) => e.type);
+    const events = (await p.api('GET', `/api/v1/events?stream=execution-${executionId}`)).body.items.map(
+      (e: any) => e.type,
+    );
     expect(events.filter((t: string) => t === 'ExecutionStarted')).toHaveLength(2);
     const terminal = events.filter((t: string) =>
       ['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionCancelled'].includes(t),

@@ -53,9 +53,11 @@ export default async function (event) {
     expect(JSON.stringify(res.result)).not.toMatch(/postgres:|redis:|platform-only-value/);
   });
 
-  it.each(['none', 'egress'])('network %s: PostgreSQL and Redis on 127.0.0.1 are unreachable', async (network) => {
-    const res = await tryCode(
-      `import net from 'node:net';
+  it.each(['none', 'egress'])(
+    'network %s: PostgreSQL and Redis on 127.0.0.1 are unreachable',
+    async (network) => {
+      const res = await tryCode(
+        `import net from 'node:net';
 export default async function () {
   const connect = (port) => new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port, timeout: 2000 });
@@ -65,12 +67,13 @@ export default async function () {
   });
   return { pg: await connect(5432), redis: await connect(6379) };
 }`,
-      { network },
-    );
-    expect(res.status).toBe('succeeded');
-    expect(res.result.pg).not.toBe('connected');
-    expect(res.result.redis).not.toBe('connected');
-  });
+        { network },
+      );
+      expect(res.status).toBe('succeeded');
+      expect(res.result.pg).not.toBe('connected');
+      expect(res.result.redis).not.toBe('connected');
+    },
+  );
 
   it('a fork bomb is contained and killed; the platform keeps serving', async () => {
     const res = await tryCode(
@@ -89,7 +92,9 @@ export default async function () {
     else expect(res.status).toBe('timed_out');
     // Nothing it started survives the execution.
     const { execSync } = await import('node:child_process');
-    const survivors = execSync(`ps -eo args | grep -c "[s]etInterval(() => {}, 1000)" || true`).toString().trim();
+    const survivors = execSync(`ps -eo args | grep -c "[s]etInterval(() => {}, 1000)" || true`)
+      .toString()
+      .trim();
     expect(survivors).toBe('0');
     const after = await tryCode(`export default () => 'still serving'`);
     expect(after.result).toBe('still serving');
@@ -112,7 +117,9 @@ export default async function () {
 
   it('50 MB to stdout → truncated with a marker, and other executions are still served', async () => {
     const [flood, other] = await Promise.all([
-      tryCode(`export default () => { const line = 'x'.repeat(1023); for (let i = 0; i < 51200; i++) console.log(line); return 'done'; }`),
+      tryCode(
+        `export default () => { const line = 'x'.repeat(1023); for (let i = 0; i < 51200; i++) console.log(line); return 'done'; }`,
+      ),
       tryCode(`export default () => 42`),
     ]);
     expect(other.result).toBe(42);

@@ -14,16 +14,29 @@ describe('Scripts API over HTTP (platform on real PostgreSQL and Redis)', () => 
   }
 
   it('creates a script, saves two more versions, reads all three back; the audit log shows every event', async () => {
-    const created = await p.api('POST', '/api/v1/scripts', {
-      name: 'hello',
-      code: 'export default () => 1',
-      dependencies: { dayjs: '^1.11.0' },
-    }, { 'x-correlation-id': 'corr-create' });
+    const created = await p.api(
+      'POST',
+      '/api/v1/scripts',
+      {
+        name: 'hello',
+        code: 'export default () => 1',
+        dependencies: { dayjs: '^1.11.0' },
+      },
+      { 'x-correlation-id': 'corr-create' },
+    );
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'hello', version: 1, latestVersion: 1, language: 'typescript' });
+    expect(created.body).toMatchObject({
+      name: 'hello',
+      version: 1,
+      latestVersion: 1,
+      language: 'typescript',
+    });
     const id = created.body.id;
 
-    const v2 = await p.api('PUT', `/api/v1/scripts/${id}`, { code: 'export default () => 2', expectedVersion: 1 });
+    const v2 = await p.api('PUT', `/api/v1/scripts/${id}`, {
+      code: 'export default () => 2',
+      expectedVersion: 1,
+    });
     expect(v2.status).toBe(200);
     expect(v2.body.version).toBe(2);
     const v3 = await p.api('PUT', `/api/v1/scripts/${id}`, { code: 'export default () => 3' });
@@ -66,7 +79,11 @@ describe('Scripts API over HTTP (platform on real PostgreSQL and Redis)', () => 
     const before = await eventsOf(`script-${body.id}`);
     const res = await p.api('PUT', `/api/v1/scripts/${body.id}`, { code: 'z', expectedVersion: 1 });
     expect(res.status).toBe(409);
-    expect(res.body).toEqual({ statusCode: 409, error: 'Conflict', message: expect.stringMatching(/version 2, not 1/) });
+    expect(res.body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: expect.stringMatching(/version 2, not 1/),
+    });
     expect(await eventsOf(`script-${body.id}`)).toHaveLength(before.length);
   });
 
@@ -93,7 +110,11 @@ describe('Scripts API over HTTP (platform on real PostgreSQL and Redis)', () => 
   });
 
   describe('bad input → a precise 4xx and nothing appended', () => {
-    async function expectNothingAppended(send: () => Promise<{ status: number; body: any }>, status: number, message: RegExp) {
+    async function expectNothingAppended(
+      send: () => Promise<{ status: number; body: any }>,
+      status: number,
+      message: RegExp,
+    ) {
       const before = (await p.api('GET', '/api/v1/events?limit=1000')).body.items.length;
       const res = await send();
       expect(res.status).toBe(status);
@@ -107,7 +128,11 @@ describe('Scripts API over HTTP (platform on real PostgreSQL and Redis)', () => 
     it('missing name → 400', () =>
       expectNothingAppended(() => p.api('POST', '/api/v1/scripts', { code: 'x' }), 400, /name/));
     it('unknown field → 400', () =>
-      expectNothingAppended(() => p.api('POST', '/api/v1/scripts', { name: 'a', code: 'x', colour: 1 }), 400, /colour/));
+      expectNothingAppended(
+        () => p.api('POST', '/api/v1/scripts', { name: 'a', code: 'x', colour: 1 }),
+        400,
+        /colour/,
+      ));
     it('code over 1 MiB → 413', () =>
       expectNothingAppended(
         () => p.api('POST', '/api/v1/scripts', { name: 'big', code: 'x'.repeat(1024 * 1024 + 1) }),
@@ -115,10 +140,19 @@ describe('Scripts API over HTTP (platform on real PostgreSQL and Redis)', () => 
         /limit is 1048576 bytes/,
       ));
     it('unknown script id → 404', () =>
-      expectNothingAppended(() => p.api('PUT', '/api/v1/scripts/nope', { code: 'x' }), 404, /script nope not found/));
+      expectNothingAppended(
+        () => p.api('PUT', '/api/v1/scripts/nope', { code: 'x' }),
+        404,
+        /script nope not found/,
+      ));
     it('missing API key → 401', () =>
       expectNothingAppended(
-        () => fetch(`${p.url}/api/v1/scripts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"a","code":"x"}' }).then(async (r) => ({ status: r.status, body: await r.json() })),
+        () =>
+          fetch(`${p.url}/api/v1/scripts`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"name":"a","code":"x"}',
+          }).then(async (r) => ({ status: r.status, body: await r.json() })),
         401,
         /missing API key/,
       ));

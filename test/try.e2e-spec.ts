@@ -18,14 +18,22 @@ describe('POST /try runs unsaved code in the sandbox (platform on real PostgreSQ
       input: { name: 'ada', a: 2, b: 3 },
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'succeeded', result: { sum: 5, trigger: 'try' }, trigger: { type: 'try' } });
+    expect(res.body).toMatchObject({
+      status: 'succeeded',
+      result: { sum: 5, trigger: 'try' },
+      trigger: { type: 'try' },
+    });
     expect(res.body.logs.map((l: any) => [l.level, l.stream, l.message])).toEqual([
       ['info', 'stdout', 'hello ada'],
       ['warn', 'stderr', 'careful'],
       ['error', 'stderr', 'oops'],
     ]);
     const events = await p.api('GET', `/api/v1/events?stream=execution-${res.body.id}`);
-    expect(events.body.items.map((e: any) => e.type)).toEqual(['ExecutionQueued', 'ExecutionStarted', 'ExecutionSucceeded']);
+    expect(events.body.items.map((e: any) => e.type)).toEqual([
+      'ExecutionQueued',
+      'ExecutionStarted',
+      'ExecutionSucceeded',
+    ]);
   });
 
   it('a thrown error → failed with its message and a stack at the user line', async () => {

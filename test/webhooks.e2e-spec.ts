@@ -60,7 +60,13 @@ describe('webhooks end to end (platform on real PostgreSQL, Redis, npm, bwrap)',
 
   it('text and form bodies arrive intact, with the raw body', async () => {
     const trigger = await createTrigger({});
-    const text = await (await hook(trigger.id, '', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'héllo\nworld' })).json();
+    const text = await (
+      await hook(trigger.id, '', {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'héllo\nworld',
+      })
+    ).json();
     expect(text.body).toBe('héllo\nworld');
     expect(Buffer.from(text.raw, 'base64').toString('utf8')).toBe('héllo\nworld');
     const form = await (
@@ -86,9 +92,16 @@ describe('webhooks end to end (platform on real PostgreSQL, Redis, npm, bwrap)',
     const body = JSON.stringify({ n: 1 });
     const now = Math.floor(Date.now() / 1000);
     const send = (sig: string, b = body) =>
-      hook(trigger.id, '', { method: 'POST', headers: { 'content-type': 'application/json', 'x-runlet-signature': sig }, body: b });
+      hook(trigger.id, '', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-runlet-signature': sig },
+        body: b,
+      });
     expect((await send(signatureHeader(trigger.secret, now, Buffer.from(body)))).status).toBe(201);
-    const tampered = await send(signatureHeader(trigger.secret, now, Buffer.from(body)), JSON.stringify({ n: 2 }));
+    const tampered = await send(
+      signatureHeader(trigger.secret, now, Buffer.from(body)),
+      JSON.stringify({ n: 2 }),
+    );
     expect(tampered.status).toBe(401);
     expect((await tampered.json()).message).toMatch(/signature/);
     const old = now - 600;
@@ -106,16 +119,23 @@ describe('webhooks end to end (platform on real PostgreSQL, Redis, npm, bwrap)',
     const rotated = await p.api('POST', `/api/v1/triggers/${trigger.id}/rotate-secret`, { graceSeconds: 60 });
     expect(rotated.body.secret).not.toBe(trigger.secret);
     for (const secret of [trigger.secret, rotated.body.secret]) {
-      expect((await hook(trigger.id, '', { headers: { authorization: `Bearer ${secret}` } })).status).toBe(201);
+      expect((await hook(trigger.id, '', { headers: { authorization: `Bearer ${secret}` } })).status).toBe(
+        201,
+      );
     }
     const revoked = await p.api('POST', `/api/v1/triggers/${trigger.id}/rotate-secret`, { graceSeconds: 0 });
-    expect((await hook(trigger.id, '', { headers: { authorization: `Bearer ${rotated.body.secret}` } })).status).toBe(401);
-    expect((await hook(trigger.id, '', { headers: { authorization: `Bearer ${revoked.body.secret}` } })).status).toBe(201);
+    expect(
+      (await hook(trigger.id, '', { headers: { authorization: `Bearer ${rotated.body.secret}` } })).status,
+    ).toBe(401);
+    expect(
+      (await hook(trigger.id, '', { headers: { authorization: `Bearer ${revoked.body.secret}` } })).status,
+    ).toBe(201);
   });
 
   it('the same Idempotency-Key twice → one execution', async () => {
     const trigger = await createTrigger({});
-    const send = () => hook(trigger.id, '', { method: 'POST', headers: { 'idempotency-key': 'delivery-42' }, body: 'x' });
+    const send = () =>
+      hook(trigger.id, '', { method: 'POST', headers: { 'idempotency-key': 'delivery-42' }, body: 'x' });
     const [a, b] = [await send(), await send()];
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
@@ -156,7 +176,10 @@ describe('webhooks end to end (platform on real PostgreSQL, Redis, npm, bwrap)',
   });
 
   it('a script that throws → 500 with its message', async () => {
-    const id = await createBuiltScript(p, { name: 'thrower', code: `export default () => { throw new Error('bad input'); }` });
+    const id = await createBuiltScript(p, {
+      name: 'thrower',
+      code: `export default () => { throw new Error('bad input'); }`,
+    });
     const trigger = await p.api('POST', `/api/v1/scripts/${id}/triggers`, { type: 'http' });
     const res = await hook(trigger.body.id);
     expect(res.status).toBe(500);

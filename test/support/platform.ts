@@ -39,7 +39,13 @@ export async function startPlatform(
     roles: opts.roles ?? [...ROLES],
     publicUrl: '',
     webhooks: { bodyLimitBytes: 1024 * 1024, ratePerSecond: 1000, syncWaitMs: 30_000 },
-    executor: { concurrency: 8, lockDurationMs: 2000, poolSize: 1, reuseInstances: true, allowInsecureSandbox: false },
+    executor: {
+      concurrency: 8,
+      lockDurationMs: 2000,
+      poolSize: 1,
+      reuseInstances: true,
+      allowInsecureSandbox: false,
+    },
     ...opts.config,
   };
   const app = await createPlatform(config, ['error']);
@@ -75,7 +81,8 @@ export async function waitForBuild(p: TestPlatform, scriptId: string, version: n
   for (;;) {
     const { body } = await p.api('GET', `/api/v1/scripts/${scriptId}`);
     if (body.build?.version === version && ['succeeded', 'failed'].includes(body.build.status)) return body;
-    if (Date.now() > deadline) throw new Error(`build of ${scriptId} v${version} did not finish: ${JSON.stringify(body.build)}`);
+    if (Date.now() > deadline)
+      throw new Error(`build of ${scriptId} v${version} did not finish: ${JSON.stringify(body.build)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

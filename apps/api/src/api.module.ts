@@ -25,7 +25,17 @@ import { ExecutionQueueModule } from '@runlet/executor';
 /** The `api` role: REST API, webhooks, health and metrics. */
 @Module({
   imports: [CqrsModule.forRoot(), ReadModelsModule, ExecutionQueueModule],
-  controllers: [HealthController, ScriptsController, EventsController, ApiKeysController, RunsController, ExecutionsController, TriggersController, WebhooksController, BuildsController],
+  controllers: [
+    HealthController,
+    ScriptsController,
+    EventsController,
+    ApiKeysController,
+    RunsController,
+    ExecutionsController,
+    TriggersController,
+    WebhooksController,
+    BuildsController,
+  ],
   providers: [
     ApiKeyGuard,
     { provide: APP_GUARD, useExisting: ApiKeyGuard },

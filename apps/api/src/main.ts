@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   const app = await createPlatform(config);
   if (config.roles.includes('api')) await app.listen(config.port);
   new Logger('runlet').log(
-    `roles ${config.roles.join(', ')}` + (config.roles.includes('api') ? ` — API on http://localhost:${config.port}` : ''),
+    `roles ${config.roles.join(', ')}` +
+      (config.roles.includes('api') ? ` — API on http://localhost:${config.port}` : ''),
   );
 }
 

@@ -109,7 +109,13 @@ export class ExecutionWorker {
     const started = Date.now();
     const seqBase = (attempt - 1) * 1_000_000; // each attempt's lines follow the previous attempt's
     const system = (message: string, level: 'info' | 'error' = 'info') =>
-      this.logs.write(state.id, { seq: seqBase, ts: new Date().toISOString(), level, stream: 'system', message });
+      this.logs.write(state.id, {
+        seq: seqBase,
+        ts: new Date().toISOString(),
+        level,
+        stream: 'system',
+        message,
+      });
     let version;
     try {
       version = state.artifactDir
@@ -117,7 +123,11 @@ export class ExecutionWorker {
         : await this.artifacts.resolve(state.scriptId!, state.version);
     } catch (err) {
       system((err as Error).message, 'error');
-      return { status: 'failed', error: { message: (err as Error).message }, durationMs: Date.now() - started };
+      return {
+        status: 'failed',
+        error: { message: (err as Error).message },
+        durationMs: Date.now() - started,
+      };
     }
     const controller = this.cancellations.track(state.id);
     try {
@@ -150,7 +160,11 @@ export class ExecutionWorker {
           return { status: 'failed', error: outcome.error ?? { message: 'failed' }, durationMs };
       }
     } catch (err) {
-      return { status: 'failed', error: { message: `runtime error: ${(err as Error).message}` }, durationMs: Date.now() - started };
+      return {
+        status: 'failed',
+        error: { message: `runtime error: ${(err as Error).message}` },
+        durationMs: Date.now() - started,
+      };
     } finally {
       this.cancellations.untrack(state.id);
     }

@@ -25,16 +25,30 @@ const RUNTIME = Symbol('RUNTIME');
           allowInsecure: c.executor.allowInsecureSandbox,
         });
         if (c.executor.allowInsecureSandbox) {
-          new Logger('executor').warn('RUNLET_ALLOW_INSECURE_SANDBOX=true: user code may run WITHOUT a sandbox');
+          new Logger('executor').warn(
+            'RUNLET_ALLOW_INSECURE_SANDBOX=true: user code may run WITHOUT a sandbox',
+          );
         }
         return runtime;
       },
     },
     { provide: ArtifactResolver, inject: [Database], useFactory: (db: Database) => new ArtifactResolver(db) },
-    { provide: Cancellations, inject: [RUNLET_CONFIG], useFactory: (c: RunletConfig) => new Cancellations(c.redisUrl) },
+    {
+      provide: Cancellations,
+      inject: [RUNLET_CONFIG],
+      useFactory: (c: RunletConfig) => new Cancellations(c.redisUrl),
+    },
     {
       provide: ExecutionWorker,
-      inject: [RUNLET_CONFIG, AggregateRepository, RUNTIME, ArtifactResolver, LogStore, ExecutionResults, Cancellations],
+      inject: [
+        RUNLET_CONFIG,
+        AggregateRepository,
+        RUNTIME,
+        ArtifactResolver,
+        LogStore,
+        ExecutionResults,
+        Cancellations,
+      ],
       useFactory: (
         c: RunletConfig,
         repo: AggregateRepository,
@@ -45,7 +59,12 @@ const RUNTIME = Symbol('RUNTIME');
         cancellations: Cancellations,
       ) =>
         new ExecutionWorker(
-          { redisUrl: c.redisUrl, databaseUrl: c.databaseUrl, concurrency: c.executor.concurrency, lockDurationMs: c.executor.lockDurationMs },
+          {
+            redisUrl: c.redisUrl,
+            databaseUrl: c.databaseUrl,
+            concurrency: c.executor.concurrency,
+            lockDurationMs: c.executor.lockDurationMs,
+          },
           repo,
           runtime,
           artifacts,

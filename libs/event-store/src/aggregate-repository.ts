@@ -29,7 +29,8 @@ export class AggregateRepository {
   ): Promise<{ state: S | undefined; version: number; position: number }> {
     const events = await this.store.readStream(streamId);
     let state: S | undefined;
-    for (const e of events) state = evolve(state, { type: e.type, data: e.data, at: toIso(e.recordedAt) } as unknown as E);
+    for (const e of events)
+      state = evolve(state, { type: e.type, data: e.data, at: toIso(e.recordedAt) } as unknown as E);
     const last = events[events.length - 1];
     return { state, version: last?.streamVersion ?? 0, position: last?.position ?? 0 };
   }
@@ -54,7 +55,12 @@ export class AggregateRepository {
         });
         const at = toIso(result.events[0]?.recordedAt);
         const next = decided.reduce<S | undefined>((s, e) => aggregate.evolve(s, { ...e, at }), state);
-        return { state: next, events: result.events, position: result.position, streamVersion: result.streamVersion };
+        return {
+          state: next,
+          events: result.events,
+          position: result.position,
+          streamVersion: result.streamVersion,
+        };
       } catch (err) {
         if (!(err instanceof ConcurrencyError) || attempt >= attempts) throw err;
       }

@@ -63,5 +63,16 @@ export function appendParams(group: ResolvedAppend[]): unknown[] {
       metadata.push(meta);
     });
   }
-  return [streamIds, versions, eventIds, types, schemaVersions, data, metadata, streamIds.length, guardStreams, guardVersions];
+  return [
+    streamIds,
+    versions,
+    eventIds,
+    types,
+    schemaVersions,
+    data,
+    metadata,
+    streamIds.length,
+    guardStreams,
+    guardVersions,
+  ];
 }

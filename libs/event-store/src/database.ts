@@ -84,7 +84,10 @@ export function sqlState(err: unknown): string | undefined {
 
 /** TypeORM `query` returns `[rows, count]` for UPDATE/DELETE … RETURNING on postgres. */
 export function rowsOf<T>(result: any): T[] {
-  return Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number'
+  return Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
     ? result[0]
     : result;
 }

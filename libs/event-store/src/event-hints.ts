@@ -32,6 +32,8 @@ export class EventHints {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.publisher?.quit(), this.subscriber?.quit()].map((p) => p?.catch(() => undefined)));
+    await Promise.all(
+      [this.publisher?.quit(), this.subscriber?.quit()].map((p) => p?.catch(() => undefined)),
+    );
   }
 }

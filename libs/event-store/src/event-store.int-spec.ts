@@ -15,7 +15,15 @@ describe('EventStore (real PostgreSQL)', () => {
   afterAll(() => db.close());
 
   it('appends and reads a stream back with metadata', async () => {
-    const r = await store.appendToStream('s-1', 0, [{ type: 'A', data: { n: 1 } }, { type: 'B', data: { n: 2 } }], meta);
+    const r = await store.appendToStream(
+      's-1',
+      0,
+      [
+        { type: 'A', data: { n: 1 } },
+        { type: 'B', data: { n: 2 } },
+      ],
+      meta,
+    );
     expect(r.streamVersion).toBe(2);
     const events = await store.readStream('s-1');
     expect(events.map((e) => [e.type, e.streamVersion, e.data.n])).toEqual([
@@ -50,9 +58,9 @@ describe('EventStore (real PostgreSQL)', () => {
 
   it('an expected version ahead of the stream is refused and leaves no gap in positions', async () => {
     const before = await store.headPosition();
-    await expect(store.appendToStream(`ahead-${randomUUID()}`, 5, [{ type: 'X', data: {} }], meta)).rejects.toBeInstanceOf(
-      ConcurrencyError,
-    );
+    await expect(
+      store.appendToStream(`ahead-${randomUUID()}`, 5, [{ type: 'X', data: {} }], meta),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
     expect(await store.headPosition()).toBe(before);
     const r = await store.appendToStream(`after-${randomUUID()}`, 0, [{ type: 'X', data: {} }], meta);
     expect(r.position).toBe(before + 1);

@@ -127,7 +127,7 @@ export class EventStore {
     const group: Pending[] = [];
     const streams = new Set<string>();
     let events = 0;
-    for (let i = 0; i < this.queue.length && events < this.maxGroupEvents; ) {
+    for (let i = 0; i < this.queue.length && events < this.maxGroupEvents;) {
       const p = this.queue[i];
       if (streams.has(p.req.streamId)) {
         i++;

@@ -130,9 +130,10 @@ export class SubscriptionRunner {
   }
 
   private async ensureRow(): Promise<void> {
-    await this.db.query(`INSERT INTO subscriptions (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [
-      this.name,
-    ]);
+    await this.db.query(
+      `INSERT INTO subscriptions (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`,
+      [this.name],
+    );
   }
 
   /**

@@ -26,5 +26,4 @@ export class ExecutionLogs1764300000101 implements MigrationInterface {
 }
 
 /** The log store's migrations, passed to `Database` after the event store's own. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- the type `Database` takes
 export const logsMigrations: Function[] = [ExecutionLogs1764300000101];

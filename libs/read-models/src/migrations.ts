@@ -48,7 +48,9 @@ export class ReadModels1764300000201 implements MigrationInterface {
         revoked_at TIMESTAMPTZ
       )`);
     // The script history view also lists build, trigger and execution events of the script.
-    await q.query(`CREATE INDEX IF NOT EXISTS events_script_id ON events ((data->>'scriptId'), global_position)`);
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS events_script_id ON events ((data->>'scriptId'), global_position)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -59,4 +61,9 @@ export class ReadModels1764300000201 implements MigrationInterface {
   }
 }
 
-export const readModelMigrations: Function[] = [ReadModels1764300000201, BuildsReadModel1764300000251, Executions1764300000301, Triggers1764300000401];
+export const readModelMigrations: Function[] = [
+  ReadModels1764300000201,
+  BuildsReadModel1764300000251,
+  Executions1764300000301,
+  Triggers1764300000401,
+];

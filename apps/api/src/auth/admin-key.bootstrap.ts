@@ -32,6 +32,8 @@ export class AdminKeyBootstrap implements OnApplicationBootstrap {
     }
     if ((await this.keys.count()) > 0) return;
     const { key } = await this.commands.create('admin (generated)', metadata);
-    this.logger.warn(`No RUNLET_ADMIN_KEY was set; generated the first admin key (shown only this once):\n\n    ${key}\n`);
+    this.logger.warn(
+      `No RUNLET_ADMIN_KEY was set; generated the first admin key (shown only this once):\n\n    ${key}\n`,
+    );
   }
 }

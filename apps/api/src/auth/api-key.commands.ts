@@ -15,9 +15,17 @@ export class ApiKeyCommands {
   ) {}
 
   /** Creates a key; the plain key is returned here and never again. */
-  async create(name: string, metadata: EventMetadata, key = generateApiKey()): Promise<{ id: string; key: string }> {
+  async create(
+    name: string,
+    metadata: EventMetadata,
+    key = generateApiKey(),
+  ): Promise<{ id: string; key: string }> {
     const keyId = randomUUID();
-    await this.run(keyId, { type: 'CreateApiKey', keyId, name, keyHash: hashApiKey(key), role: 'admin' }, metadata);
+    await this.run(
+      keyId,
+      { type: 'CreateApiKey', keyId, name, keyHash: hashApiKey(key), role: 'admin' },
+      metadata,
+    );
     return { id: keyId, key };
   }
 

@@ -20,7 +20,8 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]))
+      return true;
     const req = context.switchToHttp().getRequest();
     const header: string | undefined = req.headers.authorization;
     const match = header?.match(/^Bearer\s+(\S+)$/i);

@@ -9,7 +9,10 @@ export class ExecutionLookup {
   constructor(private readonly repo: AggregateRepository) {}
 
   async state(executionId: string): Promise<ExecutionState> {
-    const { state } = await this.repo.load<ExecutionState, any>(executionStreamId(executionId), executionAggregate.evolve);
+    const { state } = await this.repo.load<ExecutionState, any>(
+      executionStreamId(executionId),
+      executionAggregate.evolve,
+    );
     if (!state) throw new NotFoundException(`execution ${executionId} not found`);
     return state;
   }

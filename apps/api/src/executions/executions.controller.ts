@@ -78,10 +78,16 @@ export class ExecutionsController {
   @HttpCode(202)
   async cancel(@Param('id') id: string, @Req() req: any) {
     const state = await this.lookup.state(id);
-    if (isTerminal(state.status)) throw new ConflictError(`execution ${id} has already ${state.status.replace('_', ' ')}`);
+    if (isTerminal(state.status))
+      throw new ConflictError(`execution ${id} has already ${state.status.replace('_', ' ')}`);
     if (state.status === 'queued') {
       await this.repo
-        .execute(executionStreamId(id), executionAggregate, { type: 'CancelExecution', reason: 'cancelled by request' }, metadataFor(req))
+        .execute(
+          executionStreamId(id),
+          executionAggregate,
+          { type: 'CancelExecution', reason: 'cancelled by request' },
+          metadataFor(req),
+        )
         .catch(() => undefined);
     }
     await Cancellations.request(this.redis, id);
@@ -93,7 +99,8 @@ export class ExecutionsController {
   @HttpCode(202)
   async replay(@Param('id') id: string, @Req() req: any) {
     const s = await this.lookup.state(id);
-    if (s.trigger.type === 'try') throw new ConflictError('a try-out cannot be replayed; save the script first');
+    if (s.trigger.type === 'try')
+      throw new ConflictError('a try-out cannot be replayed; save the script first');
     const { executionId } = await this.requests.queueExecution(
       {
         scriptId: s.scriptId,

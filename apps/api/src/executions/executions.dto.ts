@@ -26,17 +26,24 @@ export class TryDto {
   @IsIn(['typescript', 'javascript'])
   language?: 'typescript' | 'javascript';
   @ApiPropertyOptional() @IsOptional() @IsObject() dependencies?: Record<string, string>;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) secrets?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  secrets?: string[];
   @ApiPropertyOptional() @IsOptional() input?: unknown;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(100) @Max(120_000) timeoutMs?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(32) @Max(4096) memoryMb?: number;
-  @ApiPropertyOptional({ enum: ['none', 'egress'] }) @IsOptional() @IsIn(['none', 'egress']) network?: 'none' | 'egress';
+  @ApiPropertyOptional({ enum: ['none', 'egress'] }) @IsOptional() @IsIn(['none', 'egress']) network?:
+    'none' | 'egress';
 }
 
 export class ListExecutionsDto {
   @ApiPropertyOptional() @IsOptional() @IsString() scriptId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() triggerId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsIn(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'])
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsIn(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'])
   status?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;

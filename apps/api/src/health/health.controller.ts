@@ -35,7 +35,10 @@ export class HealthController {
 
 async function probe(check: () => Promise<unknown>): Promise<'up' | string> {
   try {
-    await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+    ]);
     return 'up';
   } catch (err) {
     return `down: ${(err as Error).message}`;

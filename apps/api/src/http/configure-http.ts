@@ -12,7 +12,9 @@ const JSON_LIMIT = '10mb';
 /** Body-parser failures, answered in the contract's error shape before Nest rewrites them. */
 function bodyErrorHandler(err: any, _req: any, res: any, next: (err?: unknown) => void): void {
   if (err?.type === 'entity.parse.failed') {
-    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `malformed JSON body: ${err.message}` });
+    res
+      .status(400)
+      .json({ statusCode: 400, error: 'Bad Request', message: `malformed JSON body: ${err.message}` });
   } else if (err?.type === 'entity.too.large') {
     const message = `request body is larger than the limit of ${err.limit} bytes`;
     res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message });

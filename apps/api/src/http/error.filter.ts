@@ -23,17 +23,27 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { status: number; message: string } {
-    if (exception instanceof DomainError) return { status: STATUS_OF_DOMAIN[exception.kind], message: exception.message };
+    if (exception instanceof DomainError)
+      return { status: STATUS_OF_DOMAIN[exception.kind], message: exception.message };
     if (exception instanceof ConcurrencyError) {
-      return { status: HttpStatus.CONFLICT, message: 'the resource was changed concurrently; reload and retry' };
+      return {
+        status: HttpStatus.CONFLICT,
+        message: 'the resource was changed concurrently; reload and retry',
+      };
     }
     if (exception instanceof HttpException) {
       const body = exception.getResponse() as any;
-      const message = typeof body === 'string' ? body : Array.isArray(body?.message) ? body.message.join('; ') : body?.message;
+      const message =
+        typeof body === 'string'
+          ? body
+          : Array.isArray(body?.message)
+            ? body.message.join('; ')
+            : body?.message;
       return { status: exception.getStatus(), message: message ?? exception.message };
     }
     const e = exception as { status?: number; message?: string };
-    if (e?.status && e.status >= 400 && e.status < 500) return { status: e.status, message: e.message ?? 'bad request' };
+    if (e?.status && e.status >= 400 && e.status < 500)
+      return { status: e.status, message: e.message ?? 'bad request' };
     return { status: 500, message: 'internal error' };
   }
 }

@@ -29,7 +29,10 @@ export interface RunletConfig {
 
 export const RUNLET_CONFIG = Symbol('RUNLET_CONFIG');
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): RunletConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: string[] = process.argv,
+): RunletConfig {
   const port = Number(env.PORT ?? 8080);
   return {
     port,
@@ -60,8 +63,12 @@ export function parseRoles(argv: string[], fromEnv?: string): Role[] {
   const i = argv.findIndex((a) => a === '--roles' || a.startsWith('--roles='));
   const raw = i < 0 ? fromEnv : argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
   if (!raw) return [...ROLES];
-  const roles = raw.split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = raw
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-  if (unknown.length) throw new Error(`unknown role(s) ${unknown.join(', ')}; known roles: ${ROLES.join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown role(s) ${unknown.join(', ')}; known roles: ${ROLES.join(', ')}`);
   return roles as Role[];
 }

@@ -16,12 +16,20 @@ export const REDIS = Symbol('REDIS');
       provide: Database,
       inject: [RUNLET_CONFIG],
       useFactory: async (config: RunletConfig) => {
-        const db = new Database({ url: config.databaseUrl, type: config.databaseType, migrations: platformMigrations });
+        const db = new Database({
+          url: config.databaseUrl,
+          type: config.databaseType,
+          migrations: platformMigrations,
+        });
         await db.migrate();
         return db;
       },
     },
-    { provide: EventHints, inject: [RUNLET_CONFIG], useFactory: (c: RunletConfig) => new EventHints(c.redisUrl) },
+    {
+      provide: EventHints,
+      inject: [RUNLET_CONFIG],
+      useFactory: (c: RunletConfig) => new EventHints(c.redisUrl),
+    },
     {
       provide: EventStore,
       inject: [Database, EventHints],
@@ -33,7 +41,11 @@ export const REDIS = Symbol('REDIS');
           },
         }),
     },
-    { provide: AggregateRepository, inject: [EventStore], useFactory: (s: EventStore) => new AggregateRepository(s) },
+    {
+      provide: AggregateRepository,
+      inject: [EventStore],
+      useFactory: (s: EventStore) => new AggregateRepository(s),
+    },
     {
       provide: LogStore,
       inject: [Database, RUNLET_CONFIG],

@@ -1,5 +1,11 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Database, EventHints, EventStore, SubscriptionHandler, SubscriptionRunner } from '@runlet/event-store';
+import {
+  Database,
+  EventHints,
+  EventStore,
+  SubscriptionHandler,
+  SubscriptionRunner,
+} from '@runlet/event-store';
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
 
@@ -39,9 +45,10 @@ export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutd
     while (!done && Date.now() < deadline) {
       await Promise.race([local, new Promise((r) => setTimeout(r, 25))]);
       if (done) return;
-      const [row] = await this.db.query(`SELECT min(position) AS p FROM subscriptions WHERE name = ANY($1::text[])`, [
-        names,
-      ]);
+      const [row] = await this.db.query(
+        `SELECT min(position) AS p FROM subscriptions WHERE name = ANY($1::text[])`,
+        [names],
+      );
       if (Number(row?.p ?? 0) >= position) return;
     }
   }

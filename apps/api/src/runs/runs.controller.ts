@@ -36,7 +36,9 @@ export class RunsController {
     if (!script) throw new NotFoundError(`script ${id} not found`);
     const version = body.version ?? script.deployedVersion;
     if (!version) {
-      throw new ConflictError(`script ${id} has no successfully built version yet (build: ${script.build?.status ?? 'pending'})`);
+      throw new ConflictError(
+        `script ${id} has no successfully built version yet (build: ${script.build?.status ?? 'pending'})`,
+      );
     }
     if (version > script.latestVersion) throw new NotFoundError(`script ${id} has no version ${version}`);
     const { executionId, state } = await this.requests.queueExecution(
@@ -70,19 +72,39 @@ export class RunsController {
       if (!(err instanceof BuildError)) throw err;
       return this.recordBuildFailure(executionId, base, err, metadata);
     }
-    const limits = { timeoutMs: body.timeoutMs ?? 30_000, memoryMb: body.memoryMb ?? 256, network: body.network ?? 'egress' };
-    const { state } = await this.requests.queueExecution({ ...base, executionId, artifactDir, limits }, metadata);
-    const finished = (await this.results.wait(executionId, MAX_SYNC_WAIT_MS, state)) ?? (await this.lookup.view(executionId));
+    const limits = {
+      timeoutMs: body.timeoutMs ?? 30_000,
+      memoryMb: body.memoryMb ?? 256,
+      network: body.network ?? 'egress',
+    };
+    const { state } = await this.requests.queueExecution(
+      { ...base, executionId, artifactDir, limits },
+      metadata,
+    );
+    const finished =
+      (await this.results.wait(executionId, MAX_SYNC_WAIT_MS, state)) ??
+      (await this.lookup.view(executionId));
     return { ...finished, logs: (await this.logs.read(executionId, { limit: 5000 })).items };
   }
 
   /** A try-out that does not build is still an execution: queued, then failed with the build error. */
   private async recordBuildFailure(executionId: string, base: any, err: BuildError, metadata: any) {
     const streamId = executionStreamId(executionId);
-    await this.repo.execute(streamId, executionAggregate, { type: 'QueueExecution', executionId, maxAttempts: 1, ...base }, metadata);
+    await this.repo.execute(
+      streamId,
+      executionAggregate,
+      { type: 'QueueExecution', executionId, maxAttempts: 1, ...base },
+      metadata,
+    );
     await this.repo.execute(streamId, executionAggregate, { type: 'StartExecution', attempt: 1 }, metadata);
     const error = { message: `build failed: ${err.reason}` };
-    this.logs.write(executionId, { seq: 0, ts: new Date().toISOString(), level: 'error', stream: 'system', message: err.log || error.message });
+    this.logs.write(executionId, {
+      seq: 0,
+      ts: new Date().toISOString(),
+      level: 'error',
+      stream: 'system',
+      message: err.log || error.message,
+    });
     await this.logs.flush(executionId);
     this.logs.end(executionId);
     await this.repo.execute(

@@ -16,7 +16,10 @@ const scriptAggregate = { decide: decideScript, evolve: evolveScript };
 
 /** Decides and appends, then waits until the read models show the change (read-your-writes). */
 @CommandHandler(ExecuteScriptCommand)
-export class ExecuteScriptHandler implements ICommandHandler<ExecuteScriptCommand, CommandResult<ScriptState>> {
+export class ExecuteScriptHandler implements ICommandHandler<
+  ExecuteScriptCommand,
+  CommandResult<ScriptState>
+> {
   constructor(
     private readonly repo: AggregateRepository,
     private readonly projections: ProjectionRunnerService,

@@ -92,7 +92,12 @@ export class ScriptsController {
   @HttpCode(202)
   async upgradeDependencies(@Param('id') id: string, @Req() req: any) {
     await this.findDetail(id);
-    const command: ScriptCommand = { type: 'SaveScriptVersion', spec: {}, reason: 'dependency upgrade', upgrade: true };
+    const command: ScriptCommand = {
+      type: 'SaveScriptVersion',
+      spec: {},
+      reason: 'dependency upgrade',
+      upgrade: true,
+    };
     const result = await this.run(id, command, req);
     return { ...(await this.findDetail(id)), version: result.state?.latestVersion };
   }
@@ -111,7 +116,11 @@ export class ScriptsController {
         detail.build && (detail.build.version ?? 0) >= detail.latestVersion
           ? detail.build
           : { status: 'pending', version: detail.latestVersion },
-      versions: (await this.scripts.versions(id)).map((v) => ({ version: v.version, createdAt: v.createdAt, actor: v.actor })),
+      versions: (await this.scripts.versions(id)).map((v) => ({
+        version: v.version,
+        createdAt: v.createdAt,
+        actor: v.actor,
+      })),
     };
   }
 }
@@ -119,6 +128,8 @@ export class ScriptsController {
 function assertCodeSize(code: string): void {
   const bytes = Buffer.byteLength(code);
   if (bytes > MAX_CODE_BYTES) {
-    throw new PayloadTooLargeException(`code is ${bytes} bytes; the limit is ${MAX_CODE_BYTES} bytes (1 MiB)`);
+    throw new PayloadTooLargeException(
+      `code is ${bytes} bytes; the limit is ${MAX_CODE_BYTES} bytes (1 MiB)`,
+    );
   }
 }

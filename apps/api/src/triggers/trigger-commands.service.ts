@@ -23,7 +23,11 @@ export class TriggerCommands {
   ) {}
 
   /** Returns the new trigger id and, for token/hmac webhooks, the secret (shown this once). */
-  async create(scriptId: string, dto: CreateTriggerDto, metadata: EventMetadata): Promise<{ id: string; secret?: string }> {
+  async create(
+    scriptId: string,
+    dto: CreateTriggerDto,
+    metadata: EventMetadata,
+  ): Promise<{ id: string; secret?: string }> {
     if (!(await this.scripts.summary(scriptId))) throw new NotFoundError(`script ${scriptId} not found`);
     const triggerId = newTriggerId();
     const auth = dto.type === 'http' ? (dto.auth ?? 'none') : undefined;
@@ -64,7 +68,12 @@ export class TriggerCommands {
   }
 
   /** A new secret; the old one keeps working for `graceSeconds`. */
-  async rotateSecret(triggerId: string, auth: string, graceSeconds: number, metadata: EventMetadata): Promise<string> {
+  async rotateSecret(
+    triggerId: string,
+    auth: string,
+    graceSeconds: number,
+    metadata: EventMetadata,
+  ): Promise<string> {
     const secret = generateTriggerSecret();
     await this.run(
       triggerId,
@@ -81,7 +90,10 @@ export class TriggerCommands {
   private secretFields(triggerId: string, auth: string | undefined, secret: string | undefined) {
     if (!secret) return {};
     if (auth === 'token') return { secretHash: hashSecret(secret) };
-    return { secretHash: hashSecret(secret), secretBox: encryptSecret(secret, this.platformKey.key, triggerId) };
+    return {
+      secretHash: hashSecret(secret),
+      secretBox: encryptSecret(secret, this.platformKey.key, triggerId),
+    };
   }
 
   private async run(triggerId: string, command: TriggerCommand, metadata: EventMetadata): Promise<void> {

@@ -3,7 +3,8 @@ import { TriggerRow } from '@runlet/read-models';
 
 /** A trigger as the API shows it; secrets never leave except once, at creation or rotation. */
 export function toTriggerView(t: TriggerRow, publicUrl: string, now = new Date()) {
-  const upcoming = t.type === 'cron' && t.schedule && !t.paused ? nextRuns(t.schedule, t.timezone ?? 'UTC', now, 5) : [];
+  const upcoming =
+    t.type === 'cron' && t.schedule && !t.paused ? nextRuns(t.schedule, t.timezone ?? 'UTC', now, 5) : [];
   return {
     id: t.id,
     scriptId: t.scriptId,

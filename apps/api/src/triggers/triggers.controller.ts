@@ -62,7 +62,11 @@ export class TriggersController {
     }
     const graceSeconds = body.graceSeconds ?? 3600;
     const secret = await this.commands.rotateSecret(id, trigger.auth, graceSeconds, metadataFor(req));
-    return { ...(await this.view(id)), secret, previousSecretValidUntil: new Date(Date.now() + graceSeconds * 1000) };
+    return {
+      ...(await this.view(id)),
+      secret,
+      previousSecretValidUntil: new Date(Date.now() + graceSeconds * 1000),
+    };
   }
 
   /** "Run now": one execution of the trigger's script with the trigger's input. */
@@ -71,7 +75,8 @@ export class TriggersController {
   async runNow(@Param('id') id: string, @Body() body: RunTriggerDto, @Req() req: any) {
     const trigger = await this.row(id);
     const script = await this.scripts.summary(trigger.scriptId);
-    if (!script?.deployedVersion) throw new ConflictError(`script ${trigger.scriptId} has no successfully built version yet`);
+    if (!script?.deployedVersion)
+      throw new ConflictError(`script ${trigger.scriptId} has no successfully built version yet`);
     const { executionId } = await this.requests.queueExecution(
       {
         scriptId: trigger.scriptId,

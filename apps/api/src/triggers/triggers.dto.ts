@@ -6,12 +6,18 @@ export class CreateTriggerDto {
   @ApiPropertyOptional({ example: '*/5 * * * *' }) @IsOptional() @IsString() schedule?: string;
   @ApiPropertyOptional({ example: 'Europe/Paris' }) @IsOptional() @IsString() timezone?: string;
   @ApiPropertyOptional() @IsOptional() input?: unknown;
-  @ApiPropertyOptional({ enum: ['allow', 'skip', 'queue'] }) @IsOptional() @IsIn(['allow', 'skip', 'queue'])
+  @ApiPropertyOptional({ enum: ['allow', 'skip', 'queue'] })
+  @IsOptional()
+  @IsIn(['allow', 'skip', 'queue'])
   overlap?: 'allow' | 'skip' | 'queue';
-  @ApiPropertyOptional({ enum: ['none', 'latest'] }) @IsOptional() @IsIn(['none', 'latest']) catchUp?: 'none' | 'latest';
-  @ApiPropertyOptional({ enum: ['none', 'token', 'hmac'] }) @IsOptional() @IsIn(['none', 'token', 'hmac'])
+  @ApiPropertyOptional({ enum: ['none', 'latest'] }) @IsOptional() @IsIn(['none', 'latest']) catchUp?:
+    'none' | 'latest';
+  @ApiPropertyOptional({ enum: ['none', 'token', 'hmac'] })
+  @IsOptional()
+  @IsIn(['none', 'token', 'hmac'])
   auth?: 'none' | 'token' | 'hmac';
-  @ApiPropertyOptional({ enum: ['sync', 'async'] }) @IsOptional() @IsIn(['sync', 'async']) mode?: 'sync' | 'async';
+  @ApiPropertyOptional({ enum: ['sync', 'async'] }) @IsOptional() @IsIn(['sync', 'async']) mode?:
+    'sync' | 'async';
   @ApiPropertyOptional({ description: 'called with the execution when it fails or times out' })
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
@@ -26,7 +32,10 @@ export class UpdateTriggerDto {
   @ApiPropertyOptional() @IsOptional() @IsIn(['allow', 'skip', 'queue']) overlap?: 'allow' | 'skip' | 'queue';
   @ApiPropertyOptional() @IsOptional() @IsIn(['none', 'latest']) catchUp?: 'none' | 'latest';
   @ApiPropertyOptional() @IsOptional() @IsIn(['sync', 'async']) mode?: 'sync' | 'async';
-  @ApiPropertyOptional() @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) notifyUrl?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  notifyUrl?: string;
 }
 
 export class RotateSecretDto {

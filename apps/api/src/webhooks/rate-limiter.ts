@@ -9,7 +9,10 @@ export class RateLimiter {
 
   take(key: string, now = Date.now()): number {
     const bucket = this.buckets.get(key) ?? { tokens: this.ratePerSecond, at: now };
-    bucket.tokens = Math.min(this.ratePerSecond, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
+    bucket.tokens = Math.min(
+      this.ratePerSecond,
+      bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond,
+    );
     bucket.at = now;
     if (this.buckets.size > 100_000) this.buckets.clear();
     this.buckets.set(key, bucket);

@@ -45,10 +45,18 @@ export class WebhooksController {
     const wait = this.limiter.take(triggerId);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
-      return fail(res, 429, `rate limit of ${this.config.webhooks.ratePerSecond} requests/s for this trigger exceeded`);
+      return fail(
+        res,
+        429,
+        `rate limit of ${this.config.webhooks.ratePerSecond} requests/s for this trigger exceeded`,
+      );
     }
     if (!target.deployedVersion) {
-      return fail(res, 503, 'the script has no successfully built version yet; save it and wait for its build');
+      return fail(
+        res,
+        503,
+        'the script has no successfully built version yet; save it and wait for its build',
+      );
     }
     let http;
     try {
@@ -94,7 +102,12 @@ export class WebhooksController {
       return verifyToken(req.headers.authorization, target.tokenHashes) ? null : 'missing or wrong token';
     }
     if (target.auth === 'hmac') {
-      const check = verifyHmac(req.headers['x-runlet-signature'], rawBody, target.hmacSecrets, Date.now() / 1000);
+      const check = verifyHmac(
+        req.headers['x-runlet-signature'],
+        rawBody,
+        target.hmacSecrets,
+        Date.now() / 1000,
+      );
       return check.ok ? null : `bad signature: ${check.reason}`;
     }
     return null;

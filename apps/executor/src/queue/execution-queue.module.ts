@@ -22,7 +22,8 @@ export const EXECUTIONS_QUEUE_TOKEN = Symbol('EXECUTIONS_QUEUE');
     {
       provide: ExecutionRequests,
       inject: [AggregateRepository, EXECUTIONS_QUEUE_TOKEN],
-      useFactory: (repo: AggregateRepository, queue: Queue<ExecutionJobData>) => new ExecutionRequests(repo, queue),
+      useFactory: (repo: AggregateRepository, queue: Queue<ExecutionJobData>) =>
+        new ExecutionRequests(repo, queue),
     },
     {
       provide: ExecutionResults,

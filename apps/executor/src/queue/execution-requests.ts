@@ -9,7 +9,7 @@ import {
   ExecutionState,
 } from '@runlet/domain';
 import { AggregateRepository, ConcurrencyError, EventMetadata } from '@runlet/event-store';
-import { ExecutionJobData, EXECUTIONS_QUEUE } from './execution-queue';
+import { ExecutionJobData } from './execution-queue';
 
 export const executionAggregate = { decide: decideExecution, evolve: evolveExecution };
 
@@ -33,14 +33,30 @@ export class ExecutionRequests {
   async queueExecution(
     params: QueueExecutionParams,
     metadata: EventMetadata,
-  ): Promise<{ executionId: string; state: ExecutionState | undefined; position: number; duplicate: boolean }> {
+  ): Promise<{
+    executionId: string;
+    state: ExecutionState | undefined;
+    position: number;
+    duplicate: boolean;
+  }> {
     const executionId = params.executionId ?? randomUUID();
-    const command = { type: 'QueueExecution' as const, ...params, executionId, maxAttempts: params.maxAttempts ?? 1 };
+    const command = {
+      type: 'QueueExecution' as const,
+      ...params,
+      executionId,
+      maxAttempts: params.maxAttempts ?? 1,
+    };
     let state: ExecutionState | undefined;
     let position = 0;
     let duplicate = false;
     try {
-      const result = await this.repo.execute(executionStreamId(executionId), executionAggregate, command, metadata, 1);
+      const result = await this.repo.execute(
+        executionStreamId(executionId),
+        executionAggregate,
+        command,
+        metadata,
+        1,
+      );
       state = result.state;
       position = result.position;
     } catch (err) {

@@ -27,7 +27,11 @@ export class ExecutionResults {
   }
 
   /** Resolves with the finished execution, or null when it is still running after `timeoutMs`. */
-  async wait(executionId: string, timeoutMs: number, knownState?: ExecutionState): Promise<ExecutionView | null> {
+  async wait(
+    executionId: string,
+    timeoutMs: number,
+    knownState?: ExecutionState,
+  ): Promise<ExecutionView | null> {
     await this.subscribe();
     return new Promise<ExecutionView | null>((resolve) => {
       let settled = false;
@@ -54,7 +58,9 @@ export class ExecutionResults {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.subscriber?.quit(), this.publisher?.quit()].map((p) => p?.catch(() => undefined)));
+    await Promise.all(
+      [this.subscriber?.quit(), this.publisher?.quit()].map((p) => p?.catch(() => undefined)),
+    );
   }
 
   private async subscribe(): Promise<void> {

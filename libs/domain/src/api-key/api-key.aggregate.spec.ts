@@ -6,20 +6,28 @@ import { ApiKeyEvent, ApiKeyState, decideApiKey, evolveApiKey } from './api-key.
 const hash = createHash('sha256').update('secret').digest('hex');
 
 describe('ApiKey aggregate', () => {
-  const created = decideApiKey({ type: 'CreateApiKey', keyId: 'k1', name: 'ci', keyHash: hash, role: 'admin' }, undefined);
+  const created = decideApiKey(
+    { type: 'CreateApiKey', keyId: 'k1', name: 'ci', keyHash: hash, role: 'admin' },
+    undefined,
+  );
 
   it('create → ApiKeyCreated with only the hash', () => {
-    expect(created).toEqual([{ type: 'ApiKeyCreated', data: { keyId: 'k1', name: 'ci', keyHash: hash, role: 'admin' } }]);
+    expect(created).toEqual([
+      { type: 'ApiKeyCreated', data: { keyId: 'k1', name: 'ci', keyHash: hash, role: 'admin' } },
+    ]);
   });
 
   it('rejects a plain key in place of its hash, and a second create', () => {
     expect(() =>
-      decideApiKey({ type: 'CreateApiKey', keyId: 'k', name: 'x', keyHash: 'plain', role: 'admin' }, undefined),
+      decideApiKey(
+        { type: 'CreateApiKey', keyId: 'k', name: 'x', keyHash: 'plain', role: 'admin' },
+        undefined,
+      ),
     ).toThrow(ValidationError);
     const state = fold<ApiKeyState, ApiKeyEvent>(evolveApiKey, created);
-    expect(() => decideApiKey({ type: 'CreateApiKey', keyId: 'k1', name: 'x', keyHash: hash, role: 'admin' }, state)).toThrow(
-      ConflictError,
-    );
+    expect(() =>
+      decideApiKey({ type: 'CreateApiKey', keyId: 'k1', name: 'x', keyHash: hash, role: 'admin' }, state),
+    ).toThrow(ConflictError);
   });
 
   it('revoke → ApiKeyRevoked once', () => {

@@ -26,11 +26,17 @@ export function decideApiKey(command: ApiKeyCommand, state: ApiKeyState | undefi
     case 'CreateApiKey':
       if (state) throw new ConflictError(`api key ${command.keyId} already exists`);
       if (!command.name?.trim()) throw new ValidationError('name must not be empty');
-      if (!/^[0-9a-f]{64}$/.test(command.keyHash)) throw new ValidationError('keyHash must be a sha256 hex digest');
+      if (!/^[0-9a-f]{64}$/.test(command.keyHash))
+        throw new ValidationError('keyHash must be a sha256 hex digest');
       return [
         {
           type: 'ApiKeyCreated',
-          data: { keyId: command.keyId, name: command.name.trim(), keyHash: command.keyHash, role: command.role },
+          data: {
+            keyId: command.keyId,
+            name: command.name.trim(),
+            keyHash: command.keyHash,
+            role: command.role,
+          },
         },
       ];
     case 'RevokeApiKey':

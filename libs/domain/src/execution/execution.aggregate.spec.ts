@@ -3,7 +3,10 @@ import { decideExecution, evolveExecution } from './execution.aggregate';
 import { ExecutionCommand, ExecutionEvent, ExecutionState } from './execution.types';
 
 function given(...events: ExecutionEvent[]) {
-  const state = events.reduce<ExecutionState | undefined>((s, e) => evolveExecution(s, { ...e, at: '2026-01-01T00:00:00Z' }), undefined);
+  const state = events.reduce<ExecutionState | undefined>(
+    (s, e) => evolveExecution(s, { ...e, at: '2026-01-01T00:00:00Z' }),
+    undefined,
+  );
   return { state, when: (c: ExecutionCommand) => decideExecution(c, state) };
 }
 
@@ -29,7 +32,10 @@ describe('Execution aggregate', () => {
       outcome: { status: 'succeeded', result: 42, durationMs: 5 },
     });
     expect(done).toEqual([
-      { type: 'ExecutionSucceeded', data: { executionId: 'e1', scriptId: 's1', attempt: 1, result: 42, durationMs: 5 } },
+      {
+        type: 'ExecutionSucceeded',
+        data: { executionId: 'e1', scriptId: 's1', attempt: 1, result: 42, durationMs: 5 },
+      },
     ]);
     const g = given(...queued, ...started1, ...done);
     expect(g.state?.status).toBe('succeeded');
@@ -39,7 +45,11 @@ describe('Execution aggregate', () => {
 
   it('a failure with attempts left is retried; the last failure is final', () => {
     const fail = (attempt: number, g: ReturnType<typeof given>) =>
-      g.when({ type: 'CompleteExecution', attempt, outcome: { status: 'failed', error: { message: 'boom' }, durationMs: 1 } });
+      g.when({
+        type: 'CompleteExecution',
+        attempt,
+        outcome: { status: 'failed', error: { message: 'boom' }, durationMs: 1 },
+      });
     const f1 = fail(1, given(...queued, ...started1));
     expect(f1[0].data).toMatchObject({ willRetry: true });
     const afterF1 = given(...queued, ...started1, ...f1);
@@ -51,10 +61,16 @@ describe('Execution aggregate', () => {
   });
 
   it('a completion from an attempt that is no longer the running one is refused', () => {
-    const started2: ExecutionEvent[] = [{ type: 'ExecutionStarted', data: { executionId: 'e1', scriptId: 's1', attempt: 2 } }];
+    const started2: ExecutionEvent[] = [
+      { type: 'ExecutionStarted', data: { executionId: 'e1', scriptId: 's1', attempt: 2 } },
+    ];
     const g = given(...queued, ...started1, ...started2);
     expect(() =>
-      g.when({ type: 'CompleteExecution', attempt: 1, outcome: { status: 'succeeded', result: 1, durationMs: 1 } }),
+      g.when({
+        type: 'CompleteExecution',
+        attempt: 1,
+        outcome: { status: 'succeeded', result: 1, durationMs: 1 },
+      }),
     ).toThrow(/not the running one/);
   });
 
@@ -68,19 +84,30 @@ describe('Execution aggregate', () => {
         trigger: { type: 'cron', id: 't1', scheduledAt: '2026-01-01T00:00:00.000Z' },
         input: null,
         maxAttempts: 1,
-        fired: { triggerId: 't1', source: 'cron', scheduledAt: '2026-01-01T00:00:00.000Z', firedAt: '2026-01-01T00:00:00.010Z' },
+        fired: {
+          triggerId: 't1',
+          source: 'cron',
+          scheduledAt: '2026-01-01T00:00:00.000Z',
+          firedAt: '2026-01-01T00:00:00.010Z',
+        },
       },
       undefined,
     );
     expect(events.map((e) => e.type)).toEqual(['TriggerFired', 'ExecutionQueued']);
-    expect(events[0].data).toMatchObject({ executionId: 'e2', triggerId: 't1', scheduledAt: '2026-01-01T00:00:00.000Z' });
+    expect(events[0].data).toMatchObject({
+      executionId: 'e2',
+      triggerId: 't1',
+      scheduledAt: '2026-01-01T00:00:00.000Z',
+    });
     const g = given(...events);
     expect(g.state?.status).toBe('queued');
     expect(() => g.when({ type: 'QueueExecution', ...(events[1].data as any) })).toThrow(ConflictError);
   });
 
   it('the same attempt cannot start twice', () => {
-    expect(() => given(...queued, ...started1).when({ type: 'StartExecution', attempt: 1 })).toThrow(/already started/);
+    expect(() => given(...queued, ...started1).when({ type: 'StartExecution', attempt: 1 })).toThrow(
+      /already started/,
+    );
   });
 
   it('timed out and cancelled are terminal; skipped only from queued', () => {
@@ -90,8 +117,12 @@ describe('Execution aggregate', () => {
       outcome: { status: 'timed_out', error: { message: 'timed out after 100 ms' }, durationMs: 100 },
     });
     expect(given(...queued, ...started1, ...timedOut).state?.status).toBe('timed_out');
-    expect(given(...queued).when({ type: 'SkipExecution', reason: 'overlap' })[0].type).toBe('ExecutionSkipped');
-    expect(() => given(...queued, ...started1).when({ type: 'SkipExecution', reason: 'x' })).toThrow(ConflictError);
+    expect(given(...queued).when({ type: 'SkipExecution', reason: 'overlap' })[0].type).toBe(
+      'ExecutionSkipped',
+    );
+    expect(() => given(...queued, ...started1).when({ type: 'SkipExecution', reason: 'x' })).toThrow(
+      ConflictError,
+    );
     const cancelled = given(...queued).when({ type: 'CancelExecution', reason: 'by user' });
     expect(given(...queued, ...cancelled).state?.status).toBe('cancelled');
   });

@@ -14,20 +14,28 @@ export const isTerminal = (status: ExecutionStatus) => TERMINAL_STATUSES.include
  * One execution's life: queued → started (per attempt) → exactly one terminal event.
  * A failed attempt with attempts left goes back to queued; a finished execution accepts nothing.
  */
-export function decideExecution(command: ExecutionCommand, state: ExecutionState | undefined): ExecutionEvent[] {
+export function decideExecution(
+  command: ExecutionCommand,
+  state: ExecutionState | undefined,
+): ExecutionEvent[] {
   if (command.type === 'QueueExecution') {
     if (state) throw new ConflictError(`execution ${command.executionId} already exists`);
     const { type: _t, fired, ...data } = command;
-    if (!Number.isInteger(data.maxAttempts) || data.maxAttempts < 1) throw new ValidationError('maxAttempts must be ≥ 1');
+    if (!Number.isInteger(data.maxAttempts) || data.maxAttempts < 1)
+      throw new ValidationError('maxAttempts must be ≥ 1');
     const queued: ExecutionEvent = { type: 'ExecutionQueued', data };
     if (!fired) return [queued];
     // The firing and the execution it causes are one atomic append on the execution's stream:
     // a deterministic execution id per tick (or idempotency key) makes a second firing a conflict.
-    return [{ type: 'TriggerFired', data: { executionId: data.executionId, scriptId: data.scriptId, ...fired } }, queued];
+    return [
+      { type: 'TriggerFired', data: { executionId: data.executionId, scriptId: data.scriptId, ...fired } },
+      queued,
+    ];
   }
   if (!state) throw new NotFoundError('execution not found');
   const base = { executionId: state.id, scriptId: state.scriptId };
-  if (isTerminal(state.status)) throw new ConflictError(`execution ${state.id} has already ${state.status.replace('_', ' ')}`);
+  if (isTerminal(state.status))
+    throw new ConflictError(`execution ${state.id} has already ${state.status.replace('_', ' ')}`);
   switch (command.type) {
     case 'StartExecution':
       if (command.attempt <= state.attempt) {
@@ -42,30 +50,57 @@ export function decideExecution(command: ExecutionCommand, state: ExecutionState
       const attempt = command.attempt;
       switch (o.status) {
         case 'succeeded':
-          return [{ type: 'ExecutionSucceeded', data: { ...base, attempt, result: o.result, durationMs: o.durationMs } }];
+          return [
+            {
+              type: 'ExecutionSucceeded',
+              data: { ...base, attempt, result: o.result, durationMs: o.durationMs },
+            },
+          ];
         case 'failed':
           return [
             {
               type: 'ExecutionFailed',
-              data: { ...base, attempt, error: o.error, durationMs: o.durationMs, willRetry: attempt < state.maxAttempts },
+              data: {
+                ...base,
+                attempt,
+                error: o.error,
+                durationMs: o.durationMs,
+                willRetry: attempt < state.maxAttempts,
+              },
             },
           ];
         case 'timed_out':
-          return [{ type: 'ExecutionTimedOut', data: { ...base, attempt, error: o.error, durationMs: o.durationMs } }];
+          return [
+            {
+              type: 'ExecutionTimedOut',
+              data: { ...base, attempt, error: o.error, durationMs: o.durationMs },
+            },
+          ];
         case 'cancelled':
-          return [{ type: 'ExecutionCancelled', data: { ...base, attempt, reason: o.reason, durationMs: o.durationMs } }];
+          return [
+            {
+              type: 'ExecutionCancelled',
+              data: { ...base, attempt, reason: o.reason, durationMs: o.durationMs },
+            },
+          ];
       }
       return [];
     }
     case 'CancelExecution':
-      return [{ type: 'ExecutionCancelled', data: { ...base, attempt: state.attempt, reason: command.reason } }];
+      return [
+        { type: 'ExecutionCancelled', data: { ...base, attempt: state.attempt, reason: command.reason } },
+      ];
     case 'SkipExecution':
-      if (state.status !== 'queued') throw new ConflictError(`execution ${state.id} is already ${state.status}`);
+      if (state.status !== 'queued')
+        throw new ConflictError(`execution ${state.id} is already ${state.status}`);
       return [{ type: 'ExecutionSkipped', data: { ...base, reason: command.reason } }];
   }
 }
 
-export function evolveExecution(state: ExecutionState | undefined, event: ExecutionEvent): ExecutionState | undefined {
+export function evolveExecution(
+  state: ExecutionState | undefined,
+  event: ExecutionEvent,
+): ExecutionState | undefined {
   const now = event.at ?? new Date().toISOString();
   if (event.type === 'ExecutionQueued') {
     const d = event.data;
@@ -93,13 +128,31 @@ export function evolveExecution(state: ExecutionState | undefined, event: Execut
     case 'ExecutionStarted':
       return { ...state, status: 'running', attempt: event.data.attempt, startedAt: now, error: undefined };
     case 'ExecutionSucceeded':
-      return { ...state, status: 'succeeded', result: event.data.result, finishedAt: now, durationMs: event.data.durationMs };
+      return {
+        ...state,
+        status: 'succeeded',
+        result: event.data.result,
+        finishedAt: now,
+        durationMs: event.data.durationMs,
+      };
     case 'ExecutionFailed':
       return event.data.willRetry
         ? { ...state, status: 'queued', error: event.data.error }
-        : { ...state, status: 'failed', error: event.data.error, finishedAt: now, durationMs: event.data.durationMs };
+        : {
+            ...state,
+            status: 'failed',
+            error: event.data.error,
+            finishedAt: now,
+            durationMs: event.data.durationMs,
+          };
     case 'ExecutionTimedOut':
-      return { ...state, status: 'timed_out', error: event.data.error, finishedAt: now, durationMs: event.data.durationMs };
+      return {
+        ...state,
+        status: 'timed_out',
+        error: event.data.error,
+        finishedAt: now,
+        durationMs: event.data.durationMs,
+      };
     case 'ExecutionCancelled':
       return { ...state, status: 'cancelled', finishedAt: now, durationMs: event.data.durationMs };
     case 'ExecutionSkipped':

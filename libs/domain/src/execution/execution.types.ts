@@ -1,8 +1,15 @@
 import { DomainEvent } from '../shared/aggregate';
 
 export type ExecutionTriggerType = 'http' | 'cron' | 'manual' | 'try';
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'skipped';
-export const TERMINAL_STATUSES: ExecutionStatus[] = ['succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'];
+export type ExecutionStatus =
+  'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'skipped';
+export const TERMINAL_STATUSES: ExecutionStatus[] = [
+  'succeeded',
+  'failed',
+  'timed_out',
+  'cancelled',
+  'skipped',
+];
 
 export interface ExecutionTrigger {
   type: ExecutionTriggerType;
@@ -77,14 +84,24 @@ export type ExecutionTriggerFired = DomainEvent<
     late?: boolean;
   }
 >;
-export type ExecutionStarted = DomainEvent<'ExecutionStarted', { executionId: string; scriptId: string | null; attempt: number }>;
+export type ExecutionStarted = DomainEvent<
+  'ExecutionStarted',
+  { executionId: string; scriptId: string | null; attempt: number }
+>;
 export type ExecutionSucceeded = DomainEvent<
   'ExecutionSucceeded',
   { executionId: string; scriptId: string | null; attempt: number; result: unknown; durationMs: number }
 >;
 export type ExecutionFailed = DomainEvent<
   'ExecutionFailed',
-  { executionId: string; scriptId: string | null; attempt: number; error: ExecutionError; durationMs: number; willRetry: boolean }
+  {
+    executionId: string;
+    scriptId: string | null;
+    attempt: number;
+    error: ExecutionError;
+    durationMs: number;
+    willRetry: boolean;
+  }
 >;
 export type ExecutionTimedOut = DomainEvent<
   'ExecutionTimedOut',
@@ -94,7 +111,10 @@ export type ExecutionCancelled = DomainEvent<
   'ExecutionCancelled',
   { executionId: string; scriptId: string | null; attempt: number; reason: string; durationMs?: number }
 >;
-export type ExecutionSkipped = DomainEvent<'ExecutionSkipped', { executionId: string; scriptId: string | null; reason: string }>;
+export type ExecutionSkipped = DomainEvent<
+  'ExecutionSkipped',
+  { executionId: string; scriptId: string | null; reason: string }
+>;
 
 export type ExecutionEvent =
   | ExecutionTriggerFired
@@ -107,7 +127,10 @@ export type ExecutionEvent =
   | ExecutionSkipped;
 
 export type ExecutionCommand =
-  | ({ type: 'QueueExecution'; fired?: Omit<ExecutionTriggerFired['data'], 'executionId' | 'scriptId'> } & ExecutionQueued['data'])
+  | ({
+      type: 'QueueExecution';
+      fired?: Omit<ExecutionTriggerFired['data'], 'executionId' | 'scriptId'>;
+    } & ExecutionQueued['data'])
   | { type: 'StartExecution'; attempt: number }
   | { type: 'CompleteExecution'; attempt: number; outcome: ExecutionOutcomeInput }
   | { type: 'CancelExecution'; reason: string }

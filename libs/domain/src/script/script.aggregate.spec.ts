@@ -36,16 +36,22 @@ describe('Script aggregate', () => {
   });
 
   it('create with a missing name, huge code or bad limits → validation error naming the field', () => {
-    const create = (name: string, spec: any) => () => decideScript({ type: 'CreateScript', scriptId: 's', name, spec }, undefined);
+    const create = (name: string, spec: any) => () =>
+      decideScript({ type: 'CreateScript', scriptId: 's', name, spec }, undefined);
     expect(create('  ', { code: '' })).toThrow(/name must not be empty/);
     expect(create('a', { code: 'x'.repeat(1024 * 1024 + 1) })).toThrow(/code must be at most/);
     expect(create('a', { code: '', timeoutMs: 5 })).toThrow(/timeoutMs/);
-    expect(create('a', { code: '', dependencies: { 'Bad Name': '1' } })).toThrow(/not a valid npm package name/);
+    expect(create('a', { code: '', dependencies: { 'Bad Name': '1' } })).toThrow(
+      /not a valid npm package name/,
+    );
     expect(create('a', { code: '', secrets: ['no-dash'] })).toThrow(ValidationError);
   });
 
   it('save → next version carrying over unchanged fields', () => {
-    const events = given(...created).when({ type: 'SaveScriptVersion', spec: { code: 'v2', timeoutMs: 1000 } });
+    const events = given(...created).when({
+      type: 'SaveScriptVersion',
+      spec: { code: 'v2', timeoutMs: 1000 },
+    });
     expect(events).toEqual([
       {
         type: 'ScriptVersionSaved',
@@ -60,14 +66,28 @@ describe('Script aggregate', () => {
     expect(() => g.when({ type: 'SaveScriptVersion', spec: { code: 'v3' }, expectedVersion: 1 })).toThrow(
       /is at version 2, not 1/,
     );
-    expect(g.when({ type: 'SaveScriptVersion', spec: { code: 'v3' }, expectedVersion: 2 })[0].data).toMatchObject({ version: 3 });
+    expect(
+      g.when({ type: 'SaveScriptVersion', spec: { code: 'v3' }, expectedVersion: 2 })[0].data,
+    ).toMatchObject({ version: 3 });
   });
 
   it('save with upgrade → the same spec as a new version flagged for re-resolution; the flag is not part of the spec', () => {
-    const [saved] = given(...created).when({ type: 'SaveScriptVersion', spec: {}, reason: 'dependency upgrade', upgrade: true });
-    expect(saved.data).toMatchObject({ version: 2, code: 'export default () => 1', reason: 'dependency upgrade', upgrade: true });
+    const [saved] = given(...created).when({
+      type: 'SaveScriptVersion',
+      spec: {},
+      reason: 'dependency upgrade',
+      upgrade: true,
+    });
+    expect(saved.data).toMatchObject({
+      version: 2,
+      code: 'export default () => 1',
+      reason: 'dependency upgrade',
+      upgrade: true,
+    });
     expect(given(...created, saved).state?.versions[2]).not.toHaveProperty('upgrade');
-    expect(given(...created).when({ type: 'SaveScriptVersion', spec: {} })[0].data).not.toHaveProperty('upgrade');
+    expect(given(...created).when({ type: 'SaveScriptVersion', spec: {} })[0].data).not.toHaveProperty(
+      'upgrade',
+    );
   });
 
   it('save with a new name → renamed and saved', () => {

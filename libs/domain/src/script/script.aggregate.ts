@@ -27,7 +27,10 @@ export function decideScript(command: ScriptCommand, state: ScriptState | undefi
       }
       const events: ScriptEvent[] = [];
       if (command.name !== undefined && command.name !== state.name) {
-        events.push({ type: 'ScriptRenamed', data: { scriptId, name: validName(command.name), previousName: state.name } });
+        events.push({
+          type: 'ScriptRenamed',
+          data: { scriptId, name: validName(command.name), previousName: state.name },
+        });
       }
       const latest = state.versions[state.latestVersion];
       const spec = validSpec({ ...latest, ...stripUndefined(command.spec) });
@@ -101,7 +104,8 @@ export function evolveScript(state: ScriptState | undefined, event: ScriptEvent)
 function validName(name: string): string {
   const trimmed = (name ?? '').trim();
   if (!trimmed) throw new ValidationError('name must not be empty');
-  if (trimmed.length > MAX_NAME_LENGTH) throw new ValidationError(`name must be at most ${MAX_NAME_LENGTH} characters`);
+  if (trimmed.length > MAX_NAME_LENGTH)
+    throw new ValidationError(`name must be at most ${MAX_NAME_LENGTH} characters`);
   return trimmed;
 }
 
@@ -110,7 +114,11 @@ function validSpec(spec: ScriptSpec): ScriptSpec {
   if (Buffer.byteLength(spec.code) > MAX_CODE_BYTES) {
     throw new ValidationError(`code must be at most ${MAX_CODE_BYTES} bytes`);
   }
-  if (!Number.isInteger(spec.timeoutMs) || spec.timeoutMs < TIMEOUT_MS.min || spec.timeoutMs > TIMEOUT_MS.max) {
+  if (
+    !Number.isInteger(spec.timeoutMs) ||
+    spec.timeoutMs < TIMEOUT_MS.min ||
+    spec.timeoutMs > TIMEOUT_MS.max
+  ) {
     throw new ValidationError(`timeoutMs must be an integer between ${TIMEOUT_MS.min} and ${TIMEOUT_MS.max}`);
   }
   if (!Number.isInteger(spec.memoryMb) || spec.memoryMb < MEMORY_MB.min || spec.memoryMb > MEMORY_MB.max) {
@@ -125,7 +133,8 @@ function validSpec(spec: ScriptSpec): ScriptSpec {
     }
   }
   for (const name of spec.secrets) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ValidationError(`secrets: "${name}" is not a valid secret name`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new ValidationError(`secrets: "${name}" is not a valid secret name`);
   }
   return {
     code: spec.code,

@@ -44,10 +44,14 @@ export type ScriptVersionSaved = DomainEvent<
   'ScriptVersionSaved',
   { scriptId: string; version: number; reason?: string; upgrade?: boolean } & ScriptSpec
 >;
-export type ScriptRenamed = DomainEvent<'ScriptRenamed', { scriptId: string; name: string; previousName: string }>;
+export type ScriptRenamed = DomainEvent<
+  'ScriptRenamed',
+  { scriptId: string; name: string; previousName: string }
+>;
 export type ScriptArchived = DomainEvent<'ScriptArchived', { scriptId: string }>;
 export type ScriptVersionDeployed = DomainEvent<
   'ScriptVersionDeployed',
   { scriptId: string; version: number; previousVersion: number | null; reason?: string }
 >;
-export type ScriptEvent = ScriptCreated | ScriptVersionSaved | ScriptRenamed | ScriptArchived | ScriptVersionDeployed;
+export type ScriptEvent =
+  ScriptCreated | ScriptVersionSaved | ScriptRenamed | ScriptArchived | ScriptVersionDeployed;

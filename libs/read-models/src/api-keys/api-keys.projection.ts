@@ -36,7 +36,10 @@ export class ApiKeysQuery {
   constructor(private readonly db: { query(sql: string, p?: unknown[]): Promise<any[]> }) {}
 
   async findActiveByHash(keyHash: string): Promise<ApiKeyView | null> {
-    const [row] = await this.db.query(`SELECT * FROM rm_api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [keyHash]);
+    const [row] = await this.db.query(
+      `SELECT * FROM rm_api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+      [keyHash],
+    );
     return row ? toView(row) : null;
   }
 

@@ -23,9 +23,15 @@ export class Executions1764300000301 implements MigrationInterface {
         duration_ms INT,
         replay_of TEXT
       )`);
-    await q.query(`CREATE INDEX IF NOT EXISTS rm_executions_queued ON rm_executions (queued_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX IF NOT EXISTS rm_executions_script ON rm_executions (script_id, queued_at DESC)`);
-    await q.query(`CREATE INDEX IF NOT EXISTS rm_executions_trigger ON rm_executions (trigger_id, queued_at DESC)`);
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS rm_executions_queued ON rm_executions (queued_at DESC, id DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS rm_executions_script ON rm_executions (script_id, queued_at DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS rm_executions_trigger ON rm_executions (trigger_id, queued_at DESC)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -56,16 +56,28 @@ export class ExecutionsProjection implements SubscriptionHandler {
         return;
       case 'ExecutionFailed':
         if (d.willRetry) await set(`status = 'queued', error = $2`, [JSON.stringify(d.error)]);
-        else await set(`status = 'failed', error = $2, finished_at = $3, duration_ms = $4`, [JSON.stringify(d.error), at, d.durationMs]);
+        else
+          await set(`status = 'failed', error = $2, finished_at = $3, duration_ms = $4`, [
+            JSON.stringify(d.error),
+            at,
+            d.durationMs,
+          ]);
         return;
       case 'ExecutionTimedOut':
-        await set(`status = 'timed_out', error = $2, finished_at = $3, duration_ms = $4`, [JSON.stringify(d.error), at, d.durationMs]);
+        await set(`status = 'timed_out', error = $2, finished_at = $3, duration_ms = $4`, [
+          JSON.stringify(d.error),
+          at,
+          d.durationMs,
+        ]);
         return;
       case 'ExecutionCancelled':
         await set(`status = 'cancelled', finished_at = $2, duration_ms = $3`, [at, d.durationMs ?? null]);
         return;
       case 'ExecutionSkipped':
-        await set(`status = 'skipped', error = $2, finished_at = $3`, [JSON.stringify({ message: d.reason }), at]);
+        await set(`status = 'skipped', error = $2, finished_at = $3`, [
+          JSON.stringify({ message: d.reason }),
+          at,
+        ]);
         return;
     }
   }

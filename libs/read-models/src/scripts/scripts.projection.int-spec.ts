@@ -31,9 +31,10 @@ class CountingProjection implements SubscriptionHandler {
   async handle(events: StoredEvent[], tx: Queryable): Promise<void> {
     for (const [i, e] of events.entries()) {
       await this.beforeEvent?.(e, i);
-      await tx.query(`INSERT INTO applied (position, n) VALUES ($1, 1) ON CONFLICT (position) DO UPDATE SET n = applied.n + 1`, [
-        e.position,
-      ]);
+      await tx.query(
+        `INSERT INTO applied (position, n) VALUES ($1, 1) ON CONFLICT (position) DO UPDATE SET n = applied.n + 1`,
+        [e.position],
+      );
       await this.inner.handle([e], tx);
     }
   }
@@ -96,17 +97,25 @@ describe('Scripts projection (real PostgreSQL)', () => {
     );
     await new Promise((r) => setTimeout(r, 400)); // the victim's lease runs out
 
-    const successor = new SubscriptionRunner(db, store, new CountingProjection(new ScriptsProjection()), undefined, {
-      batchSize: 40,
-      owner: 'successor',
-    });
+    const successor = new SubscriptionRunner(
+      db,
+      store,
+      new CountingProjection(new ScriptsProjection()),
+      undefined,
+      {
+        batchSize: 40,
+        owner: 'successor',
+      },
+    );
     await successor.drain();
     await successor.stop(); // releases the lease
     const applied = await db.query(`SELECT n FROM applied`);
     const expected = (await store.readAll({ limit: 10_000 })).length;
     expect(applied.length).toBe(expected);
     expect(applied.every((r: any) => r.n === 1)).toBe(true);
-    const [checkpoint] = await db.query(`SELECT position FROM subscriptions WHERE name = 'projection:scripts'`);
+    const [checkpoint] = await db.query(
+      `SELECT position FROM subscriptions WHERE name = 'projection:scripts'`,
+    );
     expect(Number(checkpoint.position)).toBe(await store.headPosition());
 
     const { scripts } = await snapshot();
@@ -116,10 +125,16 @@ describe('Scripts projection (real PostgreSQL)', () => {
   });
 
   it('rebuilding from position 0 yields identical read models', async () => {
-    const runner = new SubscriptionRunner(db, store, new CountingProjection(new ScriptsProjection()), undefined, {
-      owner: 'rebuilder',
-      leaseMs: 300,
-    });
+    const runner = new SubscriptionRunner(
+      db,
+      store,
+      new CountingProjection(new ScriptsProjection()),
+      undefined,
+      {
+        owner: 'rebuilder',
+        leaseMs: 300,
+      },
+    );
     await new Promise((r) => setTimeout(r, 400)); // leases of the previous test expire
     await runner.drain();
     const before = await snapshot();

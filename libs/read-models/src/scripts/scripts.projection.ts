@@ -58,10 +58,17 @@ export class ScriptsProjection implements SubscriptionHandler {
         ]);
         return;
       case 'ScriptRenamed':
-        await tx.query(`UPDATE rm_scripts SET name = $2, updated_at = $3 WHERE id = $1`, [d.scriptId, d.name, at]);
+        await tx.query(`UPDATE rm_scripts SET name = $2, updated_at = $3 WHERE id = $1`, [
+          d.scriptId,
+          d.name,
+          at,
+        ]);
         return;
       case 'ScriptArchived':
-        await tx.query(`UPDATE rm_scripts SET archived = true, updated_at = $2 WHERE id = $1`, [d.scriptId, at]);
+        await tx.query(`UPDATE rm_scripts SET archived = true, updated_at = $2 WHERE id = $1`, [
+          d.scriptId,
+          at,
+        ]);
         return;
       case 'ScriptVersionDeployed':
         await tx.query(`UPDATE rm_scripts SET deployed_version = $2, updated_at = $3 WHERE id = $1`, [

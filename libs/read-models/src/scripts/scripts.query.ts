@@ -25,7 +25,8 @@ export interface ScriptSummaryView {
   updatedAt: string;
 }
 
-export type ScriptDetailView = ScriptSummaryView & Omit<ScriptVersionView, 'version' | 'reason' | 'actor' | 'createdAt'>;
+export type ScriptDetailView = ScriptSummaryView &
+  Omit<ScriptVersionView, 'version' | 'reason' | 'actor' | 'createdAt'>;
 
 /** Queries over the scripts read model. Archived scripts are invisible. */
 export class ScriptsQuery {
@@ -64,15 +65,18 @@ export class ScriptsQuery {
   }
 
   async versions(id: string): Promise<ScriptVersionView[]> {
-    const rows = await this.db.query(`SELECT * FROM rm_script_versions WHERE script_id = $1 ORDER BY version`, [id]);
+    const rows = await this.db.query(
+      `SELECT * FROM rm_script_versions WHERE script_id = $1 ORDER BY version`,
+      [id],
+    );
     return rows.map(toVersion);
   }
 
   async version(id: string, version: number): Promise<ScriptVersionView | null> {
-    const [row] = await this.db.query(`SELECT * FROM rm_script_versions WHERE script_id = $1 AND version = $2`, [
-      id,
-      version,
-    ]);
+    const [row] = await this.db.query(
+      `SELECT * FROM rm_script_versions WHERE script_id = $1 AND version = $2`,
+      [id, version],
+    );
     return row ? toVersion(row) : null;
   }
 }
@@ -84,7 +88,11 @@ function toSummary(row: any): ScriptSummaryView {
     latestVersion: row.latest_version,
     deployedVersion: row.deployed_version,
     build: row.build_status
-      ? { status: row.build_status, version: row.build_version, ...(row.build_error ? { error: row.build_error } : {}) }
+      ? {
+          status: row.build_status,
+          version: row.build_version,
+          ...(row.build_error ? { error: row.build_error } : {}),
+        }
       : null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

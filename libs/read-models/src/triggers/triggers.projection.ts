@@ -65,7 +65,10 @@ export class TriggersProjection implements SubscriptionHandler {
         const entries = Object.entries(d.changes ?? {}).filter(([k]) => COLUMN_OF[k]);
         if (entries.length === 0) return;
         const sql = entries.map(([k], i) => `${COLUMN_OF[k]} = $${i + 3}`).join(', ');
-        await set(sql, entries.map(([k, v]) => (k === 'input' ? JSON.stringify(v ?? null) : v)));
+        await set(
+          sql,
+          entries.map(([k, v]) => (k === 'input' ? JSON.stringify(v ?? null) : v)),
+        );
         return;
       }
       case 'TriggerPaused':
@@ -80,7 +83,13 @@ export class TriggersProjection implements SubscriptionHandler {
       case 'TriggerSecretRotated':
         await set(
           `secret_hash = $3, secret_box = $4, previous_secret_hash = $5, previous_secret_box = $6, grace_until = $7`,
-          [d.secretHash ?? null, d.secretBox ?? null, d.previousSecretHash ?? null, d.previousSecretBox ?? null, d.graceUntil],
+          [
+            d.secretHash ?? null,
+            d.secretBox ?? null,
+            d.previousSecretHash ?? null,
+            d.previousSecretBox ?? null,
+            d.graceUntil,
+          ],
         );
         return;
       case 'TriggerFired':
@@ -95,7 +104,10 @@ export class TriggersProjection implements SubscriptionHandler {
         return;
       case 'ScriptArchived':
         // An archived script's triggers stop.
-        await tx.query(`UPDATE rm_triggers SET deleted = true, updated_at = $2 WHERE script_id = $1`, [d.scriptId, at]);
+        await tx.query(`UPDATE rm_triggers SET deleted = true, updated_at = $2 WHERE script_id = $1`, [
+          d.scriptId,
+          at,
+        ]);
         return;
     }
   }

@@ -30,9 +30,10 @@ export class TriggersQuery {
   constructor(private readonly db: Database) {}
 
   async byScript(scriptId: string): Promise<TriggerRow[]> {
-    const rows = await this.db.query(`SELECT * FROM rm_triggers WHERE script_id = $1 AND NOT deleted ORDER BY created_at`, [
-      scriptId,
-    ]);
+    const rows = await this.db.query(
+      `SELECT * FROM rm_triggers WHERE script_id = $1 AND NOT deleted ORDER BY created_at`,
+      [scriptId],
+    );
     return rows.map(toRow);
   }
 

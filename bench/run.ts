@@ -1,9 +1,17 @@
 import 'reflect-metadata';
+import { benchBuildTimes } from './builds.bench';
 import { benchEventStore } from './event-store.bench';
+import { benchExecutions } from './executions.bench';
+import { benchWebhooks } from './webhooks.bench';
+import { benchCron } from './cron.bench';
 
 /** `npm run bench [-- names…]`: prints figures; never part of the tests. */
 const benches: Record<string, () => Promise<void>> = {
   'event-store': () => benchEventStore(),
+  builds: () => benchBuildTimes(),
+  executions: () => benchExecutions(),
+  webhooks: () => benchWebhooks(),
+  cron: () => benchCron(),
 };
 
 async function main(): Promise<void> {

@@ -2,13 +2,14 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ApiModule } from './api.module';
 import { BuilderModule } from '@runlet/builder';
 import { ExecutorModule } from '@runlet/executor';
+import { SchedulerModule } from '@runlet/scheduler';
 import { Role, RunletConfig } from './platform/config';
 import { PlatformModule } from './platform/platform.module';
 
 /** The modules each role adds; a process hosts any subset of roles. */
 const ROLE_MODULES: Record<Role, Type[]> = {
   api: [ApiModule],
-  scheduler: [],
+  scheduler: [SchedulerModule],
   builder: [BuilderModule],
   executor: [ExecutorModule],
 };

@@ -2,12 +2,13 @@ import { Job, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import {
   ConflictError,
+  ExecutionCommand,
   ExecutionOutcomeInput,
   executionStreamId,
   ExecutionState,
   isTerminal,
 } from '@runlet/domain';
-import { AggregateRepository, ConcurrencyError, EventMetadata } from '@runlet/event-store';
+import { AggregateRepository, ConcurrencyError, EventMetadata, EventStore } from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
 import { Runtime } from '@runlet/runtime';
 import { queueOptions } from '../../api/src/platform/queue-options';
@@ -44,6 +45,7 @@ export class ExecutionWorker {
   constructor(
     private readonly options: ExecutionWorkerOptions,
     private readonly repo: AggregateRepository,
+    private readonly store: EventStore,
     private readonly runtime: Runtime,
     private readonly artifacts: ArtifactResolver,
     private readonly logs: LogStore,
@@ -70,38 +72,47 @@ export class ExecutionWorker {
   private async process(job: Job<ExecutionJobData>): Promise<void> {
     const { executionId } = job.data;
     const streamId = executionStreamId(executionId);
-    const { state } = await this.repo.load<ExecutionState, any>(streamId, executionAggregate.evolve);
-    if (!state || isTerminal(state.status)) return; // unknown, or already finished: never run twice
-    const attempt = state.attempt + 1;
-    const meta = this.metadata(state, job);
-    try {
-      await this.repo.execute(streamId, executionAggregate, { type: 'StartExecution', attempt }, meta, 1);
-    } catch (err) {
-      if (err instanceof ConcurrencyError || err instanceof ConflictError) return; // another worker has it
-      throw err;
-    }
-    const outcome = await this.run(state, attempt);
-    await this.logs.flush(executionId).catch(() => undefined);
-    let finished: ExecutionState | undefined;
-    try {
-      const result = await this.repo.execute(
-        streamId,
-        executionAggregate,
-        { type: 'CompleteExecution', attempt, outcome },
-        meta,
-        1,
-      );
-      finished = result.state;
-    } catch (err) {
-      // Another worker took the job over (we lost the lock) and its attempt is the one that counts.
-      if (err instanceof ConcurrencyError || err instanceof ConflictError) return;
-      throw err;
-    }
-    if (finished && isTerminal(finished.status)) {
+    const loaded = await this.repo.load<ExecutionState, any>(streamId, executionAggregate.evolve);
+    if (!loaded.state || isTerminal(loaded.state.status)) return; // unknown, or already finished: never run twice
+    const meta = this.metadata(loaded.state, job);
+    const attempt = loaded.state.attempt + 1;
+    // Each step is decided on the state this worker holds and appended at the version it read:
+    // if another worker took the job over meanwhile, the append conflicts and this one stops.
+    const started = await this.step(streamId, loaded, { type: 'StartExecution', attempt }, meta);
+    if (!started) return;
+    const outcome = await this.run(started.state!, attempt);
+    const [, finished] = await Promise.all([
+      this.logs.flush(executionId).catch(() => undefined),
+      this.step(streamId, started, { type: 'CompleteExecution', attempt, outcome }, meta),
+    ]);
+    if (!finished) return;
+    if (isTerminal(finished.state!.status)) {
       this.logs.end(executionId);
-      this.results.publish(toExecutionView(finished));
-    } else if (finished?.status === 'queued') {
-      throw new RetryAttempt(`attempt ${attempt} failed: ${finished.error?.message ?? 'error'}`);
+      this.results.publish(toExecutionView(finished.state!));
+    } else if (finished.state!.status === 'queued') {
+      throw new RetryAttempt(`attempt ${attempt} failed: ${finished.state!.error?.message ?? 'error'}`);
+    }
+  }
+
+  /** Decides `command` on `from` and appends it; null when another worker got there first. */
+  private async step(
+    streamId: string,
+    from: { state: ExecutionState | undefined; version: number },
+    command: ExecutionCommand,
+    metadata: EventMetadata,
+  ): Promise<{ state: ExecutionState | undefined; version: number } | null> {
+    try {
+      const events = executionAggregate.decide(command, from.state);
+      const result = await this.store.append({ streamId, expectedVersion: from.version, events, metadata });
+      const at = result.events[0].recordedAt.toISOString();
+      const state = events.reduce<ExecutionState | undefined>(
+        (s, e) => executionAggregate.evolve(s, { ...e, at }),
+        from.state,
+      );
+      return { state, version: result.streamVersion };
+    } catch (err) {
+      if (err instanceof ConcurrencyError || err instanceof ConflictError) return null;
+      throw err;
     }
   }
 
@@ -128,6 +139,13 @@ export class ExecutionWorker {
         error: { message: (err as Error).message },
         durationMs: Date.now() - started,
       };
+    }
+    if (!state.artifactDir) {
+      // Keeps this version's warm pool filled (a no-op when it already is).
+      this.runtime.prewarm(version.artifactDir, state.scriptId!, state.version, {
+        memoryMb: version.spec.memoryMb,
+        network: version.spec.network,
+      });
     }
     const controller = this.cancellations.track(state.id);
     try {

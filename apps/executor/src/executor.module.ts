@@ -1,5 +1,5 @@
 import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AggregateRepository, Database } from '@runlet/event-store';
+import { AggregateRepository, Database, EventStore } from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
 import { ProcessRuntime } from '@runlet/runtime';
 import { RUNLET_CONFIG, RunletConfig } from '../../api/src/platform/config';
@@ -52,6 +52,7 @@ const RUNTIME = Symbol('RUNTIME');
       useFactory: (
         c: RunletConfig,
         repo: AggregateRepository,
+        store: EventStore,
         runtime: ProcessRuntime,
         artifacts: ArtifactResolver,
         logs: LogStore,
@@ -66,6 +67,7 @@ const RUNTIME = Symbol('RUNTIME');
             lockDurationMs: c.executor.lockDurationMs,
           },
           repo,
+          store,
           runtime,
           artifacts,
           logs,

@@ -22,6 +22,11 @@ export interface SubscriptionOptions {
   batchSize?: number;
   /** Fallback poll when no hint arrives. */
   pollMs?: number;
+  /**
+   * Shortest pause between two batches: under a stream of appends the subscription catches up
+   * in larger batches instead of running one transaction per append.
+   */
+  minIntervalMs?: number;
   leaseMs?: number;
   owner?: string;
 }
@@ -36,6 +41,7 @@ export class SubscriptionRunner {
   private readonly batchSize: number;
   private readonly pollMs: number;
   private readonly leaseMs: number;
+  private readonly minIntervalMs: number;
   /** Positions up to here are processed; `caughtUp(p)` resolves when it reaches p. */
   private processed = 0;
   private readonly waiters: { position: number; resolve: () => void }[] = [];
@@ -51,6 +57,7 @@ export class SubscriptionRunner {
     this.batchSize = options.batchSize ?? 500;
     this.pollMs = options.pollMs ?? 1000;
     this.leaseMs = options.leaseMs ?? 10_000;
+    this.minIntervalMs = options.minIntervalMs ?? 0;
   }
 
   get name(): string {
@@ -60,7 +67,10 @@ export class SubscriptionRunner {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.hints?.onAppended(() => this.wake?.());
+    // A hint for events already processed is ignored; others wake the loop (which batches them).
+    this.unsubscribe = this.hints?.onAppended((position) => {
+      if (position > this.processed) this.wake?.();
+    });
     this.loopDone = this.loop();
   }
 
@@ -117,6 +127,7 @@ export class SubscriptionRunner {
       } catch (err) {
         console.error(`[subscription ${this.name}]`, err);
       }
+      if (handled > 0 && this.minIntervalMs > 0) await new Promise((r) => setTimeout(r, this.minIntervalMs));
       if (handled > 0 || !this.running) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.pollMs);

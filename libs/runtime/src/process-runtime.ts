@@ -84,9 +84,12 @@ export class ProcessRuntime implements Runtime {
     if (req.signal?.aborted) return outcome('cancelled', { error: { message: 'Execution cancelled' } });
 
     const limits: SandboxLimits = { memoryMb: req.memoryMb, network: req.network };
-    const instance =
-      this.pool.acquire(req.artifactDir, req.scriptId, req.version, limits) ??
-      this.spawn(req.artifactDir, limits);
+    let instance: SandboxInstance;
+    try {
+      instance = await this.startedInstance(req, limits);
+    } catch (err) {
+      return outcome('failed', { error: { message: mask((err as Error).message) } });
+    }
     let healthy = false;
     try {
       const ending = await this.execute(instance, req, sink);
@@ -109,6 +112,26 @@ export class ProcessRuntime implements Runtime {
       return outcome('failed', { error: { message: mask((err as Error).message) } });
     } finally {
       this.pool.release(instance, req.artifactDir, req.scriptId, req.version, limits, healthy);
+    }
+  }
+
+  /**
+   * A warm instance, or a fresh one once it is up. bwrap occasionally fails while setting up
+   * namespaces when many sandboxes start at once (e.g. "loopback: Failed RTM_NEWADDR"), so a
+   * sandbox that dies during start-up is replaced, a few times, before the run is failed.
+   */
+  private async startedInstance(req: ExecutionRequest, limits: SandboxLimits): Promise<SandboxInstance> {
+    for (let attempt = 1; ; attempt++) {
+      const instance =
+        this.pool.acquire(req.artifactDir, req.scriptId, req.version, limits) ??
+        this.spawn(req.artifactDir, limits);
+      try {
+        await withTimeout(instance.ready, START_TIMEOUT_MS, 'The sandbox did not start in time');
+        return instance;
+      } catch (err) {
+        this.pool.release(instance, req.artifactDir, req.scriptId, req.version, limits, false);
+        if (attempt >= START_ATTEMPTS || req.signal?.aborted) throw err;
+      }
     }
   }
 
@@ -181,6 +204,8 @@ export class ProcessRuntime implements Runtime {
     this.etc.remove();
   }
 }
+
+const START_ATTEMPTS = 3;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;

@@ -23,7 +23,9 @@ export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutd
     hints: EventHints,
     @Inject(PROJECTIONS) handlers: SubscriptionHandler[],
   ) {
-    this.runners = handlers.map((h) => new SubscriptionRunner(db, store, h, hints, { pollMs: 500 }));
+    this.runners = handlers.map(
+      (h) => new SubscriptionRunner(db, store, h, hints, { pollMs: 500, minIntervalMs: 20 }),
+    );
   }
 
   onModuleInit(): void {

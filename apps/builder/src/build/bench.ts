@@ -64,13 +64,3 @@ async function npmInstall(dir: string): Promise<void> {
     child.on('close', (c) => (c === 0 ? resolve() : reject(new Error(`npm install exited ${c}`))));
   });
 }
-
-if (require.main === module) {
-  benchBuilds().then(
-    (r) => console.log(JSON.stringify(r)),
-    (e) => {
-      console.error(e);
-      process.exitCode = 1;
-    },
-  );
-}

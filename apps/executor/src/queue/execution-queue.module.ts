@@ -1,6 +1,6 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { AggregateRepository } from '@runlet/event-store';
+import { AggregateRepository, EventStore } from '@runlet/event-store';
 import { RUNLET_CONFIG, RunletConfig } from '../../../api/src/platform/config';
 import { queueOptions } from '../../../api/src/platform/queue-options';
 import { ExecutionJobData, EXECUTIONS_QUEUE } from './execution-queue';
@@ -21,9 +21,8 @@ export const EXECUTIONS_QUEUE_TOKEN = Symbol('EXECUTIONS_QUEUE');
     },
     {
       provide: ExecutionRequests,
-      inject: [AggregateRepository, EXECUTIONS_QUEUE_TOKEN],
-      useFactory: (repo: AggregateRepository, queue: Queue<ExecutionJobData>) =>
-        new ExecutionRequests(repo, queue),
+      inject: [EventStore, EXECUTIONS_QUEUE_TOKEN],
+      useFactory: (store: EventStore, queue: Queue<ExecutionJobData>) => new ExecutionRequests(store, queue),
     },
     {
       provide: ExecutionResults,

@@ -8,7 +8,7 @@ import {
   executionStreamId,
   ExecutionState,
 } from '@runlet/domain';
-import { AggregateRepository, ConcurrencyError, EventMetadata } from '@runlet/event-store';
+import { ConcurrencyError, EventMetadata, EventStore } from '@runlet/event-store';
 import { ExecutionJobData } from './execution-queue';
 
 export const executionAggregate = { decide: decideExecution, evolve: evolveExecution };
@@ -26,7 +26,7 @@ export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' |
  */
 export class ExecutionRequests {
   constructor(
-    private readonly repo: AggregateRepository,
+    private readonly store: EventStore,
     private readonly queue: Queue<ExecutionJobData>,
   ) {}
 
@@ -50,14 +50,19 @@ export class ExecutionRequests {
     let position = 0;
     let duplicate = false;
     try {
-      const result = await this.repo.execute(
-        executionStreamId(executionId),
-        executionAggregate,
-        command,
+      // A new stream: decide on no state and append expecting version 0, without reading first.
+      const events = decideExecution(command, undefined);
+      const result = await this.store.append({
+        streamId: executionStreamId(executionId),
+        expectedVersion: 0,
+        events,
         metadata,
-        1,
+      });
+      const at = result.events[0].recordedAt.toISOString();
+      state = events.reduce<ExecutionState | undefined>(
+        (s, e) => evolveExecution(s, { ...e, at }),
+        undefined,
       );
-      state = result.state;
       position = result.position;
     } catch (err) {
       if (!(err instanceof ConcurrencyError) && (err as Error).name !== 'ConflictError') throw err;

@@ -1,0 +1,159 @@
+import { Logger } from '@nestjs/common';
+import { Job, Queue, Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { AggregateRepository, Database, EventHints, EventStore } from '@runlet/event-store';
+import { ExecutionRequests } from '@runlet/executor';
+import { CatchUpClaims } from './catch-up-claims';
+import { cronRepeatStrategy, tickTimeOfJob } from './cron-repeat-strategy';
+import { CronTriggerCache, isActive } from './cron-trigger-cache';
+import { hasPendingTick, JobSchedulerSync } from './job-scheduler-sync';
+import { CRON_TICKS_QUEUE, SchedulerOptions, schedulerIdOf } from './scheduler.config';
+import { TickFirer } from './tick-firer';
+import { TickHandler } from './tick-handler';
+import { TriggerChanges, TriggerChangeWatcher } from './trigger-change-watcher';
+
+export interface CronSchedulerDeps {
+  redisUrl: string;
+  db: Database;
+  store: EventStore;
+  hints: EventHints;
+  repo: AggregateRepository;
+  requests: ExecutionRequests;
+  redis: Redis;
+  options: SchedulerOptions;
+}
+
+export interface TickJobData {
+  triggerId: string;
+}
+
+/**
+ * The scheduler role of one process: keeps the BullMQ job schedulers in step with the cron
+ * triggers (at start, on trigger events, and every `resyncMs`), catches up after downtime, and
+ * runs the `cron-ticks` worker. Any number of processes may run it; each tick job reaches one.
+ */
+export class CronScheduler {
+  private readonly log = new Logger('scheduler');
+  readonly triggers: CronTriggerCache;
+  private readonly handler: TickHandler;
+  private readonly watcher: TriggerChangeWatcher;
+  private queue?: Queue<TickJobData>;
+  private worker?: Worker<TickJobData>;
+  private sync?: JobSchedulerSync;
+  private resyncTimer?: NodeJS.Timeout;
+  private resyncing?: Promise<void>;
+  /** Tick jobs this process has taken (for tests and metrics). */
+  ticksTaken = 0;
+
+  constructor(private readonly deps: CronSchedulerDeps) {
+    this.triggers = new CronTriggerCache(deps.db);
+    const firer = new TickFirer(deps.db, deps.repo, deps.requests);
+    this.handler = new TickHandler(
+      this.triggers,
+      firer,
+      new CatchUpClaims(deps.redis, deps.options.prefix),
+      deps.options,
+    );
+    this.watcher = new TriggerChangeWatcher(deps.db, deps.store, deps.hints, (c) => this.applyChanges(c));
+  }
+
+  async start(): Promise<void> {
+    const { redisUrl, options } = this.deps;
+    const connection = { url: redisUrl, maxRetriesPerRequest: null } as any;
+    const settings = { repeatStrategy: cronRepeatStrategy(options.leadMs) };
+    this.queue = new Queue<TickJobData>(CRON_TICKS_QUEUE, { connection, settings, prefix: options.prefix });
+    this.sync = new JobSchedulerSync(this.queue);
+
+    await this.watcher.start(); // from the head: changes made while loading are seen again
+    await this.triggers.reloadAll();
+    const inRedis = await this.sync.current();
+    // After downtime: triggers whose job scheduler still holds an overdue tick catch up when a
+    // worker takes that job; the others (scheduler missing or replaced) catch up here.
+    const now = new Date();
+    await Promise.all(
+      this.triggers
+        .active()
+        .filter((t) => !hasPendingTick(inRedis.get(schedulerIdOf(t.id)), t))
+        .map((t) => this.handler.catchUp(t, now).catch((err) => this.fail(`catch-up of ${t.id}`, err))),
+    );
+    await this.sync.sync(this.triggers.active(), inRedis);
+
+    this.worker = new Worker<TickJobData>(CRON_TICKS_QUEUE, (job) => this.process(job), {
+      connection,
+      settings,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      // Ticks are never retried by BullMQ: a failed firing is logged; the next tick comes anyway.
+      maxStalledCount: 0,
+    });
+    this.worker.on('error', (err) => this.fail('tick worker', err));
+    this.resyncTimer = setInterval(() => void this.resync(), options.resyncMs);
+    this.resyncTimer.unref();
+    this.log.log(`cron scheduler started with ${this.triggers.active().length} active trigger(s)`);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.resyncTimer);
+    await this.watcher.stop();
+    await this.resyncing;
+    await this.worker?.close();
+    await this.queue?.close();
+  }
+
+  /** Full reconciliation: reload every cron trigger, then make Redis match. */
+  resync(): Promise<void> {
+    this.resyncing ??= (async () => {
+      try {
+        await this.triggers.reloadAll();
+        await this.sync!.sync(this.triggers.active());
+      } catch (err) {
+        this.fail('resync', err);
+      } finally {
+        this.resyncing = undefined;
+      }
+    })();
+    return this.resyncing;
+  }
+
+  private async process(job: Job<TickJobData>): Promise<void> {
+    if (job.opts.prevMillis === undefined) return;
+    this.ticksTaken++;
+    try {
+      await this.handler.handle(
+        job.data.triggerId,
+        tickTimeOfJob(job.opts.prevMillis, this.deps.options.leadMs),
+      );
+    } catch (err) {
+      this.fail(`tick of trigger ${job.data.triggerId}`, err);
+    }
+  }
+
+  private async applyChanges({ triggerIds, scriptIds }: TriggerChanges): Promise<void> {
+    await this.triggers.reload(triggerIds);
+    for (const scriptId of scriptIds) await this.triggers.reloadScript(scriptId);
+    const ids = new Set([
+      ...triggerIds,
+      ...scriptIds.flatMap((s) =>
+        this.triggers
+          .all()
+          .filter((t) => t.scriptId === s)
+          .map((t) => t.id),
+      ),
+    ]);
+    for (const id of ids) {
+      const key = schedulerIdOf(id);
+      const trigger = this.triggers.get(id);
+      const have = await this.queue!.getJobScheduler(key);
+      if (trigger && isActive(trigger)) {
+        if (!have || have.pattern !== trigger.schedule || have.tz !== trigger.timezone)
+          await this.sync!.upsert(trigger);
+      } else if (have) {
+        await this.sync!.remove(key);
+      }
+    }
+  }
+
+  private fail(what: string, err: unknown): void {
+    this.log.error(`${what} failed: ${(err as Error)?.message ?? err}`);
+  }
+}

@@ -1,0 +1,40 @@
+/** BullMQ queue whose job schedulers produce one `tick` job per cron trigger and scheduled time. */
+export const CRON_TICKS_QUEUE = 'cron-ticks';
+
+export const schedulerIdOf = (triggerId: string) => `cron-${triggerId}`;
+
+export interface SchedulerOptions {
+  /**
+   * BullMQ releases a tick job this long before its scheduled time; the worker sleeps the rest on
+   * a Node timer. Redis wakes a blocked worker only at its `hz` resolution (100 ms at the default
+   * hz 10), so a job due exactly on time would start 0–100 ms late; the lead hides that.
+   */
+  leadMs: number;
+  /** A tick handled more than this after its scheduled time is late: the catch-up policy decides. */
+  lateAfterMs: number;
+  /** Full reconciliation of the trigger cache and the BullMQ job schedulers. */
+  resyncMs: number;
+  /** Tick jobs in flight per process; they mostly sleep through their lead, so this is cheap. */
+  concurrency: number;
+  /**
+   * Redis key prefix of the queue (BullMQ's `prefix`). Installs (or test databases) that share
+   * one Redis get their own, or each one's sync would remove the others' job schedulers.
+   */
+  prefix: string;
+}
+
+export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
+  leadMs: 500,
+  lateAfterMs: 2000,
+  resyncMs: 10_000,
+  concurrency: 1000,
+  prefix: 'bull',
+};
+
+/** `bull` for the default database `runlet`, `bull-<name>` for any other. */
+export function queuePrefixFor(databaseUrl: string): string {
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
+  return !name || name === 'runlet' ? 'bull' : `bull-${name}`;
+}
+
+export const SCHEDULER_ACTOR = 'system:scheduler';

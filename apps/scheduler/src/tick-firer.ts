@@ -1,0 +1,119 @@
+import { Logger } from '@nestjs/common';
+import { ConflictError, executionStreamId, tickKey } from '@runlet/domain';
+import { AggregateRepository, ConcurrencyError, Database, EventMetadata } from '@runlet/event-store';
+import { executionAggregate, ExecutionRequests, QueueExecutionParams, uuidFrom } from '@runlet/executor';
+import { CronTrigger } from './cron-trigger-cache';
+import { SCHEDULER_ACTOR } from './scheduler.config';
+
+export const OVERLAP_SKIP_REASON = 'previous run of this trigger is still running (overlap: skip)';
+
+export type FireOutcome = 'queued' | 'skipped' | 'duplicate' | 'not-deployed';
+
+/** What firing a tick needs from the database, read during the lead time (off the hot path). */
+export interface TickContext {
+  deployedVersion: number | null;
+}
+
+/**
+ * Turns one tick into one execution: id `uuidFrom(tickKey(T, S))`, appended at version 0 together
+ * with its TriggerFired, so a second scheduler (or a redelivered job) finds it taken.
+ */
+export class TickFirer {
+  private readonly log = new Logger('scheduler');
+  /** Triggers already warned about having nothing deployed (one warning, not one per second). */
+  private readonly warnedUndeployed = new Set<string>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly repo: AggregateRepository,
+    private readonly requests: ExecutionRequests,
+  ) {}
+
+  async context(trigger: CronTrigger): Promise<TickContext> {
+    const [row] = await this.db.query(`SELECT deployed_version, archived FROM rm_scripts WHERE id = $1`, [
+      trigger.scriptId,
+    ]);
+    return { deployedVersion: row && !row.archived ? (row.deployed_version ?? null) : null };
+  }
+
+  async fire(
+    trigger: CronTrigger,
+    scheduledAt: Date,
+    late: boolean,
+    ctx: TickContext,
+    firedAt = new Date(),
+  ): Promise<FireOutcome> {
+    if (!ctx.deployedVersion) {
+      // Nothing to run: record nothing (an execution would fail without an artifact), say so once.
+      if (!this.warnedUndeployed.has(trigger.id)) {
+        this.warnedUndeployed.add(trigger.id);
+        this.log.warn(
+          `trigger ${trigger.id}: script ${trigger.scriptId} has no deployed version; ticks are not fired`,
+        );
+      }
+      return 'not-deployed';
+    }
+    this.warnedUndeployed.delete(trigger.id);
+    const executionId = uuidFrom(tickKey(trigger.id, scheduledAt));
+    const at = scheduledAt.toISOString();
+    const fired = firedAt.toISOString();
+    const params: QueueExecutionParams = {
+      executionId,
+      scriptId: trigger.scriptId,
+      version: ctx.deployedVersion,
+      trigger: { type: 'cron', id: trigger.id, scheduledAt: at, ...(late ? { late: true } : {}) },
+      input: trigger.input ?? null,
+      cron: { scheduledAt: at, firedAt: fired },
+      fired: {
+        triggerId: trigger.id,
+        source: 'cron',
+        scheduledAt: at,
+        firedAt: fired,
+        ...(late ? { late: true } : {}),
+      },
+    };
+    const metadata: EventMetadata = { actor: SCHEDULER_ACTOR, correlationId: executionId, causationId: null };
+    if (trigger.overlap === 'skip' && (await this.previousStillRunning(trigger.id, executionId))) {
+      return this.recordSkipped(params, metadata);
+    }
+    const { duplicate } = await this.requests.queueExecution(params, metadata);
+    return duplicate ? 'duplicate' : 'queued';
+  }
+
+  /** From rm_executions: a little stale, which only matters for a run that ends right now. */
+  private async previousStillRunning(triggerId: string, executionId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM rm_executions WHERE trigger_id = $1 AND status IN ('queued', 'running') AND id <> $2 LIMIT 1`,
+      [triggerId, executionId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * overlap 'skip': the tick is still recorded (TriggerFired + ExecutionQueued) and at once
+   * ExecutionSkipped with the reason, so the history shows it; no job goes to the executors.
+   */
+  private async recordSkipped(params: QueueExecutionParams, metadata: EventMetadata): Promise<FireOutcome> {
+    const streamId = executionStreamId(params.executionId!);
+    const command = {
+      type: 'QueueExecution' as const,
+      ...params,
+      executionId: params.executionId!,
+      maxAttempts: 1,
+    };
+    try {
+      await this.repo.execute(streamId, executionAggregate, command, metadata, 1);
+    } catch (err) {
+      if (err instanceof ConcurrencyError || err instanceof ConflictError) return 'duplicate';
+      throw err;
+    }
+    await this.repo.execute(
+      streamId,
+      executionAggregate,
+      { type: 'SkipExecution', reason: OVERLAP_SKIP_REASON },
+      metadata,
+    );
+    this.log.log(`trigger ${params.trigger.id}: tick ${params.trigger.scheduledAt} skipped (overlap: skip)`);
+    return 'skipped';
+  }
+}

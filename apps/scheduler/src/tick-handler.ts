@@ -1,0 +1,92 @@
+import { Logger } from '@nestjs/common';
+import { missedTicks, nextRun, previousRun } from '@runlet/domain';
+import { CatchUpClaims } from './catch-up-claims';
+import { CronTrigger, CronTriggerCache, isActive } from './cron-trigger-cache';
+import { SchedulerOptions } from './scheduler.config';
+import { TickClock } from './tick-clock';
+import { TickContext, TickFirer } from './tick-firer';
+
+/**
+ * Handles one tick job of a trigger. The job arrives `leadMs` before its scheduled time S:
+ * - on time (handled at most `lateAfterMs` after S): read what firing needs, sleep until S, fire S;
+ * - late (the scheduler was down or stalled): the catch-up policy decides, once per missed window:
+ *   `latest` fires the most recent missed tick with `late: true`, `none` fires nothing (logged).
+ * BullMQ schedules a job's successor from the moment it was taken, so a job taken very late leaves
+ * the tick just ahead of it without a job: that "orphan" is fired here too, on time.
+ */
+export class TickHandler {
+  private readonly log = new Logger('scheduler');
+  private readonly clock = new TickClock();
+
+  constructor(
+    private readonly triggers: CronTriggerCache,
+    private readonly firer: TickFirer,
+    private readonly claims: CatchUpClaims,
+    private readonly options: SchedulerOptions,
+  ) {}
+
+  async handle(triggerId: string, scheduledAt: Date): Promise<void> {
+    const takenAt = Date.now();
+    let trigger = this.triggers.get(triggerId);
+    if (!trigger) {
+      await this.triggers.reload([triggerId]); // created a moment ago by another process
+      trigger = this.triggers.get(triggerId);
+    }
+    if (!trigger || !isActive(trigger)) return;
+    // A job left over from before a schedule edit (taken before the upsert replaced it).
+    if (previousRun(trigger.schedule, trigger.timezone, scheduledAt)?.getTime() !== scheduledAt.getTime())
+      return;
+
+    const ctx = await this.firer.context(trigger);
+    if (takenAt - scheduledAt.getTime() <= this.options.lateAfterMs) {
+      await this.fireAt(trigger, scheduledAt, ctx);
+    } else {
+      await this.catchUp(trigger, new Date(takenAt), ctx);
+    }
+    const orphan = nextRun(trigger.schedule, trigger.timezone, scheduledAt);
+    if (orphan && orphan.getTime() > takenAt && orphan.getTime() <= takenAt + this.options.leadMs) {
+      await this.fireAt(trigger, orphan, ctx);
+    }
+  }
+
+  /**
+   * Applies the catch-up policy to the ticks missed since the trigger's baseline. Called for a late
+   * tick job, and at start-up for triggers whose job scheduler has no pending tick to do it.
+   */
+  async catchUp(trigger: CronTrigger, now: Date, ctx?: TickContext): Promise<void> {
+    const first = nextRun(trigger.schedule, trigger.timezone, trigger.baseline);
+    if (!first || first.getTime() > now.getTime()) return;
+    if (!(await this.claims.claim(trigger.id, trigger.baseline))) return;
+    const [tick] = missedTicks(trigger.schedule, trigger.timezone, trigger.baseline, now, trigger.catchUp);
+    if (!tick) {
+      this.log.warn(
+        `trigger ${trigger.id}: ticks missed since ${trigger.baseline.toISOString()} are not fired (catchUp: none)`,
+      );
+      return;
+    }
+    this.log.warn(
+      `trigger ${trigger.id}: ticks missed since ${trigger.baseline.toISOString()}; ` +
+        `firing the latest, ${tick.scheduledAt.toISOString()}, as late (catchUp: latest)`,
+    );
+    await this.fire(trigger, tick.scheduledAt, true, ctx ?? (await this.firer.context(trigger)));
+  }
+
+  private async fireAt(trigger: CronTrigger, scheduledAt: Date, ctx: TickContext): Promise<void> {
+    const firedAt = await this.clock.until(scheduledAt);
+    // Paused or deleted during the wait: the sync updates the cached row in place.
+    const current = this.triggers.get(trigger.id) ?? trigger;
+    if (!isActive(current)) return;
+    await this.fire(current, scheduledAt, false, ctx, firedAt);
+  }
+
+  private async fire(
+    trigger: CronTrigger,
+    scheduledAt: Date,
+    late: boolean,
+    ctx: TickContext,
+    firedAt = new Date(),
+  ): Promise<void> {
+    const outcome = await this.firer.fire(trigger, scheduledAt, late, ctx, firedAt);
+    if (outcome !== 'not-deployed') this.triggers.markFired(trigger.id, scheduledAt);
+  }
+}

@@ -1,0 +1,11 @@
+import { benchBuilds } from '../apps/builder/src/build/bench';
+import { ms, report } from './stats';
+
+export async function benchBuildTimes(): Promise<void> {
+  const r = await benchBuilds();
+  report('builds (dayjs, lodash, uuid)', [
+    ['cold build, empty store', ms(r.coldBuildMs)],
+    ['plain `npm install` of the same packages, empty folder', ms(r.plainNpmInstallMs)],
+    ['warm rebuild, same lockfile', ms(r.warmRebuildMs)],
+  ]);
+}

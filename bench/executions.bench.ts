@@ -1,0 +1,56 @@
+import { benchPlatform, bareNodeStartMs, load, recordedCounts, trivialScript } from './platform-bench';
+import { ms, report, summarize } from './stats';
+
+/** Manual-run latency (API → result) with the warm pool on and off, and sustained executions/s. */
+export async function benchExecutions(): Promise<void> {
+  const bare = bareNodeStartMs();
+  const rows: [string, string | number][] = [['bare `node -e 0` start (median)', ms(bare)]];
+
+  for (const [label, poolSize] of [
+    ['warm pool on', 32],
+    ['warm pool off', 0],
+  ] as const) {
+    const p = await benchPlatform(`exec_pool${poolSize}`, {
+      executor: {
+        concurrency: 32,
+        lockDurationMs: 30_000,
+        poolSize,
+        reuseInstances: true,
+        allowInsecureSandbox: false,
+      },
+    });
+    try {
+      const id = await trivialScript(p);
+      const run = async () => {
+        const res = await p.api('POST', `/api/v1/scripts/${id}/runs`, { wait: true });
+        if (res.body?.status !== 'succeeded') throw new Error(`run failed: ${JSON.stringify(res.body)}`);
+      };
+      for (let i = 0; i < 10; i++) await run(); // warm-up
+      const { latencies } = await load(1, 5, run);
+      const s = summarize(latencies);
+      rows.push(
+        [`manual run latency, ${label}: p50`, ms(s.p50)],
+        [`manual run latency, ${label}: p99`, ms(s.p99)],
+      );
+      if (poolSize === 0) rows.push(['pool off p50 / bare node start', (s.p50 / bare).toFixed(2) + '×']);
+      if (poolSize > 0) {
+        const before = await recordedCounts(p, id);
+        const sustained = await load(32, 5, run);
+        const after = await recordedCounts(p, id);
+        rows.push(
+          [
+            'executions/s sustained (32 clients, wait for result)',
+            Math.round(sustained.latencies.length / sustained.seconds),
+          ],
+          [
+            'of which recorded (terminal event + log line)',
+            `${after.succeeded - before.succeeded} events, ${after.logLines - before.logLines} log lines for ${sustained.latencies.length} runs`,
+          ],
+        );
+      }
+    } finally {
+      await p.close();
+    }
+  }
+  report('executions (process runtime in bubblewrap; client and platform share one process)', rows);
+}

@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { startPlatform, TestPlatform, createBuiltScript } from '../test/support/platform';
+import { RunletConfig } from '../apps/api/src/platform/config';
+import { Database } from '@runlet/event-store';
+
+/** A platform booted in this process for measurements (its own database, so queues do not mix). */
+export async function benchPlatform(name: string, config: Partial<RunletConfig> = {}): Promise<TestPlatform> {
+  return startPlatform(`bench_${name}`, { roles: ['api', 'builder', 'executor'], config });
+}
+
+export const TRIVIAL = `export default async (event, ctx) => { ctx.log.info('hi'); return { ok: true }; }`;
+
+export function trivialScript(p: TestPlatform, name = 'trivial'): Promise<string> {
+  return createBuiltScript(p, { name, code: TRIVIAL, language: 'javascript' });
+}
+
+/** Median cost of starting a bare `node -e 0`, measured now on this machine. */
+export function bareNodeStartMs(runs = 20): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    samples.push(performance.now() - t0);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+/** Runs `fn` from `clients` concurrent loops for `seconds`; returns each call's latency. */
+export async function load(
+  clients: number,
+  seconds: number,
+  fn: () => Promise<void>,
+): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  const until = Date.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < until) {
+        const s = performance.now();
+        await fn();
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Every execution of the script has a terminal event and its log line stored. */
+export async function recordedCounts(
+  p: TestPlatform,
+  scriptId: string,
+): Promise<{ succeeded: number; logLines: number }> {
+  const db = p.app.get(Database);
+  const [ev] = await db.query(
+    `SELECT count(*) AS n FROM events WHERE event_type = 'ExecutionSucceeded' AND (data->>'scriptId') = $1`,
+    [scriptId],
+  );
+  const [logs] = await db.query(
+    `SELECT count(*) AS n FROM execution_logs l JOIN rm_executions e ON e.id = l.execution_id WHERE e.script_id = $1`,
+    [scriptId],
+  );
+  return { succeeded: Number(ev.n), logLines: Number(logs.n) };
+}

@@ -1,0 +1,48 @@
+import { benchPlatform, load, recordedCounts, trivialScript } from './platform-bench';
+import { ms, report, summarize } from './stats';
+
+/** Webhook latency for a trivial sync script at 1 and 16 clients, and executions/s at 16 clients. */
+export async function benchWebhooks(): Promise<void> {
+  const p = await benchPlatform('webhooks', {
+    webhooks: { bodyLimitBytes: 1024 * 1024, ratePerSecond: 1_000_000, syncWaitMs: 30_000 },
+    executor: {
+      concurrency: 16,
+      lockDurationMs: 30_000,
+      poolSize: 16,
+      reuseInstances: true,
+      allowInsecureSandbox: false,
+    },
+  });
+  try {
+    const id = await trivialScript(p);
+    const trigger = (await p.api('POST', `/api/v1/scripts/${id}/triggers`, { type: 'http' })).body;
+    const call = async () => {
+      const res = await fetch(`${p.url}/hooks/${trigger.id}`, {
+        method: 'POST',
+        body: '{"a":1}',
+        headers: { 'content-type': 'application/json' },
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+    };
+    for (let i = 0; i < 20; i++) await call();
+    const one = summarize((await load(1, 5, call)).latencies);
+    const before = await recordedCounts(p, id);
+    const many = await load(16, 5, call);
+    const after = await recordedCounts(p, id);
+    const sixteen = summarize(many.latencies);
+    report('webhooks (sync, trivial script; client and platform share one process)', [
+      ['1 client: p50', ms(one.p50)],
+      ['1 client: p99', ms(one.p99)],
+      ['16 clients: p50', ms(sixteen.p50)],
+      ['16 clients: p99', ms(sixteen.p99)],
+      ['16 clients: webhook executions/s', Math.round(many.latencies.length / many.seconds)],
+      [
+        'of which recorded (terminal event + log line)',
+        `${after.succeeded - before.succeeded} events, ${after.logLines - before.logLines} log lines for ${many.latencies.length} calls`,
+      ],
+    ]);
+  } finally {
+    await p.close();
+  }
+}

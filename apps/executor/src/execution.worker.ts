@@ -76,11 +76,29 @@ export class ExecutionWorker {
     if (!loaded.state || isTerminal(loaded.state.status)) return; // unknown, or already finished: never run twice
     const meta = this.metadata(loaded.state, job);
     const attempt = loaded.state.attempt + 1;
+    // Listen for a cancel before the execution shows as running, so none is missed.
+    const controller = this.cancellations.track(executionId);
+    try {
+      await this.attempt(job, streamId, loaded, attempt, meta, controller);
+    } finally {
+      this.cancellations.untrack(executionId);
+    }
+  }
+
+  private async attempt(
+    job: Job<ExecutionJobData>,
+    streamId: string,
+    loaded: { state: ExecutionState | undefined; version: number },
+    attempt: number,
+    meta: EventMetadata,
+    controller: AbortController,
+  ): Promise<void> {
+    const executionId = job.data.executionId;
     // Each step is decided on the state this worker holds and appended at the version it read:
     // if another worker took the job over meanwhile, the append conflicts and this one stops.
     const started = await this.step(streamId, loaded, { type: 'StartExecution', attempt }, meta);
     if (!started) return;
-    const outcome = await this.run(started.state!, attempt);
+    const outcome = await this.run(started.state!, attempt, controller);
     const [, finished] = await Promise.all([
       this.logs.flush(executionId).catch(() => undefined),
       this.step(streamId, started, { type: 'CompleteExecution', attempt, outcome }, meta),
@@ -116,7 +134,11 @@ export class ExecutionWorker {
     }
   }
 
-  private async run(state: ExecutionState, attempt: number): Promise<ExecutionOutcomeInput> {
+  private async run(
+    state: ExecutionState,
+    attempt: number,
+    controller: AbortController,
+  ): Promise<ExecutionOutcomeInput> {
     const started = Date.now();
     const seqBase = (attempt - 1) * 1_000_000; // each attempt's lines follow the previous attempt's
     const system = (message: string, level: 'info' | 'error' = 'info') =>
@@ -147,7 +169,6 @@ export class ExecutionWorker {
         network: version.spec.network,
       });
     }
-    const controller = this.cancellations.track(state.id);
     try {
       const outcome = await this.runtime.run({
         executionId: state.id,
@@ -183,8 +204,6 @@ export class ExecutionWorker {
         error: { message: `runtime error: ${(err as Error).message}` },
         durationMs: Date.now() - started,
       };
-    } finally {
-      this.cancellations.untrack(state.id);
     }
   }
 

@@ -43,6 +43,7 @@ const RUNTIME = Symbol('RUNTIME');
       inject: [
         RUNLET_CONFIG,
         AggregateRepository,
+        EventStore,
         RUNTIME,
         ArtifactResolver,
         LogStore,

@@ -43,8 +43,12 @@ export class Database {
     await withSerializationRetry(() => this.dataSource.runMigrations({ transaction: 'each' }));
   }
 
-  async close(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  private closing?: Promise<void>;
+
+  /** Idempotent: several modules may close the shared pool on shutdown. */
+  close(): Promise<void> {
+    this.closing ??= this.dataSource.isInitialized ? this.dataSource.destroy() : Promise.resolve();
+    return this.closing;
   }
 
   query<T = any>(sql: string, params?: unknown[]): Promise<T[]> {

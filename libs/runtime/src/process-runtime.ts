@@ -142,7 +142,9 @@ export class ProcessRuntime implements Runtime {
     let onAbort: (() => void) | undefined;
     const cancelled = new Promise<Ending>((resolve) => {
       onAbort = () => resolve({ kind: 'cancel' });
-      req.signal?.addEventListener('abort', onAbort, { once: true });
+      if (req.signal?.aborted)
+        onAbort(); // aborted while the sandbox was starting
+      else req.signal?.addEventListener('abort', onAbort, { once: true });
     });
     try {
       const started = withTimeout(instance.ready, START_TIMEOUT_MS, 'The sandbox did not start in time');

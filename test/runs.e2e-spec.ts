@@ -112,4 +112,20 @@ export default async function (event, ctx) {
     expect(again.body).toMatchObject({ version: 1, input: { keep: 'me' }, replayOf: body.executionId });
     await p.api('POST', `/api/v1/executions/${replay.body.executionId}/cancel`);
   });
+
+  it("a failing execution is retried by the script's policy (maxAttempts), then fails for good", async () => {
+    const id = await createBuiltScript(p, {
+      name: 'flaky',
+      code: `export default () => { throw new Error('always'); }`,
+      maxAttempts: 3,
+    });
+    const res = await p.api('POST', `/api/v1/scripts/${id}/runs`, { wait: true });
+    expect(res.body).toMatchObject({ status: 'failed', attempt: 3, error: { message: 'always' } });
+    const events = (await p.api('GET', `/api/v1/events?stream=execution-${res.body.id}`)).body.items;
+    const failures = events
+      .filter((e: any) => e.type === 'ExecutionFailed')
+      .map((e: any) => e.data.willRetry);
+    expect(failures).toEqual([true, true, false]);
+    expect(events.filter((e: any) => e.type === 'ExecutionStarted')).toHaveLength(3);
+  });
 });

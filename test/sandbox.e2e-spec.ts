@@ -90,12 +90,12 @@ export default async function () {
     // Either the task limit refuses further processes, or the run times out; never unbounded.
     if (res.status === 'succeeded') expect(res.result).toMatch(/^refused after \d+: EAGAIN/);
     else expect(res.status).toBe('timed_out');
-    // Nothing it started survives the execution.
+    // Nothing it started survives the execution (the sandbox's PID namespace is torn down).
     const { execSync } = await import('node:child_process');
-    const survivors = execSync(`ps -eo args | grep -c "[s]etInterval(() => {}, 1000)" || true`)
-      .toString()
-      .trim();
-    expect(survivors).toBe('0');
+    const survivors = () =>
+      execSync(`ps -eo args | grep -c "[s]etInterval(() => {}, 1000)" || true`).toString().trim();
+    for (let i = 0; i < 50 && survivors() !== '0'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(survivors()).toBe('0');
     const after = await tryCode(`export default () => 'still serving'`);
     expect(after.result).toBe('still serving');
   });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { signatureHeader } from '../apps/api/src/webhooks/http';
 import { createBuiltScript, startPlatform, TestPlatform, waitForBuild } from './support/platform';
 
@@ -184,5 +186,44 @@ describe('webhooks end to end (platform on real PostgreSQL, Redis, npm, bwrap)',
     const res = await hook(trigger.body.id);
     expect(res.status).toBe(500);
     expect(await res.json()).toMatchObject({ message: 'bad input', executionId: expect.any(String) });
+  });
+
+  it('a failed execution notifies the trigger notifyUrl, retrying until it is accepted', async () => {
+    const deliveries: any[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        deliveries.push(JSON.parse(body));
+        res.statusCode = deliveries.length === 1 ? 500 : 204; // the first delivery fails
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const id = await createBuiltScript(p, {
+        name: 'fails',
+        code: `export default () => { throw new Error('kaputt'); }`,
+      });
+      const trigger = await p.api('POST', `/api/v1/scripts/${id}/triggers`, {
+        type: 'http',
+        notifyUrl: `http://127.0.0.1:${port}/runlet-failures`,
+      });
+      const res = await hook(trigger.body.id);
+      expect(res.status).toBe(500);
+      for (let i = 0; i < 200 && deliveries.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(deliveries).toHaveLength(2);
+      expect(deliveries[1]).toMatchObject({
+        event: 'execution.failed',
+        executionId: res.headers.get('x-runlet-execution-id'),
+        scriptId: id,
+        triggerId: trigger.body.id,
+        error: { message: 'kaputt' },
+        delivery: 2,
+      });
+    } finally {
+      server.close();
+    }
   });
 });

@@ -101,7 +101,17 @@ export class ExecutionWorker {
     const outcome = await this.run(started.state!, attempt, controller);
     const [, finished] = await Promise.all([
       this.logs.flush(executionId).catch(() => undefined),
-      this.step(streamId, started, { type: 'CompleteExecution', attempt, outcome }, meta),
+      this.step(
+        streamId,
+        started,
+        {
+          type: 'CompleteExecution',
+          attempt,
+          outcome,
+          maxAttempts: await this.maxAttemptsOf(started.state!),
+        },
+        meta,
+      ),
     ]);
     if (!finished) return;
     if (isTerminal(finished.state!.status)) {
@@ -109,6 +119,16 @@ export class ExecutionWorker {
       this.results.publish(toExecutionView(finished.state!));
     } else if (finished.state!.status === 'queued') {
       throw new RetryAttempt(`attempt ${attempt} failed: ${finished.state!.error?.message ?? 'error'}`);
+    }
+  }
+
+  /** The script version's retry policy (try-outs run once). */
+  private async maxAttemptsOf(state: ExecutionState): Promise<number> {
+    if (state.artifactDir || !state.scriptId) return 1;
+    try {
+      return (await this.artifacts.resolve(state.scriptId, state.version)).spec.maxAttempts ?? 1;
+    } catch {
+      return 1;
     }
   }
 

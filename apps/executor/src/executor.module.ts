@@ -1,5 +1,19 @@
 import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AggregateRepository, Database, EventStore } from '@runlet/event-store';
+import { Queue } from 'bullmq';
+import {
+  AggregateRepository,
+  Database,
+  EventHints,
+  EventStore,
+  SubscriptionRunner,
+} from '@runlet/event-store';
+import { queueOptions } from '../../api/src/platform/queue-options';
+import {
+  FailureNotificationsProcessManager,
+  NotificationJobData,
+  NOTIFICATIONS_QUEUE,
+} from './notifications/failure-notifications.process-manager';
+import { NotificationWorker } from './notifications/notification.worker';
 import { LogStore } from '@runlet/logs';
 import { ProcessRuntime } from '@runlet/runtime';
 import { RUNLET_CONFIG, RunletConfig } from '../../api/src/platform/config';
@@ -79,18 +93,44 @@ const RUNTIME = Symbol('RUNTIME');
   ],
 })
 export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly notificationsQueue: Queue<NotificationJobData>;
+  private readonly notifications: SubscriptionRunner;
+  private readonly notifier: NotificationWorker;
+
   constructor(
     private readonly worker: ExecutionWorker,
     private readonly cancellations: Cancellations,
     @Inject(RUNTIME) private readonly runtime: ProcessRuntime,
-  ) {}
+    @Inject(RUNLET_CONFIG) config: RunletConfig,
+    db: Database,
+    store: EventStore,
+    hints: EventHints,
+  ) {
+    this.notificationsQueue = new Queue(
+      NOTIFICATIONS_QUEUE,
+      queueOptions(config.redisUrl, config.databaseUrl),
+    );
+    this.notifications = new SubscriptionRunner(
+      db,
+      store,
+      new FailureNotificationsProcessManager(db, store, this.notificationsQueue),
+      hints,
+      { pollMs: 1000, minIntervalMs: 50 },
+    );
+    this.notifier = new NotificationWorker(config.redisUrl, config.databaseUrl);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.cancellations.start();
     this.worker.start();
+    this.notifications.start();
+    this.notifier.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.notifications.stop();
+    await this.notifier.stop();
+    await this.notificationsQueue.close();
     await this.worker.stop();
     await this.cancellations.close();
     await this.runtime.close();

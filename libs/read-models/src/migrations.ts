@@ -61,9 +61,25 @@ export class ReadModels1764300000201 implements MigrationInterface {
   }
 }
 
+/** Scripts gained a retry policy. */
+export class ScriptMaxAttempts1764300000501 implements MigrationInterface {
+  name = 'ScriptMaxAttempts1764300000501';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `ALTER TABLE rm_script_versions ADD COLUMN IF NOT EXISTS max_attempts INT NOT NULL DEFAULT 1`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE rm_script_versions DROP COLUMN IF EXISTS max_attempts`);
+  }
+}
+
 export const readModelMigrations: Function[] = [
   ReadModels1764300000201,
   BuildsReadModel1764300000251,
   Executions1764300000301,
   Triggers1764300000401,
+  ScriptMaxAttempts1764300000501,
 ];

@@ -47,6 +47,15 @@ export class ScriptFieldsDto {
   @IsOptional()
   @IsIn(['none', 'egress'])
   network?: 'none' | 'egress';
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 10,
+    description: 'attempts of a failing execution (exponential backoff from 1 s)',
+  })
+  @IsOptional()
+  @IsInt()
+  maxAttempts?: number;
 }
 
 export class CreateScriptDto extends ScriptFieldsDto {

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import {
+  MAX_ATTEMPTS,
   decideExecution,
   evolveExecution,
   ExecutionCommand,
@@ -68,17 +69,21 @@ export class ExecutionRequests {
       if (!(err instanceof ConcurrencyError) && (err as Error).name !== 'ConflictError') throw err;
       duplicate = true; // already queued (redelivery, second scheduler, repeated idempotency key)
     }
-    if (!duplicate) await this.enqueue(executionId, command.maxAttempts);
+    if (!duplicate) await this.enqueue(executionId);
     return { executionId, state, position, duplicate };
   }
 
-  enqueue(executionId: string, attempts: number): Promise<unknown> {
+  /**
+   * The job may run up to MAX_ATTEMPTS times: the worker asks for a retry (by failing the job)
+   * only while the script's own policy allows one, and BullMQ applies the backoff.
+   */
+  enqueue(executionId: string): Promise<unknown> {
     return this.queue.add(
       'execute',
       { executionId },
       {
         jobId: executionId,
-        attempts,
+        attempts: MAX_ATTEMPTS,
         backoff: { type: 'exponential', delay: 1000 },
         removeOnComplete: { age: 3600, count: 10_000 },
         removeOnFail: { age: 24 * 3600 },

@@ -65,7 +65,7 @@ export function decideExecution(
                 attempt,
                 error: o.error,
                 durationMs: o.durationMs,
-                willRetry: attempt < state.maxAttempts,
+                willRetry: attempt < (command.maxAttempts ?? state.maxAttempts),
               },
             },
           ];

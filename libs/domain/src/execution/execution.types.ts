@@ -132,7 +132,7 @@ export type ExecutionCommand =
       fired?: Omit<ExecutionTriggerFired['data'], 'executionId' | 'scriptId'>;
     } & ExecutionQueued['data'])
   | { type: 'StartExecution'; attempt: number }
-  | { type: 'CompleteExecution'; attempt: number; outcome: ExecutionOutcomeInput }
+  | { type: 'CompleteExecution'; attempt: number; outcome: ExecutionOutcomeInput; maxAttempts?: number }
   | { type: 'CancelExecution'; reason: string }
   | { type: 'SkipExecution'; reason: string };
 

@@ -1,5 +1,12 @@
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
-import { DEFAULT_SPEC, MAX_CODE_BYTES, MAX_NAME_LENGTH, MEMORY_MB, TIMEOUT_MS } from './script-limits';
+import {
+  DEFAULT_SPEC,
+  MAX_ATTEMPTS,
+  MAX_CODE_BYTES,
+  MAX_NAME_LENGTH,
+  MEMORY_MB,
+  TIMEOUT_MS,
+} from './script-limits';
 import { ScriptCommand, ScriptEvent, ScriptSpec, ScriptState } from './script.types';
 
 export const scriptStreamId = (scriptId: string) => `script-${scriptId}`;
@@ -124,6 +131,10 @@ function validSpec(spec: ScriptSpec): ScriptSpec {
   if (!Number.isInteger(spec.memoryMb) || spec.memoryMb < MEMORY_MB.min || spec.memoryMb > MEMORY_MB.max) {
     throw new ValidationError(`memoryMb must be an integer between ${MEMORY_MB.min} and ${MEMORY_MB.max}`);
   }
+  const attempts = spec.maxAttempts ?? 1;
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > MAX_ATTEMPTS) {
+    throw new ValidationError(`maxAttempts must be an integer between 1 and ${MAX_ATTEMPTS}`);
+  }
   for (const [pkg, range] of Object.entries(spec.dependencies)) {
     if (!/^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(pkg)) {
       throw new ValidationError(`dependencies: "${pkg}" is not a valid npm package name`);
@@ -144,6 +155,7 @@ function validSpec(spec: ScriptSpec): ScriptSpec {
     timeoutMs: spec.timeoutMs,
     memoryMb: spec.memoryMb,
     network: spec.network,
+    maxAttempts: spec.maxAttempts ?? 1,
   };
 }
 

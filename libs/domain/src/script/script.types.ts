@@ -12,6 +12,8 @@ export interface ScriptSpec {
   timeoutMs: number;
   memoryMb: number;
   network: NetworkPolicy;
+  /** Attempts of a failing execution (1 = no retry); retries back off exponentially from 1 s. */
+  maxAttempts: number;
 }
 
 export interface ScriptState {

@@ -34,8 +34,9 @@ export class ScriptsProjection implements SubscriptionHandler {
       case 'ScriptVersionSaved':
         await tx.query(
           `INSERT INTO rm_script_versions
-             (script_id, version, code, language, dependencies, secrets, timeout_ms, memory_mb, network, reason, actor, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+             (script_id, version, code, language, dependencies, secrets, timeout_ms, memory_mb, network, reason, actor, created_at,
+              max_attempts)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
           [
             d.scriptId,
             d.version,
@@ -49,6 +50,7 @@ export class ScriptsProjection implements SubscriptionHandler {
             d.reason ?? null,
             e.metadata?.actor ?? null,
             at,
+            d.maxAttempts ?? 1,
           ],
         );
         await tx.query(`UPDATE rm_scripts SET latest_version = $2, updated_at = $3 WHERE id = $1`, [

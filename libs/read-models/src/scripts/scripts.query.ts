@@ -10,6 +10,7 @@ export interface ScriptVersionView {
   timeoutMs: number;
   memoryMb: number;
   network: string;
+  maxAttempts: number;
   reason: string | null;
   actor: string | null;
   createdAt: string;
@@ -109,6 +110,7 @@ function toVersion(row: any): ScriptVersionView {
     timeoutMs: row.timeout_ms,
     memoryMb: row.memory_mb,
     network: row.network,
+    maxAttempts: row.max_attempts,
     reason: row.reason,
     actor: row.actor,
     createdAt: row.created_at.toISOString(),

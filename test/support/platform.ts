@@ -80,7 +80,9 @@ export async function waitForBuild(p: TestPlatform, scriptId: string, version: n
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { body } = await p.api('GET', `/api/v1/scripts/${scriptId}`);
-    if (body.build?.version === version && ['succeeded', 'failed'].includes(body.build.status)) return body;
+    const build = body.build?.version === version ? body.build.status : undefined;
+    // A successful build deploys its version in a following command: wait for that too.
+    if (build === 'failed' || (build === 'succeeded' && body.deployedVersion >= version)) return body;
     if (Date.now() > deadline)
       throw new Error(`build of ${scriptId} v${version} did not finish: ${JSON.stringify(body.build)}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -40,6 +40,7 @@ class RetryAttempt extends Error {}
  */
 export class ExecutionWorker {
   private worker?: Worker<ExecutionJobData>;
+  private readonly prewarmed = new Set<string>();
   private readonly owner = `executor-${process.pid}-${randomUUID().slice(0, 8)}`;
 
   constructor(
@@ -122,6 +123,23 @@ export class ExecutionWorker {
     }
   }
 
+  /**
+   * The first run of a version on this executor starts its warm pool; later runs reuse the
+   * pool's instances, which go back to it after each run (prewarming again would replace them).
+   */
+  private prewarmOnce(
+    state: ExecutionState,
+    version: { artifactDir: string; spec: { memoryMb: number; network: 'none' | 'egress' } },
+  ): void {
+    const key = `${state.scriptId}@${state.version}/${version.spec.memoryMb}/${version.spec.network}`;
+    if (this.prewarmed.has(key)) return;
+    this.prewarmed.add(key);
+    this.runtime.prewarm(version.artifactDir, state.scriptId!, state.version, {
+      memoryMb: version.spec.memoryMb,
+      network: version.spec.network,
+    });
+  }
+
   /** The script version's retry policy (try-outs run once). */
   private async maxAttemptsOf(state: ExecutionState): Promise<number> {
     if (state.artifactDir || !state.scriptId) return 1;
@@ -182,13 +200,7 @@ export class ExecutionWorker {
         durationMs: Date.now() - started,
       };
     }
-    if (!state.artifactDir) {
-      // Keeps this version's warm pool filled (a no-op when it already is).
-      this.runtime.prewarm(version.artifactDir, state.scriptId!, state.version, {
-        memoryMb: version.spec.memoryMb,
-        network: version.spec.network,
-      });
-    }
+    if (!state.artifactDir) this.prewarmOnce(state, version);
     try {
       const outcome = await this.runtime.run({
         executionId: state.id,

@@ -57,7 +57,8 @@ export async function recordedCounts(
     [scriptId],
   );
   const [logs] = await db.query(
-    `SELECT count(*) AS n FROM execution_logs l JOIN rm_executions e ON e.id = l.execution_id WHERE e.script_id = $1`,
+    `SELECT count(*) AS n FROM execution_logs WHERE execution_id IN (
+       SELECT data->>'executionId' FROM events WHERE event_type = 'ExecutionSucceeded' AND (data->>'scriptId') = $1)`,
     [scriptId],
   );
   return { succeeded: Number(ev.n), logLines: Number(logs.n) };

@@ -1,4 +1,4 @@
-import { missedTicks, planTicks, tickEventId, tickKey } from './tick';
+import { missedTicks, tickEventId, tickKey } from './tick';
 
 const at = (s: string) => new Date(s);
 
@@ -56,35 +56,5 @@ describe('missedTicks', () => {
     expect(
       missedTicks('30 1 * * *', ny, at('2026-11-01T05:30:00Z'), at('2026-11-01T07:00:00Z'), 'latest'),
     ).toEqual([]);
-  });
-});
-
-describe('planTicks', () => {
-  const last = at('2026-01-01T09:00:00Z');
-
-  it('fires a just-due tick on time', () => {
-    expect(planTicks('*/5 * * * *', 'UTC', last, at('2026-01-01T09:05:00.200Z'), 'none')).toEqual({
-      fire: [{ scheduledAt: at('2026-01-01T09:05:00Z'), late: false }],
-      nextRunAt: at('2026-01-01T09:10:00Z'),
-    });
-  });
-
-  it('applies the catch-up policy to ticks older than lateAfterMs', () => {
-    const now = at('2026-01-01T09:17:00Z');
-    expect(planTicks('*/5 * * * *', 'UTC', last, now, 'latest')).toEqual({
-      fire: [{ scheduledAt: at('2026-01-01T09:15:00Z'), late: true }],
-      nextRunAt: at('2026-01-01T09:20:00Z'),
-    });
-    expect(planTicks('*/5 * * * *', 'UTC', last, now, 'none').fire).toEqual([]);
-    expect(planTicks('*/5 * * * *', 'UTC', last, now, 'none', 5 * 60_000).fire).toEqual([
-      { scheduledAt: at('2026-01-01T09:15:00Z'), late: false },
-    ]);
-  });
-
-  it('fires nothing before the next tick', () => {
-    expect(planTicks('*/5 * * * *', 'UTC', last, at('2026-01-01T09:03:00Z'), 'latest')).toEqual({
-      fire: [],
-      nextRunAt: at('2026-01-01T09:05:00Z'),
-    });
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { nextRun, previousRun } from './schedule';
+import { previousRun } from './schedule';
 
 export type CatchUpPolicy = 'none' | 'latest';
 
@@ -48,32 +48,4 @@ export function missedTicks(
   if (policy === 'none') return [];
   const latest = previousRun(expression, timezone, now);
   return latest && latest > lastScheduledAt ? [{ scheduledAt: latest, late: true }] : [];
-}
-
-export interface TickPlan {
-  /** What to fire now (at most one tick). */
-  fire: Tick[];
-  /** When to look again: the first run after `now`. */
-  nextRunAt: Date | undefined;
-}
-
-/**
- * One scheduler step for a trigger: the tick due in `(lastScheduledAt, now]` fires on time when it is
- * at most `lateAfterMs` old; older ticks are missed and handled by the catch-up policy. Never more
- * than one tick per step, so a stalled scheduler does not burst-fire a backlog.
- */
-export function planTicks(
-  expression: string,
-  timezone: string,
-  lastScheduledAt: Date,
-  now: Date,
-  catchUp: CatchUpPolicy,
-  lateAfterMs = 60_000,
-): TickPlan {
-  const nextRunAt = nextRun(expression, timezone, now);
-  const latest = previousRun(expression, timezone, now);
-  if (!latest || latest <= lastScheduledAt) return { fire: [], nextRunAt };
-  if (now.getTime() - latest.getTime() <= lateAfterMs)
-    return { fire: [{ scheduledAt: latest, late: false }], nextRunAt };
-  return { fire: missedTicks(expression, timezone, lastScheduledAt, now, catchUp), nextRunAt };
 }

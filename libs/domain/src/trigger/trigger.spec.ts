@@ -1,5 +1,5 @@
 import { fold } from '../shared/aggregate';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from './errors';
+import { ConflictError, NotFoundError, ValidationError } from './errors';
 import {
   acceptedSecrets,
   CreateTrigger,
@@ -85,7 +85,6 @@ describe('CreateTrigger', () => {
       mode: 'sync',
       paused: false,
       deleted: false,
-      fireCount: 0,
     });
   });
 
@@ -213,7 +212,6 @@ describe('DeleteTrigger', () => {
       { type: 'DeleteTrigger' },
       { type: 'PauseTrigger' },
       { type: 'UpdateTrigger', schedule: '* * * * *' },
-      { type: 'FireTrigger', source: 'manual', firedAt: '2026-01-01T00:00:00Z' },
     ];
     for (const command of commands) {
       expect(() => given(...events).when(command)).toThrow(new NotFoundError('trigger t1 not found'));
@@ -278,94 +276,4 @@ describe('RotateTriggerSecret', () => {
       { secretBox: 'box-1' },
     ]);
   });
-});
-
-describe('FireTrigger', () => {
-  const tick = (scheduledAt: string, extra: object = {}): TriggerCommand => ({
-    type: 'FireTrigger',
-    source: 'cron',
-    scheduledAt,
-    firedAt: new Date(Date.parse(scheduledAt) + 150),
-    ...extra,
-  });
-
-  it('fires a cron tick with the stored input', () => {
-    const t = given(...history({ ...createCron, input: { hello: 'world' } }));
-    expect(t.when(tick('2026-03-09T13:00:00Z'))).toEqual([
-      {
-        type: 'TriggerFired',
-        data: {
-          triggerId: 't1',
-          source: 'cron',
-          scheduledAt: '2026-03-09T13:00:00.000Z',
-          firedAt: '2026-03-09T13:00:00.150Z',
-          input: { hello: 'world' },
-        },
-      },
-    ]);
-  });
-
-  it('marks catch-up ticks late and lets a firing override the input', () => {
-    const [event] = given(...history(createCron)).when(
-      tick('2026-03-09T13:00:00Z', { late: true, input: 42 }),
-    );
-    expect(event.data).toMatchObject({ late: true, input: 42 });
-  });
-
-  it('records the last tick and refuses to fire the same tick twice', () => {
-    const events = history(createCron, tick('2026-03-09T13:00:00Z'));
-    const state = fold(evolveTrigger, events)!;
-    expect(state).toMatchObject({ lastScheduledAt: '2026-03-09T13:00:00.000Z', fireCount: 1 });
-    expect(() => given(...events).when(tick('2026-03-09T13:00:00Z'))).toThrow(ConflictError);
-    expect(given(...events).when(tick('2026-03-10T13:00:00Z'))).toHaveLength(1);
-  });
-
-  it('refuses to fire a paused trigger', () => {
-    expect(() =>
-      given(...history(createCron, { type: 'PauseTrigger' })).when(tick('2026-03-09T13:00:00Z')),
-    ).toThrow(new ConflictError('trigger is paused'));
-  });
-
-  it('fires http and manual triggers without scheduledAt', () => {
-    const t = given(...history(createHttp));
-    expect(t.when({ type: 'FireTrigger', source: 'http', firedAt: '2026-01-01T00:00:00Z' })[0].data).toEqual({
-      triggerId: 't2',
-      source: 'http',
-      firedAt: '2026-01-01T00:00:00.000Z',
-    });
-    expect(t.when({ type: 'FireTrigger', source: 'manual', firedAt: '2026-01-01T00:00:00Z' })).toHaveLength(
-      1,
-    );
-  });
-
-  it('rejects a firing from the wrong source or without the tick time', () => {
-    expect(() => given(...history(createHttp)).when(tick('2026-01-01T00:00:00Z'))).toThrow(
-      'an http trigger cannot be fired by cron',
-    );
-    expect(() =>
-      given(...history(createCron)).when({
-        type: 'FireTrigger',
-        source: 'cron',
-        firedAt: '2026-01-01T00:00:00Z',
-      }),
-    ).toThrow('a cron firing needs scheduledAt');
-    expect(() =>
-      given(...history(createCron)).when({
-        type: 'FireTrigger',
-        source: 'cron',
-        firedAt: 'x',
-        scheduledAt: 'y',
-      }),
-    ).toThrow(ValidationError);
-  });
-});
-
-it('every refusal is a DomainError', () => {
-  let error: unknown;
-  try {
-    given().when({ type: 'PauseTrigger' });
-  } catch (err) {
-    error = err;
-  }
-  expect(error).toBeInstanceOf(DomainError);
 });

@@ -3,7 +3,6 @@ import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { assertValidSchedule } from './schedule';
 import {
   CreateTrigger,
-  FireTrigger,
   RotateTriggerSecret,
   TriggerCommand,
   TriggerEvent,
@@ -21,7 +20,6 @@ const OVERLAP = ['allow', 'skip', 'queue'] as const;
 const CATCH_UP = ['none', 'latest'] as const;
 const AUTH = ['none', 'token', 'hmac'] as const;
 const MODE = ['sync', 'async'] as const;
-const SOURCES = ['cron', 'http', 'manual'] as const;
 
 export function decideTrigger(command: TriggerCommand, state: TriggerState | undefined): TriggerEvent[] {
   if (command.type === 'CreateTrigger') {
@@ -44,8 +42,6 @@ export function decideTrigger(command: TriggerCommand, state: TriggerState | und
       return [{ type: 'TriggerDeleted', data: { triggerId } }];
     case 'RotateTriggerSecret':
       return [rotate(command, state)];
-    case 'FireTrigger':
-      return [fire(command, state)];
     default:
       throw new ValidationError(`unknown trigger command ${(command as { type: string }).type}`);
   }
@@ -64,7 +60,6 @@ export function evolveTrigger(
         secret: secretHash || secretBox ? compact({ secretHash, secretBox }) : undefined,
         paused: false,
         deleted: false,
-        fireCount: 0,
       };
     }
     case 'TriggerUpdated': {
@@ -88,16 +83,6 @@ export function evolveTrigger(
         ...state,
         secret: compact({ secretHash, secretBox }),
         previousSecret: compact({ secretHash: previousSecretHash, secretBox: previousSecretBox, graceUntil }),
-      };
-    }
-    case 'TriggerFired': {
-      if (!state) return state;
-      const { scheduledAt, firedAt } = event.data;
-      return {
-        ...state,
-        lastScheduledAt: scheduledAt ?? state.lastScheduledAt,
-        lastFiredAt: firedAt,
-        fireCount: state.fireCount + 1,
       };
     }
     default:
@@ -217,40 +202,6 @@ function rotate(command: RotateTriggerSecret, state: TriggerState): TriggerEvent
       previousSecretHash: state.secret?.secretHash,
       previousSecretBox: state.secret?.secretBox,
       graceUntil,
-    }),
-  };
-}
-
-function fire(command: FireTrigger, state: TriggerState): TriggerEvent {
-  if (state.paused) throw new ConflictError('trigger is paused');
-  const source = oneOf('source', command.source, SOURCES);
-  if (source !== 'manual' && source !== state.triggerType) {
-    throw new ValidationError(
-      `${state.triggerType === 'http' ? 'an' : 'a'} ${state.triggerType} trigger cannot be fired by ${source}`,
-    );
-  }
-  const firedAt = validIso('firedAt', command.firedAt);
-  let scheduledAt: string | undefined;
-  if (source === 'cron') {
-    if (command.scheduledAt === undefined) throw new ValidationError('a cron firing needs scheduledAt');
-    scheduledAt = validIso('scheduledAt', command.scheduledAt);
-    // Ticks are fired in order, so one at or before the last fired tick is a duplicate delivery.
-    if (state.lastScheduledAt && Date.parse(scheduledAt) <= Date.parse(state.lastScheduledAt)) {
-      throw new ConflictError(`tick ${scheduledAt} already fired (last tick ${state.lastScheduledAt})`);
-    }
-  } else if (command.scheduledAt !== undefined) {
-    throw new ValidationError(`scheduledAt applies to cron firings only`);
-  }
-  const input = command.input !== undefined ? command.input : state.input;
-  return {
-    type: 'TriggerFired',
-    data: compact({
-      triggerId: state.id,
-      source,
-      scheduledAt,
-      firedAt,
-      input,
-      late: command.late ? true : undefined,
     }),
   };
 }

@@ -6,7 +6,6 @@ export type TriggerType = 'cron' | 'http';
 export type OverlapPolicy = 'allow' | 'skip' | 'queue';
 export type WebhookAuth = 'none' | 'token' | 'hmac';
 export type WebhookMode = 'sync' | 'async';
-export type FireSource = 'cron' | 'http' | 'manual';
 export type { CatchUpPolicy };
 
 /**
@@ -39,10 +38,6 @@ export interface TriggerState {
   notifyUrl?: string;
   paused: boolean;
   deleted: boolean;
-  /** ISO time of the last cron tick fired; a tick at or before it is a duplicate. */
-  lastScheduledAt?: string;
-  lastFiredAt?: string;
-  fireCount: number;
 }
 
 // The trigger's kind is `triggerType` because `type` names the command / event, as everywhere in the domain.
@@ -93,26 +88,8 @@ export interface RotateTriggerSecret {
   graceUntil: string;
 }
 
-export interface FireTrigger {
-  type: 'FireTrigger';
-  source: FireSource;
-  /** The cron tick this firing is for; required when `source` is 'cron'. */
-  scheduledAt?: Date | string;
-  firedAt: Date | string;
-  /** Overrides the trigger's stored input. */
-  input?: unknown;
-  /** A catch-up tick fired after its time. */
-  late?: boolean;
-}
-
 export type TriggerCommand =
-  | CreateTrigger
-  | UpdateTrigger
-  | PauseTrigger
-  | ResumeTrigger
-  | DeleteTrigger
-  | RotateTriggerSecret
-  | FireTrigger;
+  CreateTrigger | UpdateTrigger | PauseTrigger | ResumeTrigger | DeleteTrigger | RotateTriggerSecret;
 
 export type TriggerSettings = Pick<
   TriggerState,
@@ -156,23 +133,5 @@ export type TriggerSecretRotated = DomainEvent<
     graceUntil: string;
   }
 >;
-export type TriggerFired = DomainEvent<
-  'TriggerFired',
-  {
-    triggerId: string;
-    source: FireSource;
-    scheduledAt?: string;
-    firedAt: string;
-    input?: unknown;
-    late?: boolean;
-  }
->;
-
 export type TriggerEvent =
-  | TriggerCreated
-  | TriggerUpdated
-  | TriggerPaused
-  | TriggerResumed
-  | TriggerDeleted
-  | TriggerSecretRotated
-  | TriggerFired;
+  TriggerCreated | TriggerUpdated | TriggerPaused | TriggerResumed | TriggerDeleted | TriggerSecretRotated;

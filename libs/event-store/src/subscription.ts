@@ -137,6 +137,9 @@ export class SubscriptionRunner {
         };
       });
       this.wake = undefined;
+      // Woken by a hint: let the appends that come with it (an execution makes three) arrive too,
+      // so they are handled in one transaction rather than one each.
+      if (this.minIntervalMs > 0 && this.running) await new Promise((r) => setTimeout(r, this.minIntervalMs));
     }
   }
 

@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import Redis from 'ioredis';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,12 +23,28 @@ export interface ApiResponse {
   headers: Headers;
 }
 
+/** Drops the Redis keys (queues, job schedulers) a previous run left for this test database. */
+async function clearQueues(database: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    for (const pattern of [`runlet:${database}:*`, `bull-${database}:*`]) {
+      const keys: string[] = [];
+      for await (const batch of redis.scanStream({ match: pattern, count: 1000 }))
+        keys.push(...(batch as string[]));
+      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Boots the whole platform in this process on a random port against `runlet_<name>_test`. */
 export async function startPlatform(
   name: string,
   opts: { roles?: Role[]; fresh?: boolean; config?: Partial<RunletConfig> } = {},
 ): Promise<TestPlatform> {
   const databaseUrl = opts.fresh === false ? undefined : await recreateTestDatabase(name);
+  if (databaseUrl) await clearQueues(`runlet_${name}_test`);
   const adminKey = `test-admin-key-${name}`;
   const config: RunletConfig = {
     port: 0,

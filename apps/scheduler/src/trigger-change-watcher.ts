@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Database, EventHints, EventStore } from '@runlet/event-store';
+import { READ_MODELS_SUBSCRIPTION } from '@runlet/read-models';
 
 /** Events that change which triggers should tick, or how. TriggerFired is not one (and is frequent). */
 export const TRIGGER_CHANGE_EVENTS = [
@@ -16,7 +17,7 @@ export interface TriggerChanges {
   scriptIds: string[];
 }
 
-const TRIGGERS_PROJECTION = 'projection:triggers';
+const TRIGGERS_PROJECTION = READ_MODELS_SUBSCRIPTION;
 
 /**
  * Wakes on the event-store hint, reads the trigger changes appended since it last looked and,

@@ -6,3 +6,4 @@ export * from './event-hints';
 export * from './subscription';
 export { eventStoreMigrations } from './migrations';
 export * from './aggregate-repository';
+export * from './composite-handler';

@@ -10,3 +10,5 @@ export * from './executions/executions.projection';
 export * from './executions/executions.query';
 export * from './triggers/triggers.projection';
 export * from './triggers/triggers.query';
+/** The one subscription (and checkpoint row) that feeds every read model. */
+export const READ_MODELS_SUBSCRIPTION = 'projection:read-models';

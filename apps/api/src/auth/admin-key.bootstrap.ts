@@ -23,8 +23,7 @@ export class AdminKeyBootstrap implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const metadata = { actor: 'system:bootstrap', correlationId: randomUUID(), causationId: null };
-    const runner = this.projections.runner('projection:api-keys');
-    await runner?.drain(); // judge "no key yet" on an up-to-date read model
+    await this.projections.drain(); // judge "no key yet" on up-to-date read models
     if (this.config.adminKey) {
       if (await this.keys.findActiveByHash(hashApiKey(this.config.adminKey))) return;
       await this.commands.create('admin (RUNLET_ADMIN_KEY)', metadata, this.config.adminKey);

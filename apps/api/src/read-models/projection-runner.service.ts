@@ -3,9 +3,11 @@ import {
   Database,
   EventHints,
   EventStore,
+  CompositeHandler,
   SubscriptionHandler,
   SubscriptionRunner,
 } from '@runlet/event-store';
+import { READ_MODELS_SUBSCRIPTION } from '@runlet/read-models';
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
 
@@ -15,7 +17,7 @@ export const PROJECTIONS = Symbol('PROJECTIONS');
  */
 @Injectable()
 export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutdown {
-  private readonly runners: SubscriptionRunner[];
+  private readonly runner: SubscriptionRunner;
 
   constructor(
     private readonly db: Database,
@@ -23,39 +25,45 @@ export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutd
     hints: EventHints,
     @Inject(PROJECTIONS) handlers: SubscriptionHandler[],
   ) {
-    this.runners = handlers.map(
-      (h) => new SubscriptionRunner(db, store, h, hints, { pollMs: 500, minIntervalMs: 20 }),
+    this.runner = new SubscriptionRunner(
+      db,
+      store,
+      new CompositeHandler(READ_MODELS_SUBSCRIPTION, handlers),
+      hints,
+      {
+        pollMs: 500,
+        minIntervalMs: 20,
+      },
     );
   }
 
   onModuleInit(): void {
-    for (const r of this.runners) r.start();
+    this.runner.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.runners.map((r) => r.stop()));
+    await this.runner.stop();
   }
 
-  /** Resolves when every projection has processed `position` (or after `timeoutMs`). */
+  /** Processes everything appended so far (e.g. before judging "no API key yet" on start). */
+  drain(): Promise<number> {
+    return this.runner.drain();
+  }
+
+  /** Resolves when the read models include `position` (or after `timeoutMs`). */
   async waitFor(position: number, timeoutMs = 5000): Promise<void> {
-    const names = this.runners.map((r) => r.name);
     const deadline = Date.now() + timeoutMs;
-    const local = Promise.all(this.runners.map((r) => r.caughtUp(position)));
+    const local = this.runner.caughtUp(position);
     let done = false;
     void local.then(() => (done = true));
-    // Another instance may hold a projection's lease; then its checkpoint in the table tells.
+    // Another instance may hold the lease; then its checkpoint in the table tells.
     while (!done && Date.now() < deadline) {
       await Promise.race([local, new Promise((r) => setTimeout(r, 25))]);
       if (done) return;
-      const [row] = await this.db.query(
-        `SELECT min(position) AS p FROM subscriptions WHERE name = ANY($1::text[])`,
-        [names],
-      );
-      if (Number(row?.p ?? 0) >= position) return;
+      const [row] = await this.db.query(`SELECT position FROM subscriptions WHERE name = $1`, [
+        READ_MODELS_SUBSCRIPTION,
+      ]);
+      if (Number(row?.position ?? 0) >= position) return;
     }
-  }
-
-  runner(name: string): SubscriptionRunner | undefined {
-    return this.runners.find((r) => r.name === name);
   }
 }

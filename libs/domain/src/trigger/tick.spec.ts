@@ -1,21 +1,14 @@
-import { missedTicks, tickEventId, tickKey } from './tick';
+import { missedTicks, tickKey } from './tick';
 
 const at = (s: string) => new Date(s);
 
-describe('tickKey / tickEventId', () => {
+describe('tickKey', () => {
   it('is deterministic per trigger and tick, and differs otherwise', () => {
     const t = at('2026-01-01T09:00:00Z');
     expect(tickKey('trg1', t)).toBe(tickKey('trg1', new Date(t)));
     expect(tickKey('trg1', t)).not.toBe(tickKey('trg2', t));
     expect(tickKey('trg1', t)).not.toBe(tickKey('trg1', at('2026-01-01T09:00:01Z')));
     expect(tickKey('trg1', t)).not.toContain(':');
-  });
-
-  it('gives a stable v5 UUID', () => {
-    const id = tickEventId('trg1', at('2026-01-01T09:00:00Z'));
-    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(tickEventId('trg1', at('2026-01-01T09:00:00Z'))).toBe(id);
-    expect(tickEventId('trg1', at('2026-01-01T09:01:00Z'))).not.toBe(id);
   });
 });
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { previousRun } from './schedule';
 
 export type CatchUpPolicy = 'none' | 'latest';
@@ -15,22 +14,6 @@ export interface Tick {
  */
 export function tickKey(triggerId: string, scheduledAt: Date): string {
   return `tick-${triggerId}-${scheduledAt.getTime()}`;
-}
-
-// Fixed namespace for tick ids (a random v4 uuid, chosen once; changing it changes every id).
-const TICK_NAMESPACE = '6f1c1f4e-3b0a-4c59-9d57-5c2b8e0a7d21';
-
-/**
- * The same key as a deterministic UUID (v5, RFC 9562), for the event store's `eventId`: appending
- * the `TriggerFired` of a tick twice then fails as a duplicate instead of firing twice.
- */
-export function tickEventId(triggerId: string, scheduledAt: Date): string {
-  const namespace = Buffer.from(TICK_NAMESPACE.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(namespace).update(tickKey(triggerId, scheduledAt)).digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /**

@@ -8,6 +8,8 @@ export interface BuilderSettings {
   gcIntervalMs: number;
   /** Store entries used by builds of this recent past are kept. */
   gcKeepMs: number;
+  /** Job lock, renewed while a build runs; a killed builder's job is retried once it lapses. */
+  lockMs: number;
 }
 
 export function loadBuilderSettings(env: NodeJS.ProcessEnv = process.env): BuilderSettings {
@@ -16,6 +18,7 @@ export function loadBuilderSettings(env: NodeJS.ProcessEnv = process.env): Build
     registry: env.RUNLET_NPM_REGISTRY || undefined,
     gcIntervalMs: positiveInt(env.RUNLET_BUILD_GC_INTERVAL_MS, 60 * 60_000),
     gcKeepMs: 7 * 24 * 60 * 60_000,
+    lockMs: positiveInt(env.RUNLET_BUILD_LOCK_MS, 20_000),
   };
 }
 

@@ -59,7 +59,12 @@ export class BuilderService implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.worker = new BuildWorker(this.runner, this.queueOpts, this.settings.concurrency);
+    this.worker = new BuildWorker(
+      this.runner,
+      this.queueOpts,
+      this.settings.concurrency,
+      this.settings.lockMs,
+    );
     this.requests.start();
     this.gc.start(this.settings.gcIntervalMs);
   }

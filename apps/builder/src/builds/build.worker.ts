@@ -3,9 +3,6 @@ import { Job, QueueOptions, Worker } from 'bullmq';
 import { BuildRunner } from './build-runner';
 import { BUILDS_QUEUE, BuildJobData } from './build-queue';
 
-/** Lock renewed every half of this while a build runs; a killed builder's job is retried after it lapses. */
-const LOCK_MS = 20_000;
-
 /** Takes `builds` jobs and runs them; gives a build up as failed once the queue stops retrying it. */
 export class BuildWorker {
   private readonly logger = new Logger('builder');
@@ -16,12 +13,13 @@ export class BuildWorker {
     private readonly runner: BuildRunner,
     queue: QueueOptions,
     concurrency: number,
+    lockMs: number,
   ) {
     this.worker = new Worker<BuildJobData>(BUILDS_QUEUE, (job) => this.process(job), {
       ...queue,
       concurrency,
-      lockDuration: LOCK_MS,
-      stalledInterval: LOCK_MS,
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
       maxStalledCount: 2,
     });
     this.worker.on('failed', (job, err) => job && this.track(this.giveUpIfFinal(job, err)));

@@ -27,7 +27,7 @@ export interface ApiResponse {
 async function clearQueues(database: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    for (const pattern of [`runlet:${database}:*`, `bull-${database}:*`]) {
+    for (const pattern of [`runlet:${database}:*`]) {
       const keys: string[] = [];
       for await (const batch of redis.scanStream({ match: pattern, count: 1000 }))
         keys.push(...(batch as string[]));

@@ -31,10 +31,4 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   prefix: 'bull',
 };
 
-/** `bull` for the default database `runlet`, `bull-<name>` for any other. */
-export function queuePrefixFor(databaseUrl: string): string {
-  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
-  return !name || name === 'runlet' ? 'bull' : `bull-${name}`;
-}
-
 export const SCHEDULER_ACTOR = 'system:scheduler';

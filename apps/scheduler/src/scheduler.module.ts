@@ -5,7 +5,8 @@ import { ExecutionQueueModule, ExecutionRequests } from '@runlet/executor';
 import { RUNLET_CONFIG, RunletConfig } from '../../api/src/platform/config';
 import { REDIS } from '../../api/src/platform/platform.module';
 import { CronScheduler } from './cron-scheduler';
-import { DEFAULT_SCHEDULER_OPTIONS, queuePrefixFor } from './scheduler.config';
+import { queueOptions } from '../../api/src/platform/queue-options';
+import { DEFAULT_SCHEDULER_OPTIONS } from './scheduler.config';
 
 /** The `scheduler` role: cron triggers → BullMQ job schedulers → one execution per tick. */
 @Module({
@@ -39,7 +40,7 @@ import { DEFAULT_SCHEDULER_OPTIONS, queuePrefixFor } from './scheduler.config';
           repo,
           requests,
           redis,
-          options: { ...DEFAULT_SCHEDULER_OPTIONS, prefix: queuePrefixFor(c.databaseUrl) },
+          options: { ...DEFAULT_SCHEDULER_OPTIONS, prefix: queueOptions(c.redisUrl, c.databaseUrl).prefix! },
         }),
     },
   ],

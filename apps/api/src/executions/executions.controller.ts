@@ -9,6 +9,7 @@ import { LogStore } from '@runlet/logs';
 import { ExecutionsQuery } from '@runlet/read-models';
 import { REDIS } from '../platform/platform.module';
 import { metadataFor } from '../platform/request-context';
+import { ProjectionRunnerService } from '../read-models/projection-runner.service';
 import { ExecutionLookup } from './execution-lookup.service';
 import { ListExecutionsDto, LogsQueryDto } from './executions.dto';
 import { executionStreamId } from '@runlet/domain';
@@ -23,11 +24,13 @@ export class ExecutionsController {
     private readonly logs: LogStore,
     private readonly requests: ExecutionRequests,
     private readonly repo: AggregateRepository,
+    private readonly projections: ProjectionRunnerService,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   @Get()
-  list(@Query() q: ListExecutionsDto) {
+  async list(@Query() q: ListExecutionsDto) {
+    await this.projections.catchUp();
     return this.executions.list(q);
   }
 

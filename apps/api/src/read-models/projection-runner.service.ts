@@ -21,7 +21,7 @@ export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutd
 
   constructor(
     private readonly db: Database,
-    store: EventStore,
+    private readonly store: EventStore,
     hints: EventHints,
     @Inject(PROJECTIONS) handlers: SubscriptionHandler[],
   ) {
@@ -48,6 +48,15 @@ export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutd
   /** Processes everything appended so far (e.g. before judging "no API key yet" on start). */
   drain(): Promise<number> {
     return this.runner.drain();
+  }
+
+  /**
+   * Resolves once the read models include everything committed before this call, so a list
+   * asked for right after an execution finished (its result came straight from the executor)
+   * shows it.
+   */
+  async catchUp(timeoutMs = 2000): Promise<void> {
+    await this.waitFor(await this.store.headPosition(), timeoutMs);
   }
 
   /** Resolves when the read models include `position` (or after `timeoutMs`). */

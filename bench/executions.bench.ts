@@ -1,4 +1,10 @@
-import { benchPlatform, bareNodeStartMs, load, recordedCounts, trivialScript } from './platform-bench';
+import {
+  benchPlatform,
+  bareNodeStartMs,
+  loadOverHttp,
+  recordedCounts,
+  trivialScript,
+} from './platform-bench';
 import { ms, report, summarize } from './stats';
 
 /** Manual-run latency (API → result) with the warm pool on and off, and sustained executions/s. */
@@ -26,7 +32,16 @@ export async function benchExecutions(): Promise<void> {
         if (res.body?.status !== 'succeeded') throw new Error(`run failed: ${JSON.stringify(res.body)}`);
       };
       for (let i = 0; i < 10; i++) await run(); // warm-up
-      const { latencies } = await load(1, 5, run);
+      const spec = {
+        url: `${p.url}/api/v1/scripts/${id}/runs`,
+        method: 'POST',
+        body: JSON.stringify({ wait: true }),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${p.adminKey}` },
+        status: 200,
+        bodyStatus: 'succeeded',
+        seconds: 5,
+      };
+      const { latencies } = await loadOverHttp({ ...spec, clients: 1 });
       const s = summarize(latencies);
       rows.push(
         [`manual run latency, ${label}: p50`, ms(s.p50)],
@@ -35,7 +50,7 @@ export async function benchExecutions(): Promise<void> {
       if (poolSize === 0) rows.push(['pool off p50 / bare node start', (s.p50 / bare).toFixed(2) + '×']);
       if (poolSize > 0) {
         const before = await recordedCounts(p, id);
-        const sustained = await load(32, 5, run);
+        const sustained = await loadOverHttp({ ...spec, clients: 32 });
         const after = await recordedCounts(p, id);
         rows.push(
           [
@@ -52,5 +67,5 @@ export async function benchExecutions(): Promise<void> {
       await p.close();
     }
   }
-  report('executions (process runtime in bubblewrap; client and platform share one process)', rows);
+  report('executions (process runtime in bubblewrap; the client is a separate process)', rows);
 }

@@ -1,4 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { LoadSpec } from './load-client';
 import { startPlatform, TestPlatform, createBuiltScript } from '../test/support/platform';
 import { RunletConfig } from '../apps/api/src/platform/config';
 import { Database } from '@runlet/event-store';
@@ -25,25 +28,14 @@ export function bareNodeStartMs(runs = 20): number {
   return samples.sort((a, b) => a - b)[Math.floor(runs / 2)];
 }
 
-/** Runs `fn` from `clients` concurrent loops for `seconds`; returns each call's latency. */
-export async function load(
-  clients: number,
-  seconds: number,
-  fn: () => Promise<void>,
-): Promise<{ latencies: number[]; seconds: number }> {
-  const latencies: number[] = [];
-  const until = Date.now() + seconds * 1000;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (Date.now() < until) {
-        const s = performance.now();
-        await fn();
-        latencies.push(performance.now() - s);
-      }
-    }),
+/** Runs the HTTP load from a separate client process (see load-client.ts). */
+export async function loadOverHttp(spec: LoadSpec): Promise<{ latencies: number[]; seconds: number }> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(__dirname, 'load-client.js'), JSON.stringify(spec)],
+    { maxBuffer: 64 * 1024 * 1024 },
   );
-  return { latencies, seconds: (performance.now() - t0) / 1000 };
+  return JSON.parse(stdout);
 }
 
 /** Every execution of the script has a terminal event and its log line stored. */

@@ -87,8 +87,10 @@ export default async function () {
 }`,
       { timeoutMs: 5000 },
     );
-    // Either the task limit refuses further processes, or the run times out; never unbounded.
+    // The task limit refuses further processes (caught, or the unhandled spawn error fails the
+    // run), or the run times out; never unbounded.
     if (res.status === 'succeeded') expect(res.result).toMatch(/^refused after \d+: EAGAIN/);
+    else if (res.status === 'failed') expect(res.error.message).toMatch(/EAGAIN/);
     else expect(res.status).toBe('timed_out');
     // Nothing it started survives the execution (the sandbox's PID namespace is torn down).
     const { execSync } = await import('node:child_process');

@@ -46,7 +46,7 @@ export class BuilderService implements OnModuleInit, OnApplicationShutdown {
       store,
       new BuildRequestsProcessManager(store, this.queue),
       hints,
-      { pollMs: 1000, minIntervalMs: 20 },
+      { pollMs: 1000, minIntervalMs: 20, lazyCheckpoints: true },
     );
     this.builder = new ScriptBuilder({
       dataDir: config.dataDir,

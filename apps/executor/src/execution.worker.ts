@@ -8,7 +8,14 @@ import {
   ExecutionState,
   isTerminal,
 } from '@runlet/domain';
-import { AggregateRepository, ConcurrencyError, EventMetadata, EventStore } from '@runlet/event-store';
+import type { LogLine } from '@runlet/contracts';
+import {
+  AggregateRepository,
+  ConcurrencyError,
+  EventMetadata,
+  EventStore,
+  NewEvent,
+} from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
 import { Runtime } from '@runlet/runtime';
 import { queueOptions } from '../../api/src/platform/queue-options';
@@ -32,6 +39,39 @@ const DEFAULT_TRY_LIMITS = { timeoutMs: 30_000, memoryMb: 256, network: 'egress'
 
 /** Thrown to make BullMQ retry a failed attempt with the job's backoff. */
 class RetryAttempt extends Error {}
+
+type StreamState = { state: ExecutionState | undefined; version: number };
+
+/** The state the job was queued with, on its first delivery only (retries and redeliveries read the stream). */
+function firstDeliverySnapshot(job: Job<ExecutionJobData>): StreamState | undefined {
+  if (!job.data.queued || job.attemptsMade > 0 || job.stalledCounter > 0) return undefined;
+  return job.data.queued.state.status === 'queued' ? job.data.queued : undefined;
+}
+
+/** Holds log lines back until the attempt is known to be this worker's, then passes them on. */
+class LogGate {
+  private held: LogLine[] | null = [];
+  private dropped = false;
+
+  constructor(private readonly sink: (line: LogLine) => void) {}
+
+  write(line: LogLine): void {
+    if (this.dropped) return;
+    if (this.held) this.held.push(line);
+    else this.sink(line);
+  }
+
+  open(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const line of held) this.sink(line);
+  }
+
+  drop(): void {
+    this.dropped = true;
+    this.held = null;
+  }
+}
 
 /**
  * Takes execution jobs: ExecutionStarted, run in the runtime, then exactly one terminal event.
@@ -71,35 +111,65 @@ export class ExecutionWorker {
   }
 
   private async process(job: Job<ExecutionJobData>): Promise<void> {
-    const { executionId } = job.data;
-    const streamId = executionStreamId(executionId);
+    const streamId = executionStreamId(job.data.executionId);
+    const snapshot = firstDeliverySnapshot(job);
+    if (snapshot && (await this.attempt(job, streamId, snapshot)) !== 'conflict') return;
+    // A retry, a redelivery, or the snapshot was stale: the stream says where it stands.
     const loaded = await this.repo.load<ExecutionState, any>(streamId, executionAggregate.evolve);
     if (!loaded.state || isTerminal(loaded.state.status)) return; // unknown, or already finished: never run twice
-    const meta = this.metadata(loaded.state, job);
-    const attempt = loaded.state.attempt + 1;
+    await this.attempt(job, streamId, loaded);
+  }
+
+  /**
+   * One attempt. The sandbox starts while ExecutionStarted is being appended (that append is
+   * not on the critical path); its log lines are held back until the append has committed. If
+   * the append conflicts (cancelled meanwhile, or another worker took the job over) the run is
+   * aborted and its lines dropped. Each later step is appended at the version this worker
+   * holds, so a worker that lost its job cannot record a second outcome.
+   */
+  private async attempt(
+    job: Job<ExecutionJobData>,
+    streamId: string,
+    from: StreamState,
+  ): Promise<'done' | 'conflict'> {
+    const executionId = job.data.executionId;
     // Listen for a cancel before the execution shows as running, so none is missed.
     const controller = this.cancellations.track(executionId);
     try {
-      await this.attempt(job, streamId, loaded, attempt, meta, controller);
+      return await this.attemptTracked(job, streamId, from, controller);
     } finally {
       this.cancellations.untrack(executionId);
     }
   }
 
-  private async attempt(
+  private async attemptTracked(
     job: Job<ExecutionJobData>,
     streamId: string,
-    loaded: { state: ExecutionState | undefined; version: number },
-    attempt: number,
-    meta: EventMetadata,
+    from: StreamState,
     controller: AbortController,
-  ): Promise<void> {
+  ): Promise<'done' | 'conflict'> {
     const executionId = job.data.executionId;
-    // Each step is decided on the state this worker holds and appended at the version it read:
-    // if another worker took the job over meanwhile, the append conflicts and this one stops.
-    const started = await this.step(streamId, loaded, { type: 'StartExecution', attempt }, meta);
-    if (!started) return;
-    const outcome = await this.run(started.state!, attempt, controller);
+    const attempt = from.state!.attempt + 1;
+    const meta = this.metadata(from.state!, job);
+    const start = this.decideAndEvolve(from, { type: 'StartExecution', attempt });
+    if (!start) return 'conflict';
+    const gate = new LogGate((line) => this.logs.write(executionId, line));
+    const running = this.run(start.state, attempt, controller, gate);
+    const abandon = async () => {
+      gate.drop();
+      controller.abort();
+      await running;
+    };
+    const started = await this.append(streamId, from, start.events, meta).catch(async (err) => {
+      await abandon();
+      throw err;
+    });
+    if (!started) {
+      await abandon();
+      return 'conflict';
+    }
+    gate.open();
+    const outcome = await running;
     const [, finished] = await Promise.all([
       this.logs.flush(executionId).catch(() => undefined),
       this.step(
@@ -114,13 +184,14 @@ export class ExecutionWorker {
         meta,
       ),
     ]);
-    if (!finished) return;
+    if (!finished) return 'done';
     if (isTerminal(finished.state!.status)) {
       this.logs.end(executionId);
       this.results.publish(toExecutionView(finished.state!));
     } else if (finished.state!.status === 'queued') {
       throw new RetryAttempt(`attempt ${attempt} failed: ${finished.state!.error?.message ?? 'error'}`);
     }
+    return 'done';
   }
 
   /**
@@ -153,21 +224,47 @@ export class ExecutionWorker {
   /** Decides `command` on `from` and appends it; null when another worker got there first. */
   private async step(
     streamId: string,
-    from: { state: ExecutionState | undefined; version: number },
+    from: StreamState,
     command: ExecutionCommand,
     metadata: EventMetadata,
-  ): Promise<{ state: ExecutionState | undefined; version: number } | null> {
+  ): Promise<StreamState | null> {
+    const decided = this.decideAndEvolve(from, command);
+    return decided && this.append(streamId, from, decided.events, metadata);
+  }
+
+  /** The events `command` yields on `from` and the state they lead to; null when refused. */
+  private decideAndEvolve(from: StreamState, command: ExecutionCommand) {
     try {
       const events = executionAggregate.decide(command, from.state);
+      const at = new Date().toISOString();
+      const state = events.reduce<ExecutionState | undefined>(
+        (s, e) => executionAggregate.evolve(s, { ...e, at }),
+        from.state,
+      )!;
+      return { events, state };
+    } catch (err) {
+      if (err instanceof ConflictError) return null;
+      throw err;
+    }
+  }
+
+  /** Appends at the version `from` was read at; null when the stream has moved on. */
+  private async append(
+    streamId: string,
+    from: StreamState,
+    events: NewEvent[],
+    metadata: EventMetadata,
+  ): Promise<StreamState | null> {
+    try {
       const result = await this.store.append({ streamId, expectedVersion: from.version, events, metadata });
       const at = result.events[0].recordedAt.toISOString();
       const state = events.reduce<ExecutionState | undefined>(
-        (s, e) => executionAggregate.evolve(s, { ...e, at }),
+        (s, e) => executionAggregate.evolve(s, { ...(e as any), at }),
         from.state,
       );
       return { state, version: result.streamVersion };
     } catch (err) {
-      if (err instanceof ConcurrencyError || err instanceof ConflictError) return null;
+      if (err instanceof ConcurrencyError) return null;
       throw err;
     }
   }
@@ -176,11 +273,12 @@ export class ExecutionWorker {
     state: ExecutionState,
     attempt: number,
     controller: AbortController,
+    log: LogGate,
   ): Promise<ExecutionOutcomeInput> {
     const started = Date.now();
     const seqBase = (attempt - 1) * 1_000_000; // each attempt's lines follow the previous attempt's
     const system = (message: string, level: 'info' | 'error' = 'info') =>
-      this.logs.write(state.id, {
+      log.write({
         seq: seqBase,
         ts: new Date().toISOString(),
         level,
@@ -213,7 +311,7 @@ export class ExecutionWorker {
         memoryMb: version.spec.memoryMb,
         network: version.spec.network,
         signal: controller.signal,
-        onLog: (line) => this.logs.write(state.id, { ...line, seq: seqBase + line.seq }),
+        onLog: (line) => log.write({ ...line, seq: seqBase + line.seq }),
       });
       const durationMs = outcome.durationMs;
       switch (outcome.status) {

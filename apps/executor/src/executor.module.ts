@@ -115,7 +115,7 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
       store,
       new FailureNotificationsProcessManager(db, store, this.notificationsQueue),
       hints,
-      { pollMs: 1000, minIntervalMs: 50 },
+      { pollMs: 1000, minIntervalMs: 50, lazyCheckpoints: true },
     );
     this.notifier = new NotificationWorker(config.redisUrl, config.databaseUrl);
   }

@@ -1,6 +1,8 @@
 import Redis from 'ioredis';
 
 const CHANNEL = 'runlet:events:appended';
+/** After a hint, further commits within this window share one trailing hint. */
+const QUIET_MS = 5;
 
 /**
  * Redis pub/sub hint that new events were committed. Subscribers use it only to wake up
@@ -10,10 +12,32 @@ export class EventHints {
   private publisher?: Redis;
   private subscriber?: Redis;
   private readonly listeners = new Set<(position: number) => void>();
+  private quiet?: NodeJS.Timeout;
+  private pending = 0;
 
   constructor(private readonly redisUrl: string) {}
 
+  /**
+   * The first commit is announced at once; commits in the next few milliseconds (an execution
+   * makes three) share one trailing hint with the highest position, since every subscriber in
+   * every process wakes on each hint.
+   */
   publish(position: number): void {
+    if (this.quiet) {
+      this.pending = Math.max(this.pending, position);
+      return;
+    }
+    this.send(position);
+    this.quiet = setTimeout(() => {
+      this.quiet = undefined;
+      const pending = this.pending;
+      this.pending = 0;
+      if (pending > 0) this.publish(pending);
+    }, QUIET_MS);
+    this.quiet.unref();
+  }
+
+  private send(position: number): void {
     this.publisher ??= new Redis(this.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 });
     this.publisher.publish(CHANNEL, String(position)).catch(() => undefined);
   }
@@ -32,6 +56,8 @@ export class EventHints {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.quiet);
+    if (this.pending > 0) this.send(this.pending);
     await Promise.all(
       [this.publisher?.quit(), this.subscriber?.quit()].map((p) => p?.catch(() => undefined)),
     );

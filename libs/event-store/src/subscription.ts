@@ -24,26 +24,42 @@ export interface SubscriptionOptions {
   pollMs?: number;
   /**
    * Shortest pause between two batches: under a stream of appends the subscription catches up
-   * in larger batches instead of running one transaction per append.
+   * in larger batches instead of running one transaction per append. Skipped while a caller
+   * waits in `caughtUp`.
    */
   minIntervalMs?: number;
   leaseMs?: number;
   owner?: string;
+  /**
+   * A batch with nothing for the handler opens no transaction; the checkpoint catches up with
+   * the next lease renewal or handled batch. For handlers nobody waits on by checkpoint (process
+   * managers); read models keep an exact checkpoint that other processes can wait for.
+   */
+  lazyCheckpoints?: boolean;
 }
+
+/** The checkpoint had moved on or the lease was taken: the batch is rolled back. */
+class LeaseLost extends Error {}
 
 /** Runs one handler: holds its lease row, processes batches, sleeps until a hint or the poll. */
 export class SubscriptionRunner {
   private running = false;
   private loopDone?: Promise<void>;
   private wake?: () => void;
+  private hurry?: () => void;
   private unsubscribe?: () => void;
   private readonly owner: string;
   private readonly batchSize: number;
   private readonly pollMs: number;
   private readonly leaseMs: number;
   private readonly minIntervalMs: number;
+  private readonly lazyCheckpoints: boolean;
   /** Positions up to here are processed; `caughtUp(p)` resolves when it reaches p. */
   private processed = 0;
+  /** The position stored in the subscription's row, as far as this runner knows. */
+  private checkpointed = 0;
+  /** Until when (local clock) this runner's lease is known to hold without asking. */
+  private leaseFreshUntil = 0;
   private readonly waiters: { position: number; resolve: () => void }[] = [];
 
   constructor(
@@ -58,6 +74,7 @@ export class SubscriptionRunner {
     this.pollMs = options.pollMs ?? 1000;
     this.leaseMs = options.leaseMs ?? 10_000;
     this.minIntervalMs = options.minIntervalMs ?? 0;
+    this.lazyCheckpoints = options.lazyCheckpoints ?? false;
   }
 
   get name(): string {
@@ -78,12 +95,15 @@ export class SubscriptionRunner {
     this.running = false;
     this.unsubscribe?.();
     this.wake?.();
+    this.hurry?.();
     await this.loopDone;
     await this.db
-      .query(`UPDATE subscriptions SET lease_owner = NULL WHERE name = $1 AND lease_owner = $2`, [
-        this.name,
-        this.owner,
-      ])
+      .query(
+        `UPDATE subscriptions
+           SET lease_owner = NULL, position = CASE WHEN position = $3 THEN $4 ELSE position END
+         WHERE name = $1 AND lease_owner = $2`,
+        [this.name, this.owner, this.checkpointed, this.processed],
+      )
       .catch(() => undefined);
   }
 
@@ -93,6 +113,7 @@ export class SubscriptionRunner {
     return new Promise((resolve) => {
       this.waiters.push({ position, resolve });
       this.wake?.();
+      this.hurry?.();
     });
   }
 
@@ -115,6 +136,7 @@ export class SubscriptionRunner {
       await tx.query(`UPDATE subscriptions SET position = 0 WHERE name = $1`, [this.name]);
     });
     this.processed = 0;
+    this.checkpointed = 0;
     this.wake?.();
   }
 
@@ -127,7 +149,7 @@ export class SubscriptionRunner {
       } catch (err) {
         console.error(`[subscription ${this.name}]`, err);
       }
-      if (handled > 0 && this.minIntervalMs > 0) await new Promise((r) => setTimeout(r, this.minIntervalMs));
+      if (handled > 0) await this.pause();
       if (handled > 0 || !this.running) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.pollMs);
@@ -139,8 +161,20 @@ export class SubscriptionRunner {
       this.wake = undefined;
       // Woken by a hint: let the appends that come with it (an execution makes three) arrive too,
       // so they are handled in one transaction rather than one each.
-      if (this.minIntervalMs > 0 && this.running) await new Promise((r) => setTimeout(r, this.minIntervalMs));
+      if (this.running) await this.pause();
     }
+  }
+
+  /** Waits `minIntervalMs`, unless someone waits for a position (read-your-writes goes first). */
+  private pause(): Promise<void> {
+    if (this.minIntervalMs <= 0 || this.waiters.length > 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.minIntervalMs);
+      this.hurry = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (this.hurry = undefined));
   }
 
   private async ensureRow(): Promise<void> {
@@ -151,34 +185,77 @@ export class SubscriptionRunner {
   }
 
   /**
-   * One batch in one transaction: take (or renew) the lease, read after the checkpoint,
-   * handle, move the checkpoint. Returns the events read, or -1 without the lease.
+   * One batch: make sure of the lease, read after what was processed, then handle and move the
+   * checkpoint in one transaction. The checkpoint only moves from where this runner knows it is
+   * and while it holds the lease, so a runner that lost its lease rolls its batch back.
+   * With `lazyCheckpoints`, a batch with nothing for the handler opens no transaction.
+   * Returns the events read, or -1 without the lease.
    */
   private async processBatch(): Promise<number> {
-    const result = await this.db.transaction(async (tx) => {
-      const leased = rowsOf<any>(
-        await tx.query(
-          `UPDATE subscriptions
-             SET lease_owner = $2, lease_until = now() + ($3::int * interval '1 millisecond')
-           WHERE name = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < now())
-           RETURNING position`,
-          [this.name, this.owner, this.leaseMs],
-        ),
-      );
-      if (leased.length === 0) return { read: -1, position: this.processed };
-      const from = Number(leased[0].position);
-      const events = await this.store.readAll({ after: from, limit: this.batchSize });
-      if (events.length === 0) return { read: 0, position: from };
-      const wanted = this.handler.eventTypes;
-      const batch = wanted ? events.filter((e) => wanted.includes(e.type)) : events;
-      if (batch.length > 0) await this.handler.handle(batch, tx);
-      const to = events[events.length - 1].position;
-      await tx.query(`UPDATE subscriptions SET position = $2 WHERE name = $1`, [this.name, to]);
-      return { read: events.length, position: to };
-    });
-    this.processed = result.position;
+    if (this.leaseFreshUntil - Date.now() < this.leaseMs / 2 && !(await this.renewLease())) return -1;
+    const from = this.processed;
+    const events = await this.store.readAll({ after: from, limit: this.batchSize });
+    if (events.length === 0) return 0;
+    const to = events[events.length - 1].position;
+    const wanted = this.handler.eventTypes;
+    const batch = wanted ? events.filter((e) => wanted.includes(e.type)) : events;
+    if (batch.length === 0 && this.lazyCheckpoints) {
+      this.advance(to);
+      return events.length;
+    }
+    const renewedAt = Date.now();
+    try {
+      await this.db.transaction(async (tx) => {
+        if (batch.length > 0) await this.handler.handle(batch, tx);
+        const moved = rowsOf<any>(
+          await tx.query(
+            `UPDATE subscriptions
+               SET position = $2, lease_until = now() + ($5::int * interval '1 millisecond')
+             WHERE name = $1 AND lease_owner = $3 AND position = $4
+             RETURNING position`,
+            [this.name, to, this.owner, this.checkpointed, this.leaseMs],
+          ),
+        );
+        if (moved.length === 0) throw new LeaseLost();
+      });
+    } catch (err) {
+      this.leaseFreshUntil = 0; // look at the lease row again before the next batch
+      if (err instanceof LeaseLost) return -1;
+      throw err;
+    }
+    this.leaseFreshUntil = renewedAt + this.leaseMs;
+    this.checkpointed = to;
+    this.advance(to);
+    return events.length;
+  }
+
+  /**
+   * Takes or renews the lease. A runner renewing its own lease also stores how far it got; one
+   * taking the lease over starts from the stored checkpoint.
+   */
+  private async renewLease(): Promise<boolean> {
+    const at = Date.now();
+    const [row] = rowsOf<any>(
+      await this.db.query(
+        `UPDATE subscriptions
+           SET position = CASE WHEN lease_owner = $2 AND position = $4 THEN $5 ELSE position END,
+               lease_owner = $2, lease_until = now() + ($3::int * interval '1 millisecond')
+         WHERE name = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < now())
+         RETURNING position`,
+        [this.name, this.owner, this.leaseMs, this.checkpointed, this.processed],
+      ),
+    );
+    if (!row) return false;
+    this.leaseFreshUntil = at + this.leaseMs;
+    this.checkpointed = Number(row.position);
+    this.processed = this.checkpointed;
     this.release();
-    return result.read;
+    return true;
+  }
+
+  private advance(position: number): void {
+    this.processed = position;
+    this.release();
   }
 
   private release(): void {

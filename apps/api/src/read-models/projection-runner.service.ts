@@ -32,7 +32,7 @@ export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutd
       hints,
       {
         pollMs: 500,
-        minIntervalMs: 20,
+        minIntervalMs: 100, // a caller waiting in `waitFor` is served at once
       },
     );
   }

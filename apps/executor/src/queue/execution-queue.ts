@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ExecutionState } from '@runlet/domain';
 
 export const EXECUTIONS_QUEUE = 'executions';
 /** Redis channel on which executors announce finished executions (payload: the execution view). */
@@ -8,7 +9,15 @@ export const EXECUTION_CANCEL_CHANNEL = 'runlet:executions:cancel';
 
 export interface ExecutionJobData {
   executionId: string;
+  /**
+   * The execution as it was queued (its state and stream version), so the first delivery can
+   * start it without reading the stream. Left out for large inputs; the stream stays the truth.
+   */
+  queued?: { state: ExecutionState; version: number };
 }
+
+/** Queued snapshots above this size are not copied into the job (the worker reads the stream). */
+export const MAX_SNAPSHOT_BYTES = 16 * 1024;
 
 /** A UUID derived from an event id, so a redelivered event maps to the same execution/job. */
 export function uuidFrom(seed: string): string {

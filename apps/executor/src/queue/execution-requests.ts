@@ -10,7 +10,7 @@ import {
   ExecutionState,
 } from '@runlet/domain';
 import { ConcurrencyError, EventMetadata, EventStore } from '@runlet/event-store';
-import { ExecutionJobData } from './execution-queue';
+import { ExecutionJobData, MAX_SNAPSHOT_BYTES } from './execution-queue';
 
 export const executionAggregate = { decide: decideExecution, evolve: evolveExecution };
 
@@ -49,6 +49,7 @@ export class ExecutionRequests {
     };
     let state: ExecutionState | undefined;
     let position = 0;
+    let version = 0;
     let duplicate = false;
     try {
       // A new stream: decide on no state and append expecting version 0, without reading first.
@@ -65,11 +66,12 @@ export class ExecutionRequests {
         undefined,
       );
       position = result.position;
+      version = result.streamVersion;
     } catch (err) {
       if (!(err instanceof ConcurrencyError) && (err as Error).name !== 'ConflictError') throw err;
       duplicate = true; // already queued (redelivery, second scheduler, repeated idempotency key)
     }
-    if (!duplicate) await this.enqueue(executionId);
+    if (!duplicate) await this.enqueue(executionId, state && { state, version });
     return { executionId, state, position, duplicate };
   }
 
@@ -77,17 +79,15 @@ export class ExecutionRequests {
    * The job may run up to MAX_ATTEMPTS times: the worker asks for a retry (by failing the job)
    * only while the script's own policy allows one, and BullMQ applies the backoff.
    */
-  enqueue(executionId: string): Promise<unknown> {
-    return this.queue.add(
-      'execute',
-      { executionId },
-      {
-        jobId: executionId,
-        attempts: MAX_ATTEMPTS,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { age: 3600, count: 10_000 },
-        removeOnFail: { age: 24 * 3600 },
-      },
-    );
+  enqueue(executionId: string, queued?: ExecutionJobData['queued']): Promise<unknown> {
+    const data: ExecutionJobData = { executionId };
+    if (queued && JSON.stringify(queued).length <= MAX_SNAPSHOT_BYTES) data.queued = queued;
+    return this.queue.add('execute', data, {
+      jobId: executionId,
+      attempts: MAX_ATTEMPTS,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnFail: { age: 24 * 3600 },
+    });
   }
 }

@@ -1,4 +1,28 @@
 import { Queryable, StoredEvent, SubscriptionHandler } from '@runlet/event-store';
+import { foldExecutionEvents } from './execution-row-changes';
+
+const INSERT_ROWS = `
+INSERT INTO rm_executions (id, script_id, version, trigger_type, trigger_id, scheduled_at, status, input,
+                           result, error, attempt, queued_at, started_at, finished_at, duration_ms, replay_of)
+SELECT r.id, r.script_id, r.version, r.trigger_type, r.trigger_id, r.scheduled_at, r.status, r.input,
+       r.result, r.error, COALESCE(r.attempt, 0), r.queued_at, r.started_at, r.finished_at, r.duration_ms, r.replay_of
+FROM jsonb_to_recordset($1::jsonb) AS r(id TEXT, script_id TEXT, version INT, trigger_type TEXT, trigger_id TEXT,
+       scheduled_at TIMESTAMPTZ, status TEXT, input JSONB, result JSONB, error JSONB, attempt INT,
+       queued_at TIMESTAMPTZ, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, duration_ms INT, replay_of TEXT)
+ON CONFLICT (id) DO NOTHING`;
+
+/** Each column is set only when the patch has its key (a key with null clears it). */
+const PATCH_ROWS = `
+UPDATE rm_executions r SET
+  status = COALESCE(p.doc->>'status', r.status),
+  attempt = COALESCE((p.doc->>'attempt')::INT, r.attempt),
+  started_at = CASE WHEN p.doc ? 'started_at' THEN (p.doc->>'started_at')::TIMESTAMPTZ ELSE r.started_at END,
+  finished_at = CASE WHEN p.doc ? 'finished_at' THEN (p.doc->>'finished_at')::TIMESTAMPTZ ELSE r.finished_at END,
+  duration_ms = CASE WHEN p.doc ? 'duration_ms' THEN (p.doc->>'duration_ms')::INT ELSE r.duration_ms END,
+  result = CASE WHEN p.doc ? 'result' THEN p.doc->'result' ELSE r.result END,
+  error = CASE WHEN p.doc ? 'error' THEN NULLIF(p.doc->'error', 'null'::JSONB) ELSE r.error END
+FROM jsonb_to_recordset($1::jsonb) AS p(id TEXT, doc JSONB)
+WHERE r.id = p.id`;
 
 /** rm_executions: execution history for lists and filters (single executions are read from their stream). */
 export class ExecutionsProjection implements SubscriptionHandler {
@@ -13,72 +37,17 @@ export class ExecutionsProjection implements SubscriptionHandler {
     'ExecutionSkipped',
   ];
 
+  /** Two statements per batch at most, however many executions it holds. */
   async handle(events: StoredEvent[], tx: Queryable): Promise<void> {
-    for (const e of events) await this.apply(e, tx);
+    const { inserts, patches } = foldExecutionEvents(events);
+    if (inserts.length > 0) await tx.query(INSERT_ROWS, [JSON.stringify(inserts)]);
+    if (patches.size > 0) {
+      const rows = [...patches].map(([id, doc]) => ({ id, doc }));
+      await tx.query(PATCH_ROWS, [JSON.stringify(rows)]);
+    }
   }
 
   async reset(tx: Queryable): Promise<void> {
     await tx.query(`DELETE FROM rm_executions`);
-  }
-
-  private async apply(e: StoredEvent, tx: Queryable): Promise<void> {
-    const d = e.data;
-    const at = e.recordedAt;
-    const set = (sql: string, params: unknown[]) =>
-      tx.query(`UPDATE rm_executions SET ${sql} WHERE id = $1`, [d.executionId, ...params]);
-    switch (e.type) {
-      case 'ExecutionQueued':
-        await tx.query(
-          `INSERT INTO rm_executions (id, script_id, version, trigger_type, trigger_id, scheduled_at, status, input, queued_at, replay_of)
-           VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-          [
-            d.executionId,
-            d.scriptId,
-            d.version,
-            d.trigger.type,
-            d.trigger.id ?? null,
-            d.trigger.scheduledAt ?? null,
-            JSON.stringify(d.input ?? null),
-            at,
-            d.replayOf ?? null,
-          ],
-        );
-        return;
-      case 'ExecutionStarted':
-        await set(`status = 'running', attempt = $2, started_at = $3, error = NULL`, [d.attempt, at]);
-        return;
-      case 'ExecutionSucceeded':
-        await set(`status = 'succeeded', result = $2, finished_at = $3, duration_ms = $4`, [
-          JSON.stringify(d.result ?? null),
-          at,
-          d.durationMs,
-        ]);
-        return;
-      case 'ExecutionFailed':
-        if (d.willRetry) await set(`status = 'queued', error = $2`, [JSON.stringify(d.error)]);
-        else
-          await set(`status = 'failed', error = $2, finished_at = $3, duration_ms = $4`, [
-            JSON.stringify(d.error),
-            at,
-            d.durationMs,
-          ]);
-        return;
-      case 'ExecutionTimedOut':
-        await set(`status = 'timed_out', error = $2, finished_at = $3, duration_ms = $4`, [
-          JSON.stringify(d.error),
-          at,
-          d.durationMs,
-        ]);
-        return;
-      case 'ExecutionCancelled':
-        await set(`status = 'cancelled', finished_at = $2, duration_ms = $3`, [at, d.durationMs ?? null]);
-        return;
-      case 'ExecutionSkipped':
-        await set(`status = 'skipped', error = $2, finished_at = $3`, [
-          JSON.stringify({ message: d.reason }),
-          at,
-        ]);
-        return;
-    }
   }
 }

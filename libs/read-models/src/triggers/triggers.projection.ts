@@ -24,8 +24,18 @@ export class TriggersProjection implements SubscriptionHandler {
     'ScriptArchived',
   ];
 
+  /** Firings are counted per trigger and written together (before any other change to it). */
   async handle(events: StoredEvent[], tx: Queryable): Promise<void> {
-    for (const e of events) await this.apply(e, tx);
+    const fired = new Map<string, FiringTally>();
+    for (const e of events) {
+      if (e.type === 'TriggerFired') {
+        tally(fired, e.data);
+        continue;
+      }
+      await writeFirings(fired, tx);
+      await this.apply(e, tx);
+    }
+    await writeFirings(fired, tx);
   }
 
   async reset(tx: Queryable): Promise<void> {
@@ -92,16 +102,6 @@ export class TriggersProjection implements SubscriptionHandler {
           ],
         );
         return;
-      case 'TriggerFired':
-        await tx.query(
-          `UPDATE rm_triggers SET fire_count = fire_count + 1,
-             last_fired_at = GREATEST(last_fired_at, $2::timestamptz),
-             last_scheduled_at = CASE WHEN $3::timestamptz IS NULL THEN last_scheduled_at
-                                      ELSE GREATEST(last_scheduled_at, $3::timestamptz) END
-           WHERE id = $1`,
-          [d.triggerId, d.firedAt, d.scheduledAt ?? null],
-        );
-        return;
       case 'ScriptArchived':
         // An archived script's triggers stop.
         await tx.query(`UPDATE rm_triggers SET deleted = true, updated_at = $2 WHERE script_id = $1`, [
@@ -111,4 +111,35 @@ export class TriggersProjection implements SubscriptionHandler {
         return;
     }
   }
+}
+
+interface FiringTally {
+  id: string;
+  count: number;
+  firedAt: string;
+  scheduledAt: string | null;
+}
+
+function tally(fired: Map<string, FiringTally>, d: any): void {
+  const t = fired.get(d.triggerId) ?? { id: d.triggerId, count: 0, firedAt: d.firedAt, scheduledAt: null };
+  t.count++;
+  if (d.firedAt > t.firedAt) t.firedAt = d.firedAt;
+  if (d.scheduledAt && (!t.scheduledAt || d.scheduledAt > t.scheduledAt)) t.scheduledAt = d.scheduledAt;
+  fired.set(d.triggerId, t);
+}
+
+/** One statement for all tallied firings; empties the tally. */
+async function writeFirings(fired: Map<string, FiringTally>, tx: Queryable): Promise<void> {
+  if (fired.size === 0) return;
+  const rows = JSON.stringify([...fired.values()]);
+  fired.clear();
+  await tx.query(
+    `UPDATE rm_triggers t SET fire_count = t.fire_count + f.count,
+       last_fired_at = GREATEST(t.last_fired_at, f."firedAt"),
+       last_scheduled_at = CASE WHEN f."scheduledAt" IS NULL THEN t.last_scheduled_at
+                                ELSE GREATEST(t.last_scheduled_at, f."scheduledAt") END
+     FROM jsonb_to_recordset($1::jsonb) AS f(id TEXT, count INT, "firedAt" TIMESTAMPTZ, "scheduledAt" TIMESTAMPTZ)
+     WHERE t.id = f.id`,
+    [rows],
+  );
 }

@@ -29,6 +29,7 @@ const DIVISION_BY_ZERO = '22012'; // raised on purpose by APPEND_SQL's guard
 export class EventStore {
   private readonly queue: Pending[] = [];
   private inFlight = 0;
+  private pumpScheduled = false;
   private readonly maxInFlight: number;
   private readonly maxGroupEvents: number;
 
@@ -45,7 +46,7 @@ export class EventStore {
     if (req.expectedVersion === 'any') return this.appendAtAnyVersion(req);
     return new Promise((resolve, reject) => {
       this.queue.push({ req: req as ResolvedAppend, resolve, reject });
-      this.pump();
+      this.schedulePump();
     });
   }
 
@@ -111,13 +112,27 @@ export class EventStore {
     }
   }
 
+  /**
+   * Forms the next group once the current turn of the event loop is over: the callers a commit
+   * just resumed append their next events in their continuations, and they should all go in one
+   * group rather than the first of them alone and the rest in the group after.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       const group = this.takeGroup();
       this.inFlight++;
       this.writeGroup(group).finally(() => {
         this.inFlight--;
-        this.pump();
+        this.schedulePump();
       });
     }
   }

@@ -102,7 +102,9 @@ function toError(err) {
 
 // A WHATWG Response becomes {status, headers, body}; the body is parsed as JSON when it says so.
 async function toResult(value) {
-  if (typeof Response !== 'undefined' && value instanceof Response) {
+  // Only a value that looks like a Response touches the global `Response`: the first access to
+  // it loads Node's fetch implementation, ~50 ms that a run returning plain data must not pay.
+  if (value?.constructor?.name === 'Response' && value instanceof Response) {
     const text = await value.text();
     const headers = Object.fromEntries(value.headers.entries());
     let body = text;

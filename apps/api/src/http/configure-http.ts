@@ -24,6 +24,7 @@ function bodyErrorHandler(err: any, _req: any, res: any, next: (err?: unknown) =
 export function configureHttp(app: INestApplication, webhookBodyLimit: number): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
+  express.disable('etag'); // answers are dynamic; hashing every body costs more than it saves
   // Webhooks get their body raw, whatever its type: the script sees it parsed and raw.
   express.use('/hooks', raw({ type: () => true, limit: webhookBodyLimit }));
   express.useBodyParser('json', { limit: JSON_LIMIT });

@@ -8,7 +8,6 @@ import {
   ExecutionState,
   isTerminal,
 } from '@runlet/domain';
-import type { LogLine } from '@runlet/contracts';
 import {
   AggregateRepository,
   ConcurrencyError,
@@ -20,6 +19,7 @@ import { LogStore } from '@runlet/logs';
 import { Runtime } from '@runlet/runtime';
 import { queueOptions } from '../../api/src/platform/queue-options';
 import { ArtifactResolver } from './artifact-resolver';
+import { LogGate } from './log-gate';
 import { Cancellations } from './cancellations';
 import { ExecutionJobData, EXECUTIONS_QUEUE } from './queue/execution-queue';
 import { executionAggregate } from './queue/execution-requests';
@@ -46,31 +46,6 @@ type StreamState = { state: ExecutionState | undefined; version: number };
 function firstDeliverySnapshot(job: Job<ExecutionJobData>): StreamState | undefined {
   if (!job.data.queued || job.attemptsMade > 0 || job.stalledCounter > 0) return undefined;
   return job.data.queued.state.status === 'queued' ? job.data.queued : undefined;
-}
-
-/** Holds log lines back until the attempt is known to be this worker's, then passes them on. */
-class LogGate {
-  private held: LogLine[] | null = [];
-  private dropped = false;
-
-  constructor(private readonly sink: (line: LogLine) => void) {}
-
-  write(line: LogLine): void {
-    if (this.dropped) return;
-    if (this.held) this.held.push(line);
-    else this.sink(line);
-  }
-
-  open(): void {
-    const held = this.held ?? [];
-    this.held = null;
-    for (const line of held) this.sink(line);
-  }
-
-  drop(): void {
-    this.dropped = true;
-    this.held = null;
-  }
 }
 
 /**

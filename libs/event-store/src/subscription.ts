@@ -119,6 +119,7 @@ export class SubscriptionRunner {
 
   /** Processes batches until nothing is left; returns how many events it handled. */
   async drain(): Promise<number> {
+    await this.ensureRow();
     let total = 0;
     for (;;) {
       const n = await this.processBatch();

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { freshDatabase } from '../../../test/support/database';
+import { Database, EventStore, Queryable, StoredEvent, SubscriptionHandler, SubscriptionRunner } from '.';
+
+const meta = { actor: 'test', correlationId: randomUUID(), causationId: null };
+
+/** Records, in the subscription's own transaction, every event it handles. */
+class Recorder implements SubscriptionHandler {
+  readonly eventTypes = ['Wanted'];
+  constructor(readonly name: string) {}
+  async handle(events: StoredEvent[], tx: Queryable): Promise<void> {
+    for (const e of events) {
+      await tx.query(
+        `INSERT INTO handled (name, position, n) VALUES ($1, $2, 1)
+         ON CONFLICT (name, position) DO UPDATE SET n = handled.n + 1`,
+        [this.name, e.position],
+      );
+    }
+  }
+}
+
+describe('SubscriptionRunner (real PostgreSQL)', () => {
+  let db: Database;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    db = await freshDatabase('subscriptions');
+    await db.query(`CREATE TABLE handled (name TEXT, position BIGINT, n INT, PRIMARY KEY (name, position))`);
+    store = new EventStore(db);
+  });
+  afterAll(() => db.close());
+
+  const append = (type: string, n: number) =>
+    Promise.all(
+      Array.from({ length: n }, () =>
+        store.appendToStream(`s-${randomUUID()}`, 0, [{ type, data: {} }], meta),
+      ),
+    );
+  const checkpoint = async (name: string) =>
+    Number((await db.query(`SELECT position FROM subscriptions WHERE name = $1`, [name]))[0].position);
+  /** Every Wanted event, each handled once: [position, 1]. */
+  const wanted = async () =>
+    (await db.query(`SELECT global_position FROM events WHERE event_type = 'Wanted' ORDER BY 1`)).map(
+      (r: any) => [Number(r.global_position), 1],
+    );
+  const handled = async (name: string) =>
+    (await db.query(`SELECT position, n FROM handled WHERE name = $1 ORDER BY position`, [name])).map(
+      (r: any) => [Number(r.position), r.n],
+    );
+
+  it('with lazy checkpoints, batches of unwanted events write nothing; the checkpoint catches up on stop, and a successor handles each wanted event once', async () => {
+    const name = `lazy-${randomUUID()}`;
+    await append('Wanted', 3);
+    const first = new SubscriptionRunner(db, store, new Recorder(name), undefined, { lazyCheckpoints: true });
+    await first.drain();
+    const afterWanted = await checkpoint(name);
+
+    await append('Unwanted', 5);
+    expect(await first.drain()).toBe(5);
+    expect(await checkpoint(name)).toBe(afterWanted); // nothing written for them
+    await first.stop(); // stores how far it got and gives the lease up
+    expect(await checkpoint(name)).toBe(await store.headPosition());
+
+    await append('Wanted', 2);
+    const second = new SubscriptionRunner(db, store, new Recorder(name), undefined, {
+      lazyCheckpoints: true,
+    });
+    expect(await second.drain()).toBe(2);
+    await second.stop();
+    expect(await handled(name)).toEqual(await wanted());
+  });
+
+  it('a runner that lost its lease rolls its batch back; the new holder handles the events once', async () => {
+    const name = `lease-${randomUUID()}`;
+    await append('Wanted', 2);
+    const a = new SubscriptionRunner(db, store, new Recorder(name), undefined, { leaseMs: 60_000 });
+    await a.drain();
+    // b takes the lease over as if a's had expired (a still believes its lease is fresh).
+    await db.query(`UPDATE subscriptions SET lease_until = now() - interval '1 second' WHERE name = $1`, [
+      name,
+    ]);
+    const b = new SubscriptionRunner(db, store, new Recorder(name), undefined, { leaseMs: 60_000 });
+    await append('Wanted', 3);
+    expect(await b.drain()).toBe(3);
+    await append('Wanted', 1);
+    expect(await a.drain()).toBe(0); // its checkpoint update finds the lease gone: rolled back
+    expect(await b.drain()).toBe(1);
+    expect(await handled(name)).toEqual(await wanted());
+    await b.stop();
+    await a.stop();
+  });
+});

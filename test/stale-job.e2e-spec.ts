@@ -1,0 +1,61 @@
+import { Queue } from 'bullmq';
+import { Database } from '@runlet/event-store';
+import { EXECUTIONS_QUEUE } from '@runlet/executor';
+import { queueOptions } from '../apps/api/src/platform/queue-options';
+import { testDatabaseUrl } from './support/database';
+import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
+
+const NAME = 'stale_job';
+
+// The executor starts a job's sandbox while ExecutionStarted is being appended. When that append
+// conflicts (here: the execution was cancelled while its job waited), the run is abandoned and
+// nothing of it is recorded.
+describe('a job whose execution was cancelled while it waited (real executor, PostgreSQL, Redis, bwrap)', () => {
+  let api: TestPlatform; // no executor: the job waits
+  let executor: TestPlatform | undefined;
+  beforeAll(async () => {
+    api = await startPlatform(NAME, { roles: ['api', 'builder'] });
+  });
+  afterAll(async () => {
+    await executor?.close();
+    await api.close();
+  });
+
+  it('is never recorded as started: no ExecutionStarted, no log line, one terminal event (cancelled)', async () => {
+    const id = await createBuiltScript(api, {
+      name: 'logs-then-returns',
+      code: `export default () => { console.log('this run must leave no trace'); return 1; }`,
+    });
+    const queued = await api.api('POST', `/api/v1/scripts/${id}/runs`, {});
+    expect(queued.status).toBe(202);
+    const executionId = queued.body.executionId;
+    expect((await api.api('POST', `/api/v1/executions/${executionId}/cancel`)).status).toBe(202);
+
+    executor = await startPlatform(NAME, {
+      fresh: false,
+      roles: ['executor'],
+      config: { databaseUrl: testDatabaseUrl(NAME) },
+    });
+    const queue = new Queue(EXECUTIONS_QUEUE, queueOptions(api.config.redisUrl, api.config.databaseUrl));
+    try {
+      let state = '';
+      for (let i = 0; i < 200 && state !== 'completed'; i++) {
+        state = await queue.getJobState(executionId);
+        if (state !== 'completed') await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(state).toBe('completed'); // the executor took the job and finished with it
+    } finally {
+      await queue.close();
+    }
+
+    const events = await api.app
+      .get(Database)
+      .query(`SELECT event_type FROM events WHERE stream_id = $1 ORDER BY stream_version`, [
+        `execution-${executionId}`,
+      ]);
+    expect(events.map((e: any) => e.event_type)).toEqual(['ExecutionQueued', 'ExecutionCancelled']);
+    const logs = await api.api('GET', `/api/v1/executions/${executionId}/logs`);
+    expect(logs.body.items).toEqual([]);
+    expect((await api.api('GET', `/api/v1/executions/${executionId}`)).body.status).toBe('cancelled');
+  });
+});

@@ -1,21 +1,32 @@
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer, AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
 
 const MAIN = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
 
 /** Starts a separate executor process (the built platform with only the executor role). */
-function startExecutor(p: TestPlatform): ChildProcess {
+function startExecutor(p: TestPlatform, metricsPort?: number): ChildProcess {
   return spawn(process.execPath, [MAIN, '--roles', 'executor'], {
     env: {
       ...process.env,
+      ...(metricsPort ? { RUNLET_METRICS_PORT: String(metricsPort) } : {}),
       DATABASE_URL: p.config.databaseUrl,
       REDIS_URL: p.config.redisUrl,
       RUNLET_DATA_DIR: p.config.dataDir,
       RUNLET_EXECUTOR_LOCK_MS: '1500',
     },
     stdio: 'ignore',
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
   });
 }
 
@@ -46,7 +57,8 @@ describe('an executor killed with SIGKILL mid-execution (real processes)', () =>
     expect((await status()).status).toBe('running');
 
     first.kill('SIGKILL');
-    children.push(startExecutor(p));
+    const metricsPort = await freePort();
+    children.push(startExecutor(p, metricsPort));
 
     let final: any;
     for (let i = 0; i < 600; i++) {
@@ -63,5 +75,11 @@ describe('an executor killed with SIGKILL mid-execution (real processes)', () =>
       ['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionCancelled'].includes(t),
     );
     expect(terminal).toEqual(['ExecutionSucceeded']);
+
+    // A process without the api role still serves /health and /metrics when given a port.
+    const health = await fetch(`http://127.0.0.1:${metricsPort}/health`);
+    expect(health.status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/^runlet_process_cpu_seconds_total \d/m);
   });
 });

@@ -132,6 +132,15 @@ describe('Cron scheduler (two scheduler instances, real Redis and PostgreSQL)', 
     const ticks = list.map((e) => Date.parse(e.scheduledAt));
     expect(ticks.slice(1).every((t, i) => t - ticks[i] === 1000)).toBe(true); // no tick missing
 
+    // The ticks are in the Prometheus metrics (all instances here share one process's registry).
+    const metrics: string = (await a.api('GET', '/metrics')).body;
+    const queued = Number(
+      /^runlet_cron_ticks_total\{outcome="queued",late="false"\} (\d+)/m.exec(metrics)?.[1],
+    );
+    expect(queued).toBeGreaterThanOrEqual(list.length);
+    expect(metrics).toMatch(/^runlet_cron_fire_delay_seconds_count \d+/m);
+    expect(metrics).toMatch(/^runlet_cron_active_triggers \d+/m);
+
     // Each tick is one execution carrying the tick in `event.cron` and the TriggerFired before it.
     const stream = await db().query(
       `SELECT event_type, data, metadata FROM events WHERE stream_id = $1 ORDER BY stream_version`,
@@ -167,6 +176,37 @@ describe('Cron scheduler (two scheduler instances, real Redis and PostgreSQL)', 
     expect(after.length - paused).toBeGreaterThanOrEqual(2);
     expect(after.length - paused).toBeLessThanOrEqual(5);
     expectNoTickTwice(after);
+  });
+
+  it('an edit of the schedule or time zone takes effect at once, on every instance', async () => {
+    const triggerId = await createCronTrigger();
+    await sleep(2500);
+    const edited = await a.api('PATCH', `/api/v1/triggers/${triggerId}`, { schedule: '*/2 * * * * *' });
+    expect(edited.status).toBe(200);
+    const editedAt = Date.now();
+    expect(edited.body.nextRuns).toHaveLength(5);
+    expect(edited.body.nextRuns.every((r: string) => new Date(r).getUTCSeconds() % 2 === 0)).toBe(true);
+    await sleep(5000);
+    await triggerCommand(triggerId, { type: 'PauseTrigger' });
+    await sleep(1500);
+
+    const list = await executions(triggerId);
+    expectNoTickTwice(list);
+    // Past the lead time of a tick already queued at the edit, only the new schedule fires.
+    const after = list.filter((e) => Date.parse(e.scheduledAt) > editedAt + 1000);
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    expect(after.every((e) => new Date(e.scheduledAt).getUTCSeconds() % 2 === 0)).toBe(true);
+
+    // A time zone edit shows in the next runs (09:30 in Tokyo is 00:30 UTC).
+    const zoned = await a.api('PATCH', `/api/v1/triggers/${triggerId}`, {
+      schedule: '30 9 * * *',
+      timezone: 'Asia/Tokyo',
+    });
+    expect(zoned.status).toBe(200);
+    expect(zoned.body.nextRuns).toEqual([]); // paused: nothing upcoming
+    const resumed = await a.api('PATCH', `/api/v1/triggers/${triggerId}`, { paused: false });
+    expect(resumed.body.nextRuns[0]).toMatch(/T00:30:00\.000Z$/);
+    await a.api('DELETE', `/api/v1/triggers/${triggerId}`);
   });
 
   it('after 5 s without any scheduler, catches up once (latest) or not at all (none)', async () => {

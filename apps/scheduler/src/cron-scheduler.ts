@@ -9,6 +9,7 @@ import { CronTriggerCache, isActive } from './cron-trigger-cache';
 import { hasPendingTick, JobSchedulerSync } from './job-scheduler-sync';
 import { CRON_TICKS_QUEUE, SchedulerOptions, schedulerIdOf } from './scheduler.config';
 import { TickFirer } from './tick-firer';
+import { countActiveTriggers } from './scheduler-metrics';
 import { TickHandler } from './tick-handler';
 import { TriggerChanges, TriggerChangeWatcher } from './trigger-change-watcher';
 
@@ -42,6 +43,7 @@ export class CronScheduler {
   private sync?: JobSchedulerSync;
   private resyncTimer?: NodeJS.Timeout;
   private resyncing?: Promise<void>;
+  private untrackMetrics?: () => void;
   /** Tick jobs this process has taken (for tests and metrics). */
   ticksTaken = 0;
 
@@ -89,11 +91,13 @@ export class CronScheduler {
     this.worker.on('error', (err) => this.fail('tick worker', err));
     this.resyncTimer = setInterval(() => void this.resync(), options.resyncMs);
     this.resyncTimer.unref();
+    this.untrackMetrics = countActiveTriggers(() => this.triggers.active().length);
     this.log.log(`cron scheduler started with ${this.triggers.active().length} active trigger(s)`);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.resyncTimer);
+    this.untrackMetrics?.();
     await this.watcher.stop();
     await this.resyncing;
     await this.worker?.close();

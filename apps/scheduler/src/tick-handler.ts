@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { missedTicks, nextRun, previousRun } from '@runlet/domain';
 import { CatchUpClaims } from './catch-up-claims';
+import { cronFireDelay, recordTick } from './scheduler-metrics';
 import { CronTrigger, CronTriggerCache, isActive } from './cron-trigger-cache';
 import { SchedulerOptions } from './scheduler.config';
 import { TickClock } from './tick-clock';
@@ -59,6 +60,7 @@ export class TickHandler {
     if (!(await this.claims.claim(trigger.id, trigger.baseline))) return;
     const [tick] = missedTicks(trigger.schedule, trigger.timezone, trigger.baseline, now, trigger.catchUp);
     if (!tick) {
+      recordTick('not-caught-up', true);
       this.log.warn(
         `trigger ${trigger.id}: ticks missed since ${trigger.baseline.toISOString()} are not fired (catchUp: none)`,
       );
@@ -87,6 +89,8 @@ export class TickHandler {
     firedAt = new Date(),
   ): Promise<void> {
     const outcome = await this.firer.fire(trigger, scheduledAt, late, ctx, firedAt);
+    recordTick(outcome, late);
+    if (!late) cronFireDelay.observe(Math.max(0, firedAt.getTime() - scheduledAt.getTime()) / 1000);
     if (outcome !== 'not-deployed') this.triggers.markFired(trigger.id, scheduledAt);
   }
 }

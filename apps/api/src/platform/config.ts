@@ -6,6 +6,8 @@ export type Role = (typeof ROLES)[number];
 /** Everything configurable, read once from the environment (see the README's table). */
 export interface RunletConfig {
   port: number;
+  /** Where a process without the api role serves /metrics and /health (none when unset). */
+  metricsPort?: number;
   databaseUrl: string;
   databaseType: 'postgres' | 'cockroachdb';
   redisUrl: string;
@@ -36,6 +38,7 @@ export function loadConfig(
   const port = Number(env.PORT ?? 8080);
   return {
     port,
+    metricsPort: env.RUNLET_METRICS_PORT ? Number(env.RUNLET_METRICS_PORT) : undefined,
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/runlet',
     databaseType: env.DATABASE_TYPE === 'cockroachdb' ? 'cockroachdb' : 'postgres',
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',

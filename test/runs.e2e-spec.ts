@@ -1,4 +1,4 @@
-import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
+import { createBuiltScript, startPlatform, TestPlatform, waitForBuild } from './support/platform';
 
 describe('manual runs, logs, live tail, cancel and replay (platform on real PostgreSQL, Redis, npm, bwrap)', () => {
   let p: TestPlatform;
@@ -44,6 +44,20 @@ export default async function (event, ctx) {
 
     const list = await p.api('GET', `/api/v1/executions?scriptId=${id}&status=succeeded`);
     expect(list.body.items.map((e: any) => e.id)).toContain(res.body.id);
+  });
+
+  it('a run right after a new version is deployed runs that version', async () => {
+    const id = await createBuiltScript(p, { name: 'versioned', code: 'export default () => 1' });
+    const first = await p.api('POST', `/api/v1/scripts/${id}/runs`, { wait: true });
+    expect(first.body).toMatchObject({ version: 1, result: 1 });
+    const saved = await p.api('PUT', `/api/v1/scripts/${id}`, {
+      code: 'export default () => 2',
+      expectedVersion: 1,
+    });
+    expect(saved.status).toBe(200);
+    await waitForBuild(p, id, 2);
+    const second = await p.api('POST', `/api/v1/scripts/${id}/runs`, { wait: true });
+    expect(second.body).toMatchObject({ version: 2, result: 2 });
   });
 
   it('without wait → 202 with the execution id; a run needs a built version', async () => {

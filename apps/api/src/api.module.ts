@@ -14,6 +14,7 @@ import { ScriptsController } from './scripts/scripts.controller';
 import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionLookup } from './executions/execution-lookup.service';
 import { RunsController } from './runs/runs.controller';
+import { ScriptSummaryCache } from './runs/script-summary-cache';
 import { TryBuilder } from './runs/try-builder';
 import { PlatformKey } from './triggers/platform-key';
 import { TriggerCommands } from './triggers/trigger-commands.service';
@@ -44,6 +45,7 @@ import { ExecutionQueueModule } from '@runlet/executor';
     ExecuteScriptHandler,
     ExecutionLookup,
     TryBuilder,
+    ScriptSummaryCache,
     PlatformKey,
     TriggerCommands,
     WebhookTriggerCache,

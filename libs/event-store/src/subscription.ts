@@ -36,6 +36,8 @@ export interface SubscriptionOptions {
    * managers); read models keep an exact checkpoint that other processes can wait for.
    */
   lazyCheckpoints?: boolean;
+  /** Called with each handled batch once its transaction has committed. */
+  onCommitted?: (events: StoredEvent[]) => void;
 }
 
 /** The checkpoint had moved on or the lease was taken: the batch is rolled back. */
@@ -54,6 +56,7 @@ export class SubscriptionRunner {
   private readonly leaseMs: number;
   private readonly minIntervalMs: number;
   private readonly lazyCheckpoints: boolean;
+  private readonly onCommitted?: (events: StoredEvent[]) => void;
   /** Positions up to here are processed; `caughtUp(p)` resolves when it reaches p. */
   private processed = 0;
   /** The position stored in the subscription's row, as far as this runner knows. */
@@ -75,6 +78,7 @@ export class SubscriptionRunner {
     this.leaseMs = options.leaseMs ?? 10_000;
     this.minIntervalMs = options.minIntervalMs ?? 0;
     this.lazyCheckpoints = options.lazyCheckpoints ?? false;
+    this.onCommitted = options.onCommitted;
   }
 
   get name(): string {
@@ -226,6 +230,7 @@ export class SubscriptionRunner {
     }
     this.leaseFreshUntil = renewedAt + this.leaseMs;
     this.checkpointed = to;
+    if (batch.length > 0) this.onCommitted?.(batch);
     this.advance(to);
     return events.length;
   }

@@ -5,6 +5,7 @@ import {
   EventStore,
   CompositeHandler,
   SubscriptionHandler,
+  StoredEvent,
   SubscriptionRunner,
 } from '@runlet/event-store';
 import { READ_MODELS_SUBSCRIPTION } from '@runlet/read-models';
@@ -18,6 +19,7 @@ export const PROJECTIONS = Symbol('PROJECTIONS');
 @Injectable()
 export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutdown {
   private readonly runner: SubscriptionRunner;
+  private readonly listeners = new Set<(events: StoredEvent[]) => void>();
 
   constructor(
     private readonly db: Database,
@@ -33,6 +35,9 @@ export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutd
       {
         pollMs: 500,
         minIntervalMs: 100, // a caller waiting in `waitFor` is served at once
+        onCommitted: (events) => {
+          for (const listener of this.listeners) listener(events);
+        },
       },
     );
   }
@@ -43,6 +48,12 @@ export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
+  }
+
+  /** Called with the events of each batch this process applied to the read models, after commit. */
+  onApplied(listener: (events: StoredEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Processes everything appended so far (e.g. before judging "no API key yet" on start). */

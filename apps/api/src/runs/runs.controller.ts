@@ -6,10 +6,10 @@ import { BuildError } from '@runlet/builder/build';
 import { executionAggregate, ExecutionRequests, ExecutionResults } from '@runlet/executor';
 import { AggregateRepository } from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
-import { ScriptsQuery } from '@runlet/read-models';
 import { metadataFor } from '../platform/request-context';
 import { ExecutionLookup } from '../executions/execution-lookup.service';
 import { RunScriptDto, TryDto } from '../executions/executions.dto';
+import { ScriptSummaryCache } from './script-summary-cache';
 import { TryBuilder } from './try-builder';
 
 /** Longest a request waits for a result before answering 202 with the execution id. */
@@ -20,7 +20,7 @@ const MAX_SYNC_WAIT_MS = 60_000;
 @Controller('api/v1')
 export class RunsController {
   constructor(
-    private readonly scripts: ScriptsQuery,
+    private readonly summaries: ScriptSummaryCache,
     private readonly requests: ExecutionRequests,
     private readonly results: ExecutionResults,
     private readonly lookup: ExecutionLookup,
@@ -32,7 +32,7 @@ export class RunsController {
   /** Manual run: 202 {executionId}, or with `wait` the finished execution. */
   @Post('scripts/:id/runs')
   async run(@Param('id') id: string, @Body() body: RunScriptDto, @Req() req: any, @Res() res: any) {
-    const script = await this.scripts.summary(id);
+    const script = await this.summaries.get(id);
     if (!script) throw new NotFoundError(`script ${id} not found`);
     const version = body.version ?? script.deployedVersion;
     if (!version) {

@@ -1,29 +1,16 @@
-import { ChildProcess, execSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { ChildProcess } from 'node:child_process';
 import { startPlatform, TestPlatform, waitForBuild } from './support/platform';
+import { ensureBuilt, startRoleProcess } from './support/role-process';
 
-const MAIN = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
-
-/** A separate builder process (the built platform with only the builder role). */
-function startBuilder(p: TestPlatform): ChildProcess {
-  return spawn(process.execPath, [MAIN, '--roles', 'builder'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: p.config.databaseUrl,
-      REDIS_URL: p.config.redisUrl,
-      RUNLET_DATA_DIR: p.config.dataDir,
-      RUNLET_BUILD_LOCK_MS: '1500',
-    },
-    stdio: 'ignore',
-  });
-}
+/** A separate builder process with a short job lock, so a dead one's build is retried soon. */
+const startBuilder = (p: TestPlatform): ChildProcess =>
+  startRoleProcess(p, ['builder'], { RUNLET_BUILD_LOCK_MS: '1500' });
 
 describe('a builder killed with SIGKILL mid-build (real processes, real npm)', () => {
   let p: TestPlatform;
   const children: ChildProcess[] = [];
   beforeAll(async () => {
-    if (!existsSync(MAIN)) execSync('npm run build', { stdio: 'inherit' });
+    ensureBuilt();
     p = await startPlatform('builder_crash', { roles: ['api'] });
   });
   afterAll(async () => {

@@ -1,40 +1,19 @@
-import { ChildProcess, execSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer, AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { ChildProcess } from 'node:child_process';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
+import { ensureBuilt, freePort, startRoleProcess } from './support/role-process';
 
-const MAIN = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
-
-/** Starts a separate executor process (the built platform with only the executor role). */
-function startExecutor(p: TestPlatform, metricsPort?: number): ChildProcess {
-  return spawn(process.execPath, [MAIN, '--roles', 'executor'], {
-    env: {
-      ...process.env,
-      ...(metricsPort ? { RUNLET_METRICS_PORT: String(metricsPort) } : {}),
-      DATABASE_URL: p.config.databaseUrl,
-      REDIS_URL: p.config.redisUrl,
-      RUNLET_DATA_DIR: p.config.dataDir,
-      RUNLET_EXECUTOR_LOCK_MS: '1500',
-    },
-    stdio: 'ignore',
+/** A separate executor process with a short job lock, so a dead one's job is taken over soon. */
+const startExecutor = (p: TestPlatform, metricsPort?: number): ChildProcess =>
+  startRoleProcess(p, ['executor'], {
+    RUNLET_EXECUTOR_LOCK_MS: '1500',
+    ...(metricsPort ? { RUNLET_METRICS_PORT: String(metricsPort) } : {}),
   });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('an executor killed with SIGKILL mid-execution (real processes)', () => {
   let p: TestPlatform;
   const children: ChildProcess[] = [];
   beforeAll(async () => {
-    if (!existsSync(MAIN)) execSync('npm run build', { stdio: 'inherit' });
+    ensureBuilt();
     p = await startPlatform('executor_crash', { roles: ['api', 'builder'] });
   });
   afterAll(async () => {

@@ -41,12 +41,19 @@ export class RunsController {
       );
     }
     if (version > script.latestVersion) throw new NotFoundError(`script ${id} has no version ${version}`);
-    const { executionId, state } = await this.requests.queueExecution(
-      { scriptId: id, version, trigger: { type: 'manual' }, input: body.input ?? null },
-      metadataFor(req),
-    );
-    if (!body.wait) return res.status(202).json({ executionId });
-    const finished = await this.results.wait(executionId, MAX_SYNC_WAIT_MS, state);
+    const executionId = randomUUID();
+    const listener = body.wait ? await this.results.listen(executionId) : undefined;
+    const { state } = await this.requests
+      .queueExecution(
+        { executionId, scriptId: id, version, trigger: { type: 'manual' }, input: body.input ?? null },
+        metadataFor(req),
+      )
+      .catch((err) => {
+        listener?.close();
+        throw err;
+      });
+    if (!listener) return res.status(202).json({ executionId });
+    const finished = await listener.result(MAX_SYNC_WAIT_MS, state);
     if (!finished) return res.status(202).json({ executionId });
     return res.status(200).json(finished);
   }
@@ -77,13 +84,15 @@ export class RunsController {
       memoryMb: body.memoryMb ?? 256,
       network: body.network ?? 'egress',
     };
-    const { state } = await this.requests.queueExecution(
-      { ...base, executionId, artifactDir, limits },
-      metadata,
-    );
+    const listener = await this.results.listen(executionId);
+    const { state } = await this.requests
+      .queueExecution({ ...base, executionId, artifactDir, limits }, metadata)
+      .catch((err) => {
+        listener.close();
+        throw err;
+      });
     const finished =
-      (await this.results.wait(executionId, MAX_SYNC_WAIT_MS, state)) ??
-      (await this.lookup.view(executionId));
+      (await listener.result(MAX_SYNC_WAIT_MS, state)) ?? (await this.lookup.view(executionId));
     return { ...finished, logs: (await this.logs.read(executionId, { limit: 5000 })).items };
   }
 

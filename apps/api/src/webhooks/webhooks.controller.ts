@@ -77,21 +77,29 @@ export class WebhooksController {
         ? uuidFrom(`${triggerId}:idempotency:${idempotencyKey}`)
         : randomUUID();
     const firedAt = new Date().toISOString();
-    const { state } = await this.requests.queueExecution(
-      {
-        executionId,
-        scriptId: target.scriptId,
-        version: target.deployedVersion,
-        trigger: { type: 'http', id: triggerId },
-        input: target.input ?? null,
-        http: http as unknown as Record<string, unknown>,
-        fired: { triggerId, source: 'http', firedAt },
-      },
-      { actor: `webhook:${triggerId}`, correlationId: executionId, causationId: null },
-    );
+    // Listen first: an executor may finish the execution before the queueing call returns.
+    const listener = target.mode === 'async' ? undefined : await this.results.listen(executionId);
+    let state;
+    try {
+      ({ state } = await this.requests.queueExecution(
+        {
+          executionId,
+          scriptId: target.scriptId,
+          version: target.deployedVersion,
+          trigger: { type: 'http', id: triggerId },
+          input: target.input ?? null,
+          http: http as unknown as Record<string, unknown>,
+          fired: { triggerId, source: 'http', firedAt },
+        },
+        { actor: `webhook:${triggerId}`, correlationId: executionId, causationId: null },
+      ));
+    } catch (err) {
+      listener?.close();
+      throw err;
+    }
     res.setHeader('x-runlet-execution-id', executionId);
-    if (target.mode === 'async') return void res.status(202).json({ executionId });
-    const finished = await this.results.wait(executionId, this.config.webhooks.syncWaitMs, state);
+    if (!listener) return void res.status(202).json({ executionId });
+    const finished = await listener.result(this.config.webhooks.syncWaitMs, state);
     if (!finished) return void res.status(202).json({ executionId, status: 'running' });
     respond(res, finished);
   }

@@ -6,6 +6,14 @@ import { ExecutionView, toExecutionView } from './execution-view';
 import { executionAggregate } from './execution-requests';
 import { executionStreamId } from '@runlet/domain';
 
+/** A request's wait for one execution's result; see `ExecutionResults.listen`. */
+export interface ResultListener {
+  /** The finished execution, or null when it is still running after `timeoutMs`. */
+  result(timeoutMs: number, knownState?: ExecutionState): Promise<ExecutionView | null>;
+  /** Stops listening without waiting (the execution was not queued after all). */
+  close(): void;
+}
+
 /**
  * Lets a request wait for an execution to finish without polling: executors publish each
  * finished execution on one Redis channel; waiters are woken by it. The event store stays the
@@ -26,35 +34,46 @@ export class ExecutionResults {
     this.publisher.publish(EXECUTION_DONE_CHANNEL, JSON.stringify(view)).catch(() => undefined);
   }
 
-  /** Resolves with the finished execution, or null when it is still running after `timeoutMs`. */
-  async wait(
-    executionId: string,
-    timeoutMs: number,
-    knownState?: ExecutionState,
-  ): Promise<ExecutionView | null> {
+  /**
+   * Starts listening for the execution's result. Call it before the execution is queued: an
+   * executor may finish it (and announce it) before the request that queued it gets to wait.
+   */
+  async listen(executionId: string): Promise<ResultListener> {
     await this.subscribe();
-    return new Promise<ExecutionView | null>((resolve) => {
-      let settled = false;
-      const finish = (view: ExecutionView | null) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.waiters.get(executionId)?.delete(finish);
-        if (this.waiters.get(executionId)?.size === 0) this.waiters.delete(executionId);
-        resolve(view);
-      };
-      const timer = setTimeout(() => finish(null), timeoutMs);
-      const set = this.waiters.get(executionId) ?? new Set();
-      set.add(finish);
-      this.waiters.set(executionId, set);
-      // It may have finished before we listened.
-      if (!knownState || knownState.status !== 'queued') {
-        void this.repo
-          .load<ExecutionState, any>(executionStreamId(executionId), executionAggregate.evolve)
-          .then(({ state }) => state && isTerminal(state.status) && finish(toExecutionView(state)))
-          .catch(() => undefined);
-      }
-    });
+    let early: ExecutionView | undefined;
+    let deliver: ((view: ExecutionView) => void) | undefined;
+    const onResult = (view: ExecutionView) => (deliver ? deliver(view) : (early ??= view));
+    const set = this.waiters.get(executionId) ?? new Set();
+    set.add(onResult);
+    this.waiters.set(executionId, set);
+    const stop = () => {
+      this.waiters.get(executionId)?.delete(onResult);
+      if (this.waiters.get(executionId)?.size === 0) this.waiters.delete(executionId);
+    };
+    return {
+      close: stop,
+      result: (timeoutMs, knownState) =>
+        new Promise<ExecutionView | null>((resolve) => {
+          let settled = false;
+          const finish = (view: ExecutionView | null) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            stop();
+            resolve(view);
+          };
+          const timer = setTimeout(() => finish(null), timeoutMs);
+          deliver = finish;
+          if (early) return finish(early);
+          // Queued before we listened (a repeated idempotency key, a replay): the store knows.
+          if (!knownState || knownState.status !== 'queued') {
+            void this.repo
+              .load<ExecutionState, any>(executionStreamId(executionId), executionAggregate.evolve)
+              .then(({ state }) => state && isTerminal(state.status) && finish(toExecutionView(state)))
+              .catch(() => undefined);
+          }
+        }),
+    };
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { createBuiltScript, startPlatform, TestPlatform, waitForBuild } from './support/platform';
 
 describe('manual runs, logs, live tail, cancel and replay (platform on real PostgreSQL, Redis, npm, bwrap)', () => {
@@ -58,6 +60,49 @@ export default async function (event, ctx) {
     await waitForBuild(p, id, 2);
     const second = await p.api('POST', `/api/v1/scripts/${id}/runs`, { wait: true });
     expect(second.body).toMatchObject({ version: 2, result: 2 });
+  });
+
+  it("a script's notifyUrl receives its failed runs (when no trigger names one)", async () => {
+    const deliveries: any[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        deliveries.push(JSON.parse(body));
+        res.statusCode = 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const notifyUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/failures`;
+      const bad = await p.api('POST', '/api/v1/scripts', {
+        name: 'x',
+        code: 'export default 1',
+        notifyUrl: 'ftp://x',
+      });
+      expect(bad.status).toBe(400);
+      const id = await createBuiltScript(p, {
+        name: 'fails-with-notify',
+        code: `export default () => { throw new Error('broken'); }`,
+        notifyUrl,
+      });
+      expect((await p.api('GET', `/api/v1/scripts/${id}`)).body.notifyUrl).toBe(notifyUrl);
+      const run = await p.api('POST', `/api/v1/scripts/${id}/runs`, { wait: true });
+      expect(run.body.status).toBe('failed');
+      for (let i = 0; i < 100 && deliveries.length < 1; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(deliveries).toEqual([
+        expect.objectContaining({
+          event: 'execution.failed',
+          executionId: run.body.id,
+          scriptId: id,
+          triggerId: null,
+          error: expect.objectContaining({ message: 'broken' }),
+        }),
+      ]);
+    } finally {
+      server.close();
+    }
   });
 
   it('without wait → 202 with the execution id; a run needs a built version', async () => {

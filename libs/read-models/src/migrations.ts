@@ -76,10 +76,24 @@ export class ScriptMaxAttempts1764300000501 implements MigrationInterface {
   }
 }
 
+/** Script versions gained a failure notification URL. */
+export class ScriptNotifyUrl1764300000601 implements MigrationInterface {
+  name = 'ScriptNotifyUrl1764300000601';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE rm_script_versions ADD COLUMN IF NOT EXISTS notify_url TEXT`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE rm_script_versions DROP COLUMN IF EXISTS notify_url`);
+  }
+}
+
 export const readModelMigrations: Function[] = [
   ReadModels1764300000201,
   BuildsReadModel1764300000251,
   Executions1764300000301,
   Triggers1764300000401,
   ScriptMaxAttempts1764300000501,
+  ScriptNotifyUrl1764300000601,
 ];

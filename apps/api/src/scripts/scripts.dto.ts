@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   IsArray,
   IsIn,
+  IsUrl,
   IsInt,
   IsObject,
   IsOptional,
@@ -56,6 +57,14 @@ export class ScriptFieldsDto {
   @IsOptional()
   @IsInt()
   maxAttempts?: number;
+
+  @ApiPropertyOptional({
+    description: 'called with the execution when it fails for good or times out (null: none)',
+    nullable: true,
+  })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  notifyUrl?: string | null;
 }
 
 export class CreateScriptDto extends ScriptFieldsDto {

@@ -9,8 +9,8 @@ export interface NotificationJobData {
 }
 
 /**
- * When an execution fails for good or times out and its trigger names a `notifyUrl`, queue one
- * delivery of the execution to it. The job id is the event id: a redelivered event sends nothing twice.
+ * When an execution fails for good or times out and its trigger (else its script version) names
+ * a `notifyUrl`, queue one delivery of the execution to it. The job id is the event id: a redelivered event sends nothing twice.
  */
 export class FailureNotificationsProcessManager implements SubscriptionHandler {
   readonly name = 'process-manager:failure-notifications';
@@ -30,22 +30,22 @@ export class FailureNotificationsProcessManager implements SubscriptionHandler {
         types: ['ExecutionQueued'],
         limit: 1,
       });
-      const triggerId = queued?.data.trigger?.id;
-      if (!triggerId) continue;
-      const [trigger] = await this.db.query(`SELECT notify_url FROM rm_triggers WHERE id = $1`, [triggerId]);
-      if (!trigger?.notify_url) continue;
+      if (!queued) continue;
+      const triggerId: string | undefined = queued.data.trigger?.id;
+      const url = await this.notifyUrlOf(triggerId, queued.data.scriptId, queued.data.version);
+      if (!url) continue;
       const payload = {
         event: event.type === 'ExecutionTimedOut' ? 'execution.timed_out' : 'execution.failed',
         executionId: event.data.executionId,
         scriptId: event.data.scriptId,
-        triggerId,
+        triggerId: triggerId ?? null,
         attempt: event.data.attempt,
         error: event.data.error,
         at: event.recordedAt,
       };
       await this.queue.add(
         'notify',
-        { url: trigger.notify_url, payload },
+        { url, payload },
         {
           jobId: event.eventId,
           attempts: 5,
@@ -55,5 +55,23 @@ export class FailureNotificationsProcessManager implements SubscriptionHandler {
         },
       );
     }
+  }
+
+  /** The trigger's notifyUrl, else the script version's (a try-out has neither). */
+  private async notifyUrlOf(
+    triggerId: string | undefined,
+    scriptId: string | null,
+    version: number,
+  ): Promise<string | null> {
+    if (triggerId) {
+      const [trigger] = await this.db.query(`SELECT notify_url FROM rm_triggers WHERE id = $1`, [triggerId]);
+      if (trigger?.notify_url) return trigger.notify_url;
+    }
+    if (!scriptId) return null;
+    const [saved] = await this.db.query(
+      `SELECT notify_url FROM rm_script_versions WHERE script_id = $1 AND version = $2`,
+      [scriptId, version],
+    );
+    return saved?.notify_url ?? null;
   }
 }

@@ -14,4 +14,5 @@ export const DEFAULT_SPEC: Omit<ScriptSpec, 'code'> = {
   memoryMb: MEMORY_MB.default,
   network: 'egress',
   maxAttempts: 1,
+  notifyUrl: null,
 };

@@ -26,6 +26,7 @@ describe('Script aggregate', () => {
       network: 'egress',
       dependencies: {},
       secrets: [],
+      notifyUrl: null,
     });
   });
 
@@ -45,6 +46,8 @@ describe('Script aggregate', () => {
       /not a valid npm package name/,
     );
     expect(create('a', { code: '', secrets: ['no-dash'] })).toThrow(ValidationError);
+    expect(create('a', { code: '', notifyUrl: 'ftp://example.com' })).toThrow(/notifyUrl/);
+    expect(create('a', { code: '', notifyUrl: 'not a url' })).toThrow(/notifyUrl/);
   });
 
   it('save → next version carrying over unchanged fields', () => {

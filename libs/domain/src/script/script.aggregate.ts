@@ -143,6 +143,9 @@ function validSpec(spec: ScriptSpec): ScriptSpec {
       throw new ValidationError(`dependencies: the version of "${pkg}" must be a non-empty string`);
     }
   }
+  if (spec.notifyUrl != null && !isHttpUrl(spec.notifyUrl)) {
+    throw new ValidationError('notifyUrl must be an http or https URL');
+  }
   for (const name of spec.secrets) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
       throw new ValidationError(`secrets: "${name}" is not a valid secret name`);
@@ -156,7 +159,17 @@ function validSpec(spec: ScriptSpec): ScriptSpec {
     memoryMb: spec.memoryMb,
     network: spec.network,
     maxAttempts: spec.maxAttempts ?? 1,
+    notifyUrl: spec.notifyUrl ?? null,
   };
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function stripUndefined<T extends object>(obj: T): Partial<T> {

@@ -14,6 +14,8 @@ export interface ScriptSpec {
   network: NetworkPolicy;
   /** Attempts of a failing execution (1 = no retry); retries back off exponentially from 1 s. */
   maxAttempts: number;
+  /** Called (with retries) when an execution of this version fails for good or times out. */
+  notifyUrl?: string | null;
 }
 
 export interface ScriptState {

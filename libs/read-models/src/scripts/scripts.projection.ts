@@ -35,8 +35,8 @@ export class ScriptsProjection implements SubscriptionHandler {
         await tx.query(
           `INSERT INTO rm_script_versions
              (script_id, version, code, language, dependencies, secrets, timeout_ms, memory_mb, network, reason, actor, created_at,
-              max_attempts)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
+              max_attempts, notify_url)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`,
           [
             d.scriptId,
             d.version,
@@ -51,6 +51,7 @@ export class ScriptsProjection implements SubscriptionHandler {
             e.metadata?.actor ?? null,
             at,
             d.maxAttempts ?? 1,
+            d.notifyUrl ?? null,
           ],
         );
         await tx.query(`UPDATE rm_scripts SET latest_version = $2, updated_at = $3 WHERE id = $1`, [

@@ -11,6 +11,7 @@ export interface ScriptVersionView {
   memoryMb: number;
   network: string;
   maxAttempts: number;
+  notifyUrl: string | null;
   reason: string | null;
   actor: string | null;
   createdAt: string;
@@ -111,6 +112,7 @@ function toVersion(row: any): ScriptVersionView {
     memoryMb: row.memory_mb,
     network: row.network,
     maxAttempts: row.max_attempts,
+    notifyUrl: row.notify_url ?? null,
     reason: row.reason,
     actor: row.actor,
     createdAt: row.created_at.toISOString(),

@@ -37,6 +37,20 @@ export interface ExecutionWorkerOptions {
 
 const DEFAULT_TRY_LIMITS = { timeoutMs: 30_000, memoryMb: 256, network: 'egress' as const };
 
+/** A run that finishes within this records ExecutionStarted together with its outcome. */
+const STARTED_DEFER_MS = 50;
+
+/** The outcome if `running` settles within `ms`, else undefined (it keeps running). */
+async function finishesWithin<T>(running: Promise<T>, ms: number): Promise<{ outcome: T } | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([running.then((outcome) => ({ outcome })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Thrown to make BullMQ retry a failed attempt with the job's backoff. */
 class RetryAttempt extends Error {}
 
@@ -96,11 +110,13 @@ export class ExecutionWorker {
   }
 
   /**
-   * One attempt. The sandbox starts while ExecutionStarted is being appended (that append is
-   * not on the critical path); its log lines are held back until the append has committed. If
-   * the append conflicts (cancelled meanwhile, or another worker took the job over) the run is
-   * aborted and its lines dropped. Each later step is appended at the version this worker
-   * holds, so a worker that lost its job cannot record a second outcome.
+   * One attempt. The sandbox starts at once; its log lines are held back until the attempt is
+   * recorded as this worker's. A run that finishes within STARTED_DEFER_MS records
+   * ExecutionStarted together with its outcome (one append on the hot path instead of two); a
+   * longer one records ExecutionStarted then, so it shows as running, and its outcome later. If
+   * an append conflicts (cancelled meanwhile, or another worker took the job over) the run is
+   * aborted and its lines dropped. Every step is appended at the version this worker holds, so a
+   * worker that lost its job cannot record a second outcome.
    */
   private async attempt(
     job: Job<ExecutionJobData>,
@@ -135,30 +151,37 @@ export class ExecutionWorker {
       controller.abort();
       await running;
     };
-    const started = await this.append(streamId, from, start.events, meta).catch(async (err) => {
-      await abandon();
-      throw err;
-    });
-    if (!started) {
-      await abandon();
-      return 'conflict';
+    const quick = await finishesWithin(running, STARTED_DEFER_MS);
+    let finished: StreamState | null;
+    if (quick) {
+      const complete = this.decideAndEvolve(
+        { state: start.state, version: from.version + start.events.length },
+        await this.completion(start.state, attempt, quick.outcome),
+      );
+      if (!complete) return 'conflict';
+      finished = await this.append(streamId, from, [...start.events, ...complete.events], meta);
+      if (!finished) {
+        gate.drop();
+        return 'conflict';
+      }
+      gate.open();
+      await this.logs.flush(executionId).catch(() => undefined);
+    } else {
+      const started = await this.append(streamId, from, start.events, meta).catch(async (err) => {
+        await abandon();
+        throw err;
+      });
+      if (!started) {
+        await abandon();
+        return 'conflict';
+      }
+      gate.open();
+      const outcome = await running;
+      [, finished] = await Promise.all([
+        this.logs.flush(executionId).catch(() => undefined),
+        this.step(streamId, started, await this.completion(started.state!, attempt, outcome), meta),
+      ]);
     }
-    gate.open();
-    const outcome = await running;
-    const [, finished] = await Promise.all([
-      this.logs.flush(executionId).catch(() => undefined),
-      this.step(
-        streamId,
-        started,
-        {
-          type: 'CompleteExecution',
-          attempt,
-          outcome,
-          maxAttempts: await this.maxAttemptsOf(started.state!),
-        },
-        meta,
-      ),
-    ]);
     if (!finished) return 'done';
     if (isTerminal(finished.state!.status)) {
       this.logs.end(executionId);
@@ -184,6 +207,14 @@ export class ExecutionWorker {
       memoryMb: version.spec.memoryMb,
       network: version.spec.network,
     });
+  }
+
+  private async completion(
+    state: ExecutionState,
+    attempt: number,
+    outcome: ExecutionOutcomeInput,
+  ): Promise<ExecutionCommand> {
+    return { type: 'CompleteExecution', attempt, outcome, maxAttempts: await this.maxAttemptsOf(state) };
   }
 
   /** The script version's retry policy (try-outs run once). */

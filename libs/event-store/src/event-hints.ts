@@ -19,7 +19,7 @@ export class EventHints {
 
   /**
    * The first commit is announced at once; commits in the next few milliseconds (an execution
-   * makes three) share one trailing hint with the highest position, since every subscriber in
+   * makes two or three) share one trailing hint with the highest position, since every subscriber in
    * every process wakes on each hint.
    */
   publish(position: number): void {

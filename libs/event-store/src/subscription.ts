@@ -164,7 +164,7 @@ export class SubscriptionRunner {
         };
       });
       this.wake = undefined;
-      // Woken by a hint: let the appends that come with it (an execution makes three) arrive too,
+      // Woken by a hint: let the appends that come with it (an execution makes two or three) arrive too,
       // so they are handled in one transaction rather than one each.
       if (this.running) await this.pause();
     }

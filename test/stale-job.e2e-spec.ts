@@ -1,6 +1,9 @@
 import { Queue } from 'bullmq';
-import { Database } from '@runlet/event-store';
-import { EXECUTIONS_QUEUE } from '@runlet/executor';
+import { randomUUID } from 'node:crypto';
+import { executionStreamId, ExecutionState } from '@runlet/domain';
+import { AggregateRepository, Database } from '@runlet/event-store';
+import { executionAggregate, ExecutionRequests, EXECUTIONS_QUEUE } from '@runlet/executor';
+import { LogStore } from '@runlet/logs';
 import { queueOptions } from '../apps/api/src/platform/queue-options';
 import { testDatabaseUrl } from './support/database';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
@@ -57,5 +60,63 @@ describe('a job whose execution was cancelled while it waited (real executor, Po
     const logs = await api.api('GET', `/api/v1/executions/${executionId}/logs`);
     expect(logs.body.items).toEqual([]);
     expect((await api.api('GET', `/api/v1/executions/${executionId}`)).body.status).toBe('cancelled');
+  });
+});
+
+describe('a job whose snapshot is stale, taken by an executor with a warm sandbox (real executor, PostgreSQL, Redis, bwrap)', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await startPlatform(`${NAME}_warm`, { roles: ['api', 'builder', 'executor'] });
+  });
+  afterAll(() => p.close());
+
+  it('runs at once, finds the execution cancelled when recording it, and leaves no trace', async () => {
+    const id = await createBuiltScript(p, {
+      name: 'quick-logger',
+      code: `export default () => { console.log('this run must leave no trace'); return 1; }`,
+    });
+    // A first run warms this version's sandboxes, so the next run finishes within milliseconds.
+    expect((await p.api('POST', `/api/v1/scripts/${id}/runs`, { wait: true })).body.status).toBe('succeeded');
+
+    // An execution queued and then cancelled, whose job still carries the queued snapshot.
+    const executionId = randomUUID();
+    const streamId = executionStreamId(executionId);
+    const repo = p.app.get(AggregateRepository);
+    const meta = { actor: 'test', correlationId: executionId, causationId: null };
+    await repo.execute(
+      streamId,
+      executionAggregate,
+      {
+        type: 'QueueExecution',
+        executionId,
+        scriptId: id,
+        version: 1,
+        trigger: { type: 'manual' },
+        input: null,
+        maxAttempts: 1,
+      },
+      meta,
+    );
+    const { state: queued } = await repo.load<ExecutionState, any>(streamId, executionAggregate.evolve);
+    await repo.execute(streamId, executionAggregate, { type: 'CancelExecution', reason: 'test' }, meta);
+    await p.app.get(ExecutionRequests).enqueue(executionId, { state: queued!, version: 1 });
+
+    const queue = new Queue(EXECUTIONS_QUEUE, queueOptions(p.config.redisUrl, p.config.databaseUrl));
+    try {
+      let state = '';
+      for (let i = 0; i < 200 && state !== 'completed'; i++) {
+        state = await queue.getJobState(executionId);
+        if (state !== 'completed') await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(state).toBe('completed');
+    } finally {
+      await queue.close();
+    }
+    const events = await p.app
+      .get(Database)
+      .query(`SELECT event_type FROM events WHERE stream_id = $1 ORDER BY stream_version`, [streamId]);
+    expect(events.map((e: any) => e.event_type)).toEqual(['ExecutionQueued', 'ExecutionCancelled']);
+    await p.app.get(LogStore).flush();
+    expect((await p.api('GET', `/api/v1/executions/${executionId}/logs`)).body.items).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
-import { createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { startNotificationReceiver } from './support/notification-receiver';
 import { createBuiltScript, startPlatform, TestPlatform, waitForBuild } from './support/platform';
 
 describe('manual runs, logs, live tail, cancel and replay (platform on real PostgreSQL, Redis, npm, bwrap)', () => {
@@ -63,19 +62,9 @@ export default async function (event, ctx) {
   });
 
   it("a script's notifyUrl receives its failed runs (when no trigger names one)", async () => {
-    const deliveries: any[] = [];
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        deliveries.push(JSON.parse(body));
-        res.statusCode = 204;
-        res.end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const receiver = await startNotificationReceiver();
     try {
-      const notifyUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/failures`;
+      const notifyUrl = receiver.url;
       const bad = await p.api('POST', '/api/v1/scripts', {
         name: 'x',
         code: 'export default 1',
@@ -90,8 +79,8 @@ export default async function (event, ctx) {
       expect((await p.api('GET', `/api/v1/scripts/${id}`)).body.notifyUrl).toBe(notifyUrl);
       const run = await p.api('POST', `/api/v1/scripts/${id}/runs`, { wait: true });
       expect(run.body.status).toBe('failed');
-      for (let i = 0; i < 100 && deliveries.length < 1; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(deliveries).toEqual([
+      await receiver.waitFor(1);
+      expect(receiver.deliveries).toEqual([
         expect.objectContaining({
           event: 'execution.failed',
           executionId: run.body.id,
@@ -101,7 +90,7 @@ export default async function (event, ctx) {
         }),
       ]);
     } finally {
-      server.close();
+      receiver.close();
     }
   });
 

@@ -10,6 +10,21 @@ import { createBuiltScript, startPlatform, TestPlatform } from './support/platfo
 
 const NAME = 'stale_job';
 
+/** The BullMQ state of an execution's job once it is completed or failed (or after 10 s). */
+async function jobStateOnceSettled(p: TestPlatform, executionId: string): Promise<string> {
+  const queue = new Queue(EXECUTIONS_QUEUE, queueOptions(p.config.redisUrl, p.config.databaseUrl));
+  try {
+    let state = '';
+    for (let i = 0; i < 200 && !['completed', 'failed'].includes(state); i++) {
+      state = await queue.getJobState(executionId);
+      if (!['completed', 'failed'].includes(state)) await new Promise((r) => setTimeout(r, 50));
+    }
+    return state;
+  } finally {
+    await queue.close();
+  }
+}
+
 // The executor starts a job's sandbox while ExecutionStarted is being appended. When that append
 // conflicts (here: the execution was cancelled while its job waited), the run is abandoned and
 // nothing of it is recorded.
@@ -39,17 +54,7 @@ describe('a job whose execution was cancelled while it waited (real executor, Po
       roles: ['executor'],
       config: { databaseUrl: testDatabaseUrl(NAME) },
     });
-    const queue = new Queue(EXECUTIONS_QUEUE, queueOptions(api.config.redisUrl, api.config.databaseUrl));
-    try {
-      let state = '';
-      for (let i = 0; i < 200 && state !== 'completed'; i++) {
-        state = await queue.getJobState(executionId);
-        if (state !== 'completed') await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(state).toBe('completed'); // the executor took the job and finished with it
-    } finally {
-      await queue.close();
-    }
+    expect(await jobStateOnceSettled(api, executionId)).toBe('completed'); // the executor took the job and finished with it
 
     const events = await api.app
       .get(Database)
@@ -101,17 +106,7 @@ describe('a job whose snapshot is stale, taken by an executor with a warm sandbo
     await repo.execute(streamId, executionAggregate, { type: 'CancelExecution', reason: 'test' }, meta);
     await p.app.get(ExecutionRequests).enqueue(executionId, { state: queued!, version: 1 });
 
-    const queue = new Queue(EXECUTIONS_QUEUE, queueOptions(p.config.redisUrl, p.config.databaseUrl));
-    try {
-      let state = '';
-      for (let i = 0; i < 200 && state !== 'completed'; i++) {
-        state = await queue.getJobState(executionId);
-        if (state !== 'completed') await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(state).toBe('completed');
-    } finally {
-      await queue.close();
-    }
+    expect(await jobStateOnceSettled(p, executionId)).toBe('completed');
     const events = await p.app
       .get(Database)
       .query(`SELECT event_type FROM events WHERE stream_id = $1 ORDER BY stream_version`, [streamId]);

@@ -1,6 +1,5 @@
-import { createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { signatureHeader } from '../apps/api/src/webhooks/http';
+import { startNotificationReceiver } from './support/notification-receiver';
 import { createBuiltScript, startPlatform, TestPlatform, waitForBuild } from './support/platform';
 
 const ECHO = `export default async function (event, ctx) {
@@ -189,32 +188,21 @@ describe('webhooks end to end (platform on real PostgreSQL, Redis, npm, bwrap)',
   });
 
   it('a failed execution notifies the trigger notifyUrl, retrying until it is accepted', async () => {
-    const deliveries: any[] = [];
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        deliveries.push(JSON.parse(body));
-        res.statusCode = deliveries.length === 1 ? 500 : 204; // the first delivery fails
-        res.end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const receiver = await startNotificationReceiver((n) => (n === 1 ? 500 : 204)); // the first delivery fails
     try {
-      const port = (server.address() as AddressInfo).port;
       const id = await createBuiltScript(p, {
         name: 'fails',
         code: `export default () => { throw new Error('kaputt'); }`,
       });
       const trigger = await p.api('POST', `/api/v1/scripts/${id}/triggers`, {
         type: 'http',
-        notifyUrl: `http://127.0.0.1:${port}/runlet-failures`,
+        notifyUrl: receiver.url,
       });
       const res = await hook(trigger.body.id);
       expect(res.status).toBe(500);
-      for (let i = 0; i < 200 && deliveries.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(deliveries).toHaveLength(2);
-      expect(deliveries[1]).toMatchObject({
+      await receiver.waitFor(2);
+      expect(receiver.deliveries).toHaveLength(2);
+      expect(receiver.deliveries[1]).toMatchObject({
         event: 'execution.failed',
         executionId: res.headers.get('x-runlet-execution-id'),
         scriptId: id,
@@ -223,7 +211,23 @@ describe('webhooks end to end (platform on real PostgreSQL, Redis, npm, bwrap)',
         delivery: 2,
       });
     } finally {
-      server.close();
+      receiver.close();
     }
+  });
+
+  it('a webhook right after a new version is deployed runs that version', async () => {
+    const id = await createBuiltScript(p, {
+      name: 'versioned-hook',
+      code: 'export default () => ({ v: 1 })',
+    });
+    const trigger = await p.api('POST', `/api/v1/scripts/${id}/triggers`, { type: 'http' });
+    expect(await (await hook(trigger.body.id)).json()).toEqual({ v: 1 });
+    const saved = await p.api('PUT', `/api/v1/scripts/${id}`, {
+      code: 'export default () => ({ v: 2 })',
+      expectedVersion: 1,
+    });
+    expect(saved.status).toBe(200);
+    await waitForBuild(p, id, 2);
+    expect(await (await hook(trigger.body.id)).json()).toEqual({ v: 2 });
   });
 });

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Database } from '@runlet/event-store';
-import { decryptSecret } from './http';
+import { changedScripts, ReadModelCache } from '../read-models/read-model-cache';
+import { ProjectionRunnerService } from '../read-models/projection-runner.service';
 import { PlatformKey } from '../triggers/platform-key';
+import { decryptSecret } from './http';
 
 export interface WebhookTarget {
   triggerId: string;
@@ -18,32 +20,43 @@ export interface WebhookTarget {
   graceUntil: number | null;
 }
 
-const TTL_MS = 1000;
+/** Trigger events that change a webhook target (a firing does not). */
+const TARGET_CHANGES = /^Trigger(Created|Updated|Paused|Resumed|Deleted|SecretRotated)$/;
 
 /**
- * The webhook hot path reads its trigger from memory: one query per trigger per second at most.
- * Changes made through this process are seen at once (`forget`); other instances within a second.
+ * The webhook hot path reads its trigger (and its script's deployed version) from memory: one
+ * query per trigger per second at most. Dropped as soon as this process applies a change of the
+ * trigger or its script (a new deploy included), or makes one (`forget`); changes applied by
+ * another API process are seen within a second.
  */
 @Injectable()
-export class WebhookTriggerCache {
-  private readonly entries = new Map<string, { target: WebhookTarget | null; until: number }>();
+export class WebhookTriggerCache implements OnModuleDestroy {
+  private readonly cache = new ReadModelCache<WebhookTarget | null>(1000);
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly db: Database,
     private readonly platformKey: PlatformKey,
-  ) {}
-
-  async get(triggerId: string): Promise<WebhookTarget | null> {
-    const hit = this.entries.get(triggerId);
-    if (hit && hit.until > Date.now()) return hit.target;
-    const target = await this.load(triggerId);
-    if (this.entries.size > 50_000) this.entries.clear();
-    this.entries.set(triggerId, { target, until: Date.now() + TTL_MS });
-    return target;
+    projections: ProjectionRunnerService,
+  ) {
+    this.unsubscribe = projections.onApplied((events) => {
+      for (const e of events) if (TARGET_CHANGES.test(e.type)) this.cache.forget(e.data.triggerId);
+      const scripts = new Set(changedScripts(events));
+      if (scripts.size > 0) this.cache.forgetWhere((target) => !!target && scripts.has(target.scriptId));
+    });
   }
 
+  get(triggerId: string): Promise<WebhookTarget | null> {
+    return this.cache.get(triggerId, () => this.load(triggerId));
+  }
+
+  /** A change this process made, seen at once even when another process runs the projections. */
   forget(triggerId: string): void {
-    this.entries.delete(triggerId);
+    this.cache.forget(triggerId);
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
   }
 
   private async load(triggerId: string): Promise<WebhookTarget | null> {

@@ -15,14 +15,17 @@ import {
   EventStore,
   NewEvent,
 } from '@runlet/event-store';
-import { LogStore } from '@runlet/logs';
+import type { LogLine } from '@runlet/contracts';
+import { LogStore, PendingLine } from '@runlet/logs';
 import { Runtime } from '@runlet/runtime';
 import { queueOptions } from '../../api/src/platform/queue-options';
 import { ArtifactResolver } from './artifact-resolver';
 import { LogGate } from './log-gate';
 import { Cancellations } from './cancellations';
+import { Queue } from 'bullmq';
 import { ExecutionJobData, EXECUTIONS_QUEUE } from './queue/execution-queue';
-import { executionAggregate } from './queue/execution-requests';
+import { ExecutionLease } from './queue/execution-lease';
+import { executionAggregate, InProcessExecutor, QueuedSnapshot } from './queue/execution-requests';
 import { ExecutionResults } from './queue/execution-results';
 import { toExecutionView } from './queue/execution-view';
 import { scriptEventOf } from './script-event';
@@ -52,9 +55,30 @@ async function finishesWithin<T>(running: Promise<T>, ms: number): Promise<{ out
 }
 
 /** Thrown to make BullMQ retry a failed attempt with the job's backoff. */
-class RetryAttempt extends Error {}
+class RetryAttempt extends Error {
+  constructor(
+    message: string,
+    readonly attempt: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The backoff before attempt `attempt + 1`, as the job's exponential backoff computes it. */
+const retryDelayMs = (attempt: number) => 1000 * 2 ** (attempt - 1);
+
+/** Which execution an attempt is for, and its job (recorded in the events' metadata) if it came through the queue. */
+type AttemptOf = {
+  executionId: string;
+  jobId: string | undefined;
+  /** Called when the run outlasts STARTED_DEFER_MS, before ExecutionStarted is appended alone. */
+  onLongRun?: () => void;
+};
 
 type StreamState = { state: ExecutionState | undefined; version: number };
+
+/** finished: the terminal event is recorded; done: another worker or attempt has it; conflict: the stream moved. */
+type AttemptEnd = 'finished' | 'done' | 'conflict';
 
 /** The state the job was queued with, on its first delivery only (retries and redeliveries read the stream). */
 function firstDeliverySnapshot(job: Job<ExecutionJobData>): StreamState | undefined {
@@ -67,8 +91,10 @@ function firstDeliverySnapshot(job: Job<ExecutionJobData>): StreamState | undefi
  * The event stream guards every step, so a duplicate job, a retried job or a worker that lost
  * its lock cannot start a finished execution again nor record a second outcome.
  */
-export class ExecutionWorker {
+export class ExecutionWorker implements InProcessExecutor {
   private worker?: Worker<ExecutionJobData>;
+  /** Executions handed to this process directly (runHere), with their runs. */
+  private readonly inProcess = new Map<string, Promise<void>>();
   private readonly prewarmed = new Set<string>();
   private readonly owner = `executor-${process.pid}-${randomUUID().slice(0, 8)}`;
 
@@ -81,6 +107,7 @@ export class ExecutionWorker {
     private readonly logs: LogStore,
     private readonly results: ExecutionResults,
     private readonly cancellations: Cancellations,
+    private readonly queue: Queue<ExecutionJobData>,
   ) {}
 
   start(): void {
@@ -96,17 +123,47 @@ export class ExecutionWorker {
 
   /** Stops taking jobs and waits for the running ones (SIGTERM drains). */
   async stop(): Promise<void> {
-    await this.worker?.close();
+    const worker = this.worker;
+    this.worker = undefined; // no more runHere
+    await worker?.close();
+    await Promise.all(this.inProcess.values());
+  }
+
+  /**
+   * Runs a just-queued execution in this process, for a caller here that waits for it: no queue
+   * hop. Its job is parked in the queue meanwhile (ExecutionLease), so if this process dies any
+   * executor takes it over. Refused when stopping or when every slot is busy (the caller queues it).
+   */
+  runHere(executionId: string, queued: QueuedSnapshot): boolean {
+    if (!this.worker || this.inProcess.size >= this.options.concurrency) return false;
+    const run = this.runLeased(executionId, queued).finally(() => this.inProcess.delete(executionId));
+    this.inProcess.set(executionId, run);
+    return true;
+  }
+
+  private async runLeased(executionId: string, queued: QueuedSnapshot): Promise<void> {
+    const lease = new ExecutionLease(this.queue, executionId, this.options.lockDurationMs);
+    const of = { executionId, jobId: undefined, onLongRun: () => lease.hold() };
+    try {
+      const ended = await this.attempt(of, executionStreamId(executionId), queued);
+      await lease.release({ kind: ended === 'finished' ? 'finished' : 'handover' });
+    } catch (err) {
+      if (err instanceof RetryAttempt)
+        return lease.release({ kind: 'retry', delayMs: retryDelayMs(err.attempt) });
+      console.error(`[executor] execution ${executionId}: ${(err as Error).message}`);
+      await lease.release({ kind: 'handover' });
+    }
   }
 
   private async process(job: Job<ExecutionJobData>): Promise<void> {
-    const streamId = executionStreamId(job.data.executionId);
+    const of = { executionId: job.data.executionId, jobId: job.id };
+    const streamId = executionStreamId(of.executionId);
     const snapshot = firstDeliverySnapshot(job);
-    if (snapshot && (await this.attempt(job, streamId, snapshot)) !== 'conflict') return;
+    if (snapshot && (await this.attempt(of, streamId, snapshot)) !== 'conflict') return;
     // A retry, a redelivery, or the snapshot was stale: the stream says where it stands.
     const loaded = await this.repo.load<ExecutionState, any>(streamId, executionAggregate.evolve);
     if (!loaded.state || isTerminal(loaded.state.status)) return; // unknown, or already finished: never run twice
-    await this.attempt(job, streamId, loaded);
+    await this.attempt(of, streamId, loaded);
   }
 
   /**
@@ -118,30 +175,26 @@ export class ExecutionWorker {
    * aborted and its lines dropped. Every step is appended at the version this worker holds, so a
    * worker that lost its job cannot record a second outcome.
    */
-  private async attempt(
-    job: Job<ExecutionJobData>,
-    streamId: string,
-    from: StreamState,
-  ): Promise<'done' | 'conflict'> {
-    const executionId = job.data.executionId;
+  private async attempt(of: AttemptOf, streamId: string, from: StreamState): Promise<AttemptEnd> {
+    const executionId = of.executionId;
     // Listen for a cancel before the execution shows as running, so none is missed.
     const controller = this.cancellations.track(executionId);
     try {
-      return await this.attemptTracked(job, streamId, from, controller);
+      return await this.attemptTracked(of, streamId, from, controller);
     } finally {
       this.cancellations.untrack(executionId);
     }
   }
 
   private async attemptTracked(
-    job: Job<ExecutionJobData>,
+    of: AttemptOf,
     streamId: string,
     from: StreamState,
     controller: AbortController,
-  ): Promise<'done' | 'conflict'> {
-    const executionId = job.data.executionId;
+  ): Promise<AttemptEnd> {
+    const executionId = of.executionId;
     const attempt = from.state!.attempt + 1;
-    const meta = this.metadata(from.state!, job);
+    const meta = this.metadata(from.state!, of);
     const start = this.decideAndEvolve(from, { type: 'StartExecution', attempt });
     if (!start) return 'conflict';
     const gate = new LogGate((line) => this.logs.write(executionId, line));
@@ -153,20 +206,27 @@ export class ExecutionWorker {
     };
     const quick = await finishesWithin(running, STARTED_DEFER_MS);
     let finished: StreamState | null;
+    let storedWithOutcome: LogLine[] = [];
     if (quick) {
       const complete = this.decideAndEvolve(
         { state: start.state, version: from.version + start.events.length },
         await this.completion(start.state, attempt, quick.outcome),
       );
       if (!complete) return 'conflict';
-      finished = await this.append(streamId, from, [...start.events, ...complete.events], meta);
-      if (!finished) {
-        gate.drop();
-        return 'conflict';
-      }
-      gate.open();
-      await this.logs.flush(executionId).catch(() => undefined);
+      // The run is over and every line it wrote is held: they are stored by the same statement
+      // as its events, or (on a conflict) not at all.
+      const lines = gate.take();
+      finished = await this.append(
+        streamId,
+        from,
+        [...start.events, ...complete.events],
+        meta,
+        this.logs.rowsFor(executionId, lines),
+      );
+      if (!finished) return 'conflict';
+      storedWithOutcome = lines;
     } else {
+      of.onLongRun?.();
       const started = await this.append(streamId, from, start.events, meta).catch(async (err) => {
         await abandon();
         throw err;
@@ -184,10 +244,16 @@ export class ExecutionWorker {
     }
     if (!finished) return 'done';
     if (isTerminal(finished.state!.status)) {
-      this.logs.end(executionId);
+      this.logs.end(executionId, storedWithOutcome);
       this.results.publish(toExecutionView(finished.state!));
-    } else if (finished.state!.status === 'queued') {
-      throw new RetryAttempt(`attempt ${attempt} failed: ${finished.state!.error?.message ?? 'error'}`);
+      return 'finished';
+    }
+    this.logs.announce(executionId, storedWithOutcome);
+    if (finished.state!.status === 'queued') {
+      throw new RetryAttempt(
+        `attempt ${attempt} failed: ${finished.state!.error?.message ?? 'error'}`,
+        attempt,
+      );
     }
     return 'done';
   }
@@ -254,15 +320,22 @@ export class ExecutionWorker {
     }
   }
 
-  /** Appends at the version `from` was read at; null when the stream has moved on. */
+  /** Appends (with log lines, if any) at the version `from` was read at; null when the stream has moved on. */
   private async append(
     streamId: string,
     from: StreamState,
     events: NewEvent[],
     metadata: EventMetadata,
+    logLines?: PendingLine[],
   ): Promise<StreamState | null> {
     try {
-      const result = await this.store.append({ streamId, expectedVersion: from.version, events, metadata });
+      const result = await this.store.append({
+        streamId,
+        expectedVersion: from.version,
+        events,
+        metadata,
+        attached: logLines,
+      });
       const at = result.events[0].recordedAt.toISOString();
       const state = events.reduce<ExecutionState | undefined>(
         (s, e) => executionAggregate.evolve(s, { ...(e as any), at }),
@@ -343,7 +416,7 @@ export class ExecutionWorker {
     }
   }
 
-  private metadata(state: ExecutionState, job: Job): EventMetadata {
-    return { actor: `system:${this.owner}`, correlationId: state.id, causationId: null, jobId: job.id };
+  private metadata(state: ExecutionState, of: AttemptOf): EventMetadata {
+    return { actor: `system:${this.owner}`, correlationId: state.id, causationId: null, jobId: of.jobId };
   }
 }

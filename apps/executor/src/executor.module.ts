@@ -20,8 +20,12 @@ import { RUNLET_CONFIG, RunletConfig } from '../../api/src/platform/config';
 import { ArtifactResolver } from './artifact-resolver';
 import { Cancellations } from './cancellations';
 import { ExecutionWorker } from './execution.worker';
-import { ExecutionQueueModule } from './queue/execution-queue.module';
+import { ExecutionQueueModule, EXECUTIONS_QUEUE_TOKEN } from './queue/execution-queue.module';
 import { ExecutionResults } from './queue/execution-results';
+import { ExecutionRequests } from './queue/execution-requests';
+import { ExecutionJobData } from './queue/execution-queue';
+import { ExecutionsQuery } from '@runlet/read-models';
+import { StrandedExecutions } from './stranded-executions';
 
 const RUNTIME = Symbol('RUNTIME');
 
@@ -63,6 +67,7 @@ const RUNTIME = Symbol('RUNTIME');
         LogStore,
         ExecutionResults,
         Cancellations,
+        EXECUTIONS_QUEUE_TOKEN,
       ],
       useFactory: (
         c: RunletConfig,
@@ -73,6 +78,7 @@ const RUNTIME = Symbol('RUNTIME');
         logs: LogStore,
         results: ExecutionResults,
         cancellations: Cancellations,
+        queue: Queue<ExecutionJobData>,
       ) =>
         new ExecutionWorker(
           {
@@ -88,6 +94,7 @@ const RUNTIME = Symbol('RUNTIME');
           logs,
           results,
           cancellations,
+          queue,
         ),
     },
   ],
@@ -96,10 +103,12 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
   private readonly notificationsQueue: Queue<NotificationJobData>;
   private readonly notifications: SubscriptionRunner;
   private readonly notifier: NotificationWorker;
+  private readonly stranded: StrandedExecutions;
 
   constructor(
     private readonly worker: ExecutionWorker,
     private readonly cancellations: Cancellations,
+    private readonly requests: ExecutionRequests,
     @Inject(RUNTIME) private readonly runtime: ProcessRuntime,
     @Inject(RUNLET_CONFIG) config: RunletConfig,
     db: Database,
@@ -118,19 +127,28 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
       { pollMs: 1000, minIntervalMs: 50, lazyCheckpoints: true },
     );
     this.notifier = new NotificationWorker(config.redisUrl, config.databaseUrl);
+    // Long enough that a job in flight has reached the queue; a stranded execution waits at most ~3 locks.
+    this.stranded = new StrandedExecutions(new ExecutionsQuery(db), requests, {
+      staleAfterMs: 2 * config.executor.lockDurationMs,
+      everyMs: config.executor.lockDurationMs,
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.cancellations.start();
     this.worker.start();
+    this.requests.attachInProcessExecutor(this.worker);
     this.notifications.start();
     this.notifier.start();
+    this.stranded.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.stranded.stop();
     await this.notifications.stop();
     await this.notifier.stop();
     await this.notificationsQueue.close();
+    this.requests.attachInProcessExecutor(undefined);
     await this.worker.stop();
     await this.cancellations.close();
     await this.runtime.close();

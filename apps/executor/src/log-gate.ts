@@ -19,6 +19,13 @@ export class LogGate {
     for (const line of held) this.sink(line);
   }
 
+  /** The held lines, for the caller to store itself; later lines are dropped. */
+  take(): LogLine[] {
+    const held = this.held ?? [];
+    this.drop();
+    return held;
+  }
+
   drop(): void {
     this.dropped = true;
     this.held = null;

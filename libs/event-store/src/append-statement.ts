@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppendRequest } from './types';
+import { AppendAttachment, AppendRequest } from './types';
 
 /**
  * One SQL statement appends a whole group of requests atomically (it runs in its own implicit
@@ -11,8 +11,12 @@ import { AppendRequest } from './types';
  * - `head` moves the `log_head` counter by the number of events. Its row lock is held until
  *   commit, so position order is commit order and a failed statement leaves no gap.
  * - the INSERT numbers the events `base + ordinality`.
+ * - `attached`, with an attachment, writes its rows: PostgreSQL and CockroachDB run a
+ *   data-modifying WITH item even when nothing refers to it, within the same statement.
  */
-export const APPEND_SQL = `
+export function appendSql(attachment?: AppendAttachment): string {
+  const attached = attachment ? `,\nattached AS (${attachment.sql(FIXED_PARAMS + 1)})` : '';
+  return `
 WITH guard AS (
   SELECT count(*) AS missing
   FROM unnest($9::text[], $10::int[]) AS g(stream_id, version)
@@ -23,7 +27,7 @@ head AS (
   SET position = position + $8::int / (CASE WHEN (SELECT missing FROM guard) = 0 THEN 1 ELSE 0 END)
   WHERE id = 1
   RETURNING position - $8::int AS base
-)
+)${attached}
 INSERT INTO events (global_position, stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
 SELECT head.base + t.ord, t.stream_id, t.stream_version, t.event_id, t.event_type, t.schema_version,
        t.data::jsonb, t.metadata::jsonb
@@ -31,13 +35,17 @@ FROM head,
      unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[])
        WITH ORDINALITY AS t(stream_id, stream_version, event_id, event_type, schema_version, data, metadata, ord)
 RETURNING global_position, stream_id, stream_version, event_id, recorded_at`;
+}
+
+/** Parameters of APPEND_SQL itself; an attachment's follow. */
+const FIXED_PARAMS = 10;
 
 export interface ResolvedAppend extends AppendRequest {
   expectedVersion: number;
 }
 
-/** Parameters of APPEND_SQL for a group of requests with concrete expected versions. */
-export function appendParams(group: ResolvedAppend[]): unknown[] {
+/** Parameters of the append statement for a group of requests with concrete expected versions. */
+export function appendParams(group: ResolvedAppend[], attachment?: AppendAttachment): unknown[] {
   const streamIds: string[] = [];
   const versions: number[] = [];
   const eventIds: string[] = [];
@@ -63,7 +71,7 @@ export function appendParams(group: ResolvedAppend[]): unknown[] {
       metadata.push(meta);
     });
   }
-  return [
+  const params = [
     streamIds,
     versions,
     eventIds,
@@ -75,4 +83,6 @@ export function appendParams(group: ResolvedAppend[]): unknown[] {
     guardStreams,
     guardVersions,
   ];
+  if (!attachment) return params;
+  return [...params, ...attachment.params(group.flatMap((req) => req.attached ?? []))];
 }

@@ -1,7 +1,7 @@
 import { ConcurrencyError } from './errors';
 import { Database, sqlState } from './database';
-import { APPEND_SQL, appendParams, ResolvedAppend } from './append-statement';
-import { AppendRequest, AppendResult, EventMetadata, NewEvent, StoredEvent } from './types';
+import { appendParams, appendSql, ResolvedAppend } from './append-statement';
+import { AppendAttachment, AppendRequest, AppendResult, EventMetadata, NewEvent, StoredEvent } from './types';
 
 export interface EventStoreOptions {
   /** Groups sent to the database at once (default 1: they serialise on the counter row, and a second one only waits on its lock — measured slower). */
@@ -10,6 +10,8 @@ export interface EventStoreOptions {
   maxGroupEvents?: number;
   /** Called after every committed group with the last position (the wake-up hint). */
   onCommitted?: (lastPosition: number) => void;
+  /** What `attached` rows of a request are and how they are written (with the events). */
+  attachment?: AppendAttachment;
 }
 
 interface Pending {
@@ -19,7 +21,7 @@ interface Pending {
 }
 
 const UNIQUE_VIOLATION = '23505';
-const DIVISION_BY_ZERO = '22012'; // raised on purpose by APPEND_SQL's guard
+const DIVISION_BY_ZERO = '22012'; // raised on purpose by the append statement's guard
 
 /**
  * Append-only event store with optimistic concurrency per stream and a gap-free global order.
@@ -32,6 +34,7 @@ export class EventStore {
   private pumpScheduled = false;
   private readonly maxInFlight: number;
   private readonly maxGroupEvents: number;
+  private readonly appendSql: string;
 
   constructor(
     private readonly db: Database,
@@ -39,10 +42,13 @@ export class EventStore {
   ) {
     this.maxInFlight = options.maxGroupsInFlight ?? 1;
     this.maxGroupEvents = options.maxGroupEvents ?? 2000;
+    this.appendSql = appendSql(options.attachment);
   }
 
   async append(req: AppendRequest): Promise<AppendResult> {
     if (req.events.length === 0) throw new Error('append needs at least one event');
+    if (req.attached?.length && !this.options.attachment)
+      throw new Error('this store takes no attached rows');
     if (req.expectedVersion === 'any') return this.appendAtAnyVersion(req);
     return new Promise((resolve, reject) => {
       this.queue.push({ req: req as ResolvedAppend, resolve, reject });
@@ -94,6 +100,32 @@ export class EventStore {
       params,
     );
     return rows.map(toStoredEvent);
+  }
+
+  /**
+   * Events of some types after a position, oldest first, and how far the read covers: to the
+   * last event returned when the page is full, else to the head the same snapshot saw (no event
+   * of those types lies in between). A subscription that wants few types reads no other rows.
+   */
+  async readTypes(
+    after: number,
+    types: string[],
+    limit: number,
+  ): Promise<{ events: StoredEvent[]; coveredTo: number }> {
+    const rows = await this.db.query(
+      `SELECT h.position AS head_position, e.*
+       FROM log_head h
+       LEFT JOIN LATERAL (
+         SELECT * FROM events
+         WHERE global_position > $1 AND global_position <= h.position AND event_type = ANY($2::text[])
+         ORDER BY global_position LIMIT $3
+       ) e ON true
+       WHERE h.id = 1`,
+      [after, types, limit],
+    );
+    const events = rows.filter((row: any) => row.global_position !== null).map(toStoredEvent);
+    const head = Math.max(after, Number(rows[0]?.head_position ?? after));
+    return { events, coveredTo: events.length === limit ? events[events.length - 1].position : head };
   }
 
   async headPosition(): Promise<number> {
@@ -171,7 +203,11 @@ export class EventStore {
   }
 
   private async execute(group: ResolvedAppend[]): Promise<AppendResult[]> {
-    const rows = await this.db.prepared('runlet_append_events', APPEND_SQL, appendParams(group));
+    const rows = await this.db.prepared(
+      this.options.attachment ? 'runlet_append_events_attached' : 'runlet_append_events',
+      this.appendSql,
+      appendParams(group, this.options.attachment),
+    );
     const byStream = new Map<string, any[]>();
     for (const row of rows) {
       const list = byStream.get(row.stream_id) ?? [];

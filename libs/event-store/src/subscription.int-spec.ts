@@ -48,7 +48,7 @@ describe('SubscriptionRunner (real PostgreSQL)', () => {
       (r: any) => [Number(r.position), r.n],
     );
 
-  it('with lazy checkpoints, batches of unwanted events write nothing; the checkpoint catches up on stop, and a successor handles each wanted event once', async () => {
+  it('with lazy checkpoints, unwanted events are neither read nor written for; the checkpoint catches up on stop, and a successor handles each wanted event once', async () => {
     const name = `lazy-${randomUUID()}`;
     await append('Wanted', 3);
     const first = new SubscriptionRunner(db, store, new Recorder(name), undefined, { lazyCheckpoints: true });
@@ -56,7 +56,7 @@ describe('SubscriptionRunner (real PostgreSQL)', () => {
     const afterWanted = await checkpoint(name);
 
     await append('Unwanted', 5);
-    expect(await first.drain()).toBe(5);
+    expect(await first.drain()).toBe(0); // the handler's types only are read, in SQL
     expect(await checkpoint(name)).toBe(afterWanted); // nothing written for them
     await first.stop(); // stores how far it got and gives the lease up
     expect(await checkpoint(name)).toBe(await store.headPosition());

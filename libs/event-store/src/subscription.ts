@@ -194,19 +194,16 @@ export class SubscriptionRunner {
    * checkpoint in one transaction. The checkpoint only moves from where this runner knows it is
    * and while it holds the lease, so a runner that lost its lease rolls its batch back.
    * With `lazyCheckpoints`, a batch with nothing for the handler opens no transaction.
-   * Returns the events read, or -1 without the lease.
+   * Returns the events read (0: caught up), or -1 without the lease.
    */
   private async processBatch(): Promise<number> {
     if (this.leaseFreshUntil - Date.now() < this.leaseMs / 2 && !(await this.renewLease())) return -1;
     const from = this.processed;
-    const events = await this.store.readAll({ after: from, limit: this.batchSize });
-    if (events.length === 0) return 0;
-    const to = events[events.length - 1].position;
-    const wanted = this.handler.eventTypes;
-    const batch = wanted ? events.filter((e) => wanted.includes(e.type)) : events;
+    const { batch, to, read } = await this.read(from);
+    if (to <= from) return 0;
     if (batch.length === 0 && this.lazyCheckpoints) {
       this.advance(to);
-      return events.length;
+      return read;
     }
     const renewedAt = Date.now();
     try {
@@ -232,7 +229,22 @@ export class SubscriptionRunner {
     this.checkpointed = to;
     if (batch.length > 0) this.onCommitted?.(batch);
     this.advance(to);
-    return events.length;
+    return read;
+  }
+
+  /**
+   * The next batch for the handler, the position it covers up to, and how many events it read.
+   * A handler of a few types reads only those, in SQL (and none when it is covered to the head).
+   */
+  private async read(from: number): Promise<{ batch: StoredEvent[]; to: number; read: number }> {
+    const wanted = this.handler.eventTypes;
+    if (wanted) {
+      const { events, coveredTo } = await this.store.readTypes(from, wanted, this.batchSize);
+      return { batch: events, to: coveredTo, read: events.length };
+    }
+    const events = await this.store.readAll({ after: from, limit: this.batchSize });
+    const to = events.length > 0 ? events[events.length - 1].position : from;
+    return { batch: events, to, read: events.length };
   }
 
   /**

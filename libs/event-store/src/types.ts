@@ -36,6 +36,19 @@ export interface AppendRequest {
   expectedVersion: ExpectedVersion;
   events: NewEvent[];
   metadata: EventMetadata;
+  /** Rows for the store's AppendAttachment, written by the same statement as the events. */
+  attached?: unknown[];
+}
+
+/**
+ * Rows of another table written atomically with a group's events (an execution's log lines
+ * with its outcome): the events and the rows commit together or not at all.
+ */
+export interface AppendAttachment {
+  /** A data-modifying statement for a WITH clause; its parameters start at `$first`. */
+  sql(first: number): string;
+  /** Its parameters for the rows attached to a group's requests (possibly none). */
+  params(rows: unknown[]): unknown[];
 }
 
 export interface AppendResult {

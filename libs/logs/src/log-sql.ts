@@ -1,4 +1,5 @@
 import type { LogLine } from '@runlet/contracts';
+import type { AppendAttachment } from '@runlet/event-store';
 
 /** `Database` or a transaction. */
 export interface SqlRunner {
@@ -12,10 +13,12 @@ export interface PendingLine {
 
 // One statement for any number of lines and executions: six array parameters instead of
 // 6×N placeholders, so the statement text (and its plan) never changes with the batch size.
-const INSERT_SQL = `
+const insertSql = (first: number) => `
   INSERT INTO execution_logs (execution_id, seq, ts, level, stream, message)
-  SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])
+  SELECT * FROM unnest($${first}::text[], $${first + 1}::int[], $${first + 2}::timestamptz[],
+                       $${first + 3}::text[], $${first + 4}::text[], $${first + 5}::text[])
   ON CONFLICT (execution_id, seq) DO NOTHING`;
+const INSERT_SQL = insertSql(1);
 
 const SELECT_SQL = `
   SELECT seq, ts, level, stream, message FROM execution_logs
@@ -25,6 +28,21 @@ const SELECT_SQL = `
 
 /** Inserts the lines; a line whose (execution, seq) is already stored, or repeated in the batch, is skipped. */
 export async function insertLines(db: SqlRunner, lines: PendingLine[]): Promise<void> {
+  const columns = lineColumns(lines);
+  if (columns[0].length > 0) await db.query(INSERT_SQL, columns);
+}
+
+/**
+ * Log lines written by the event store's append statement, with the events (`attached` rows are
+ * PendingLines): an execution's outcome and its last lines are stored together or not at all.
+ */
+export const logLinesAttachment: AppendAttachment = {
+  sql: insertSql,
+  params: (rows) => lineColumns(rows as PendingLine[]),
+};
+
+/** The INSERT's six column arrays. */
+function lineColumns(lines: PendingLine[]): [string[], number[], string[], string[], string[], string[]] {
   const ids: string[] = [];
   const seqs: number[] = [];
   const tss: string[] = [];
@@ -44,8 +62,7 @@ export async function insertLines(db: SqlRunner, lines: PendingLine[]): Promise<
     streams.push(line.stream);
     messages.push(line.message);
   }
-  if (ids.length === 0) return;
-  await db.query(INSERT_SQL, [ids, seqs, tss, levels, streams, messages]);
+  return [ids, seqs, tss, levels, streams, messages];
 }
 
 export async function selectLines(

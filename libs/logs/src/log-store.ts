@@ -71,14 +71,35 @@ export class LogStore {
     return this.writer.flush(executionId);
   }
 
-  /** Closes live tails of the execution, after its buffered lines are stored. */
-  end(executionId: string): void {
+  /**
+   * The lines as rows an event append stores together with its events (logLinesAttachment);
+   * once it has, `announce` (or `end`) shows them to live tails.
+   */
+  rowsFor(executionId: string, lines: LogLine[]): PendingLine[] {
+    return lines.map((line) => ({ executionId, line: normalize(line) }));
+  }
+
+  /** Shows lines stored by an append (rowsFor) to live tails. */
+  announce(executionId: string, stored: LogLine[]): void {
+    if (stored.length === 0) return;
+    this.redis()
+      .publish(logChannel(executionId), encodeLines(stored))
+      .catch(() => undefined);
+  }
+
+  /**
+   * Closes live tails of the execution, after its buffered lines are stored; `stored` are its
+   * last lines if an append stored them (rowsFor), shown first.
+   */
+  end(executionId: string, stored: LogLine[] = []): void {
     const done = this.writer
       .flush(executionId)
       .catch(() => undefined) // lost lines must not keep tails open forever
       .then(async () => {
-        await this.redis()
-          .multi()
+        const pipeline = this.redis().pipeline();
+        if (stored.length > 0) pipeline.publish(logChannel(executionId), encodeLines(stored));
+        // In this order on one connection: a tail that sees the flag has been sent every line.
+        await pipeline
           .set(logEndKey(executionId), '1', 'EX', this.endTtlSeconds)
           .publish(logChannel(executionId), encodeEnd())
           .exec();

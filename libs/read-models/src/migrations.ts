@@ -89,6 +89,21 @@ export class ScriptNotifyUrl1764300000601 implements MigrationInterface {
   }
 }
 
+/** Finding executions that wait for a run (StrandedExecutions) without scanning all of them. */
+export class ExecutionsWaiting1764300000701 implements MigrationInterface {
+  name = 'ExecutionsWaiting1764300000701';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS rm_executions_waiting ON rm_executions (queued_at) WHERE status = 'queued'`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX IF EXISTS rm_executions_waiting`);
+  }
+}
+
 export const readModelMigrations: Function[] = [
   ReadModels1764300000201,
   BuildsReadModel1764300000251,
@@ -96,4 +111,5 @@ export const readModelMigrations: Function[] = [
   Triggers1764300000401,
   ScriptMaxAttempts1764300000501,
   ScriptNotifyUrl1764300000601,
+  ExecutionsWaiting1764300000701,
 ];

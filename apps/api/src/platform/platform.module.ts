@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AggregateRepository, Database, EventHints, EventStore } from '@runlet/event-store';
-import { LogStore } from '@runlet/logs';
+import { LogStore, logLinesAttachment } from '@runlet/logs';
 import { RUNLET_CONFIG, RunletConfig } from './config';
 import { platformMigrations } from './migrations';
 import { appendCounter } from '../http/metrics';
@@ -35,6 +35,7 @@ export const REDIS = Symbol('REDIS');
       inject: [Database, EventHints],
       useFactory: (db: Database, hints: EventHints) =>
         new EventStore(db, {
+          attachment: logLinesAttachment, // an execution's outcome and its last log lines in one statement
           onCommitted: (position) => {
             hints.publish(position);
             appendCounter.inc();

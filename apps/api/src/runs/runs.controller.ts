@@ -47,6 +47,7 @@ export class RunsController {
       .queueExecution(
         { executionId, scriptId: id, version, trigger: { type: 'manual' }, input: body.input ?? null },
         metadataFor(req),
+        { runHere: listener !== undefined },
       )
       .catch((err) => {
         listener?.close();
@@ -86,7 +87,7 @@ export class RunsController {
     };
     const listener = await this.results.listen(executionId);
     const { state } = await this.requests
-      .queueExecution({ ...base, executionId, artifactDir, limits }, metadata)
+      .queueExecution({ ...base, executionId, artifactDir, limits }, metadata, { runHere: true })
       .catch((err) => {
         listener.close();
         throw err;

@@ -92,6 +92,7 @@ export class WebhooksController {
           fired: { triggerId, source: 'http', firedAt },
         },
         { actor: `webhook:${triggerId}`, correlationId: executionId, causationId: null },
+        { runHere: listener !== undefined },
       ));
     } catch (err) {
       listener?.close();

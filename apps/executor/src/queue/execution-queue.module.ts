@@ -30,7 +30,7 @@ export const EXECUTIONS_QUEUE_TOKEN = Symbol('EXECUTIONS_QUEUE');
       useFactory: (c: RunletConfig, repo: AggregateRepository) => new ExecutionResults(c.redisUrl, repo),
     },
   ],
-  exports: [ExecutionRequests, ExecutionResults],
+  exports: [ExecutionRequests, ExecutionResults, EXECUTIONS_QUEUE_TOKEN],
 })
 export class ExecutionQueueModule implements OnApplicationShutdown {
   constructor(

@@ -14,6 +14,26 @@ import { ExecutionJobData, MAX_SNAPSHOT_BYTES } from './execution-queue';
 
 export const executionAggregate = { decide: decideExecution, evolve: evolveExecution };
 
+/**
+ * Every execution job: it may run up to MAX_ATTEMPTS times (the worker asks for a retry, by
+ * failing the job, only while the script's own policy allows one; BullMQ applies the backoff).
+ */
+export const EXECUTION_JOB_OPTIONS = {
+  attempts: MAX_ATTEMPTS,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 24 * 3600 },
+};
+
+/** The state an execution was queued with and its stream version then. */
+export type QueuedSnapshot = { state: ExecutionState; version: number };
+
+/** An executor in this process that can take an execution directly (see ExecutionWorker.runHere). */
+export interface InProcessExecutor {
+  /** Starts the execution here and returns true, or false when it has no free slot. */
+  runHere(executionId: string, queued: QueuedSnapshot): boolean;
+}
+
 export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' | 'maxAttempts'> & {
   executionId?: string;
   maxAttempts?: number;
@@ -24,16 +44,26 @@ export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' |
 /**
  * Records ExecutionQueued and puts the job on the `executions` queue with the execution id as
  * job id: queuing the same execution twice (a redelivered event, a retried request) is a no-op.
+ * A caller that waits for the result may ask for it to run in this process instead, when this
+ * process is an executor with a free slot: that saves the queue's hop on the hot path.
  */
 export class ExecutionRequests {
+  private local?: InProcessExecutor;
+
   constructor(
     private readonly store: EventStore,
     private readonly queue: Queue<ExecutionJobData>,
   ) {}
 
+  /** Called by the executor role when it runs in this process. */
+  attachInProcessExecutor(executor: InProcessExecutor | undefined): void {
+    this.local = executor;
+  }
+
   async queueExecution(
     params: QueueExecutionParams,
     metadata: EventMetadata,
+    options: { runHere?: boolean } = {},
   ): Promise<{
     executionId: string;
     state: ExecutionState | undefined;
@@ -71,23 +101,17 @@ export class ExecutionRequests {
       if (!(err instanceof ConcurrencyError) && (err as Error).name !== 'ConflictError') throw err;
       duplicate = true; // already queued (redelivery, second scheduler, repeated idempotency key)
     }
-    if (!duplicate) await this.enqueue(executionId, state && { state, version });
+    if (!duplicate) {
+      const queued = { state: state!, version };
+      if (!(options.runHere && this.local?.runHere(executionId, queued)))
+        await this.enqueue(executionId, queued);
+    }
     return { executionId, state, position, duplicate };
   }
 
-  /**
-   * The job may run up to MAX_ATTEMPTS times: the worker asks for a retry (by failing the job)
-   * only while the script's own policy allows one, and BullMQ applies the backoff.
-   */
-  enqueue(executionId: string, queued?: ExecutionJobData['queued']): Promise<unknown> {
+  enqueue(executionId: string, queued?: QueuedSnapshot): Promise<unknown> {
     const data: ExecutionJobData = { executionId };
     if (queued && JSON.stringify(queued).length <= MAX_SNAPSHOT_BYTES) data.queued = queued;
-    return this.queue.add('execute', data, {
-      jobId: executionId,
-      attempts: MAX_ATTEMPTS,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { age: 3600, count: 10_000 },
-      removeOnFail: { age: 24 * 3600 },
-    });
+    return this.queue.add('execute', data, { ...EXECUTION_JOB_OPTIONS, jobId: executionId });
   }
 }

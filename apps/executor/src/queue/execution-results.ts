@@ -29,7 +29,9 @@ export class ExecutionResults {
     private readonly repo: AggregateRepository,
   ) {}
 
+  /** Wakes this process's waiters at once, and everyone else's through Redis. */
   publish(view: ExecutionView): void {
+    this.deliver(view);
     this.publisher ??= new Redis(this.redisUrl, { maxRetriesPerRequest: 1 });
     this.publisher.publish(EXECUTION_DONE_CHANNEL, JSON.stringify(view)).catch(() => undefined);
   }
@@ -82,12 +84,15 @@ export class ExecutionResults {
     );
   }
 
+  private deliver(view: ExecutionView): void {
+    for (const waiter of [...(this.waiters.get(view.id) ?? [])]) waiter(view);
+  }
+
   private async subscribe(): Promise<void> {
     if (this.subscriber) return;
     this.subscriber = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
     this.subscriber.on('message', (_channel, message) => {
-      const view = JSON.parse(message) as ExecutionView;
-      for (const waiter of [...(this.waiters.get(view.id) ?? [])]) waiter(view);
+      if (this.waiters.size > 0) this.deliver(JSON.parse(message) as ExecutionView);
     });
     await this.subscriber.subscribe(EXECUTION_DONE_CHANNEL);
   }

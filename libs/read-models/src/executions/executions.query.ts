@@ -38,6 +38,15 @@ export class ExecutionsQuery {
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return { items, nextCursor: last ? encodeCursor([last.queued_at.toISOString(), last.id]) : null };
   }
+
+  /** Ids of executions still waiting for a run that were queued before `before`, oldest first. */
+  async waitingSince(before: Date, limit: number): Promise<string[]> {
+    const rows = await this.db.query(
+      `SELECT id FROM rm_executions WHERE status = 'queued' AND queued_at < $1 ORDER BY queued_at LIMIT $2`,
+      [before.toISOString(), limit],
+    );
+    return rows.map((r: any) => r.id);
+  }
 }
 
 function toView(r: any) {

@@ -49,6 +49,7 @@ export async function benchExecutions(): Promise<void> {
       );
       if (poolSize === 0) rows.push(['pool off p50 / bare node start', (s.p50 / bare).toFixed(2) + '×']);
       if (poolSize > 0) {
+        await loadOverHttp({ ...spec, clients: 32, seconds: 1 }); // every warm instance serves a few first
         const before = await recordedCounts(p, id);
         const sustained = await loadOverHttp({ ...spec, clients: 32 });
         const after = await recordedCounts(p, id);

@@ -1,3 +1,4 @@
+import { ExecutionRequests } from '@runlet/executor';
 import { startNotificationReceiver } from './support/notification-receiver';
 import { createBuiltScript, startPlatform, TestPlatform, waitForBuild } from './support/platform';
 
@@ -175,5 +176,38 @@ export default async function (event, ctx) {
       .map((e: any) => e.data.willRetry);
     expect(failures).toEqual([true, true, false]);
     expect(events.filter((e: any) => e.type === 'ExecutionStarted')).toHaveLength(3);
+  });
+
+  it('a run started alongside its queueing records nothing when the queueing fails', async () => {
+    const id = await createBuiltScript(p, {
+      name: 'counted',
+      code: `export default (event) => { console.log('run for', event.input.n); return event.input.n; }`,
+    });
+    const first = await p.api('POST', `/api/v1/scripts/${id}/runs`, { input: { n: 1 }, wait: true });
+    expect(first.body).toMatchObject({ status: 'succeeded', result: 1 });
+    // Queue again under the same id, as if it were new: the append conflicts while the run is under way.
+    const requests = p.app.get(ExecutionRequests);
+    await expect(
+      requests.queueExecution(
+        {
+          executionId: first.body.id,
+          scriptId: id,
+          version: 1,
+          trigger: { type: 'manual' },
+          input: { n: 2 },
+        },
+        { actor: 'test', correlationId: first.body.id, causationId: null },
+        { runHere: true, newId: true },
+      ),
+    ).rejects.toThrow(/version|conflict|concurren/i);
+    await new Promise((r) => setTimeout(r, 500)); // the aborted run has settled
+    const events = (await p.api('GET', `/api/v1/events?stream=execution-${first.body.id}`)).body.items;
+    expect(events.map((e: any) => e.type)).toEqual([
+      'ExecutionQueued',
+      'ExecutionStarted',
+      'ExecutionSucceeded',
+    ]);
+    const logs = (await p.api('GET', `/api/v1/executions/${first.body.id}/logs`)).body.items;
+    expect(logs.map((l: any) => l.message)).toEqual(['run for 1']);
   });
 });

@@ -73,12 +73,17 @@ type AttemptOf = {
   jobId: string | undefined;
   /** Called when the run outlasts STARTED_DEFER_MS, before ExecutionStarted is appended alone. */
   onLongRun?: () => void;
+  /** The append that queues the execution, when the run started alongside it. */
+  recorded?: Promise<unknown>;
 };
 
 type StreamState = { state: ExecutionState | undefined; version: number };
 
-/** finished: the terminal event is recorded; done: another worker or attempt has it; conflict: the stream moved. */
-type AttemptEnd = 'finished' | 'done' | 'conflict';
+/**
+ * finished: the terminal event is recorded; done: another worker or attempt has it; conflict:
+ * the stream moved; unrecorded: the execution's queueing failed, so nothing was run or recorded.
+ */
+type AttemptEnd = 'finished' | 'done' | 'conflict' | 'unrecorded';
 
 /** The state the job was queued with, on its first delivery only (retries and redeliveries read the stream). */
 function firstDeliverySnapshot(job: Job<ExecutionJobData>): StreamState | undefined {
@@ -134,19 +139,26 @@ export class ExecutionWorker implements InProcessExecutor {
    * hop. Its job is parked in the queue meanwhile (ExecutionLease), so if this process dies any
    * executor takes it over. Refused when stopping or when every slot is busy (the caller queues it).
    */
-  runHere(executionId: string, queued: QueuedSnapshot): boolean {
+  runHere(executionId: string, queued: QueuedSnapshot, recorded?: Promise<unknown>): boolean {
     if (!this.worker || this.inProcess.size >= this.options.concurrency) return false;
-    const run = this.runLeased(executionId, queued).finally(() => this.inProcess.delete(executionId));
+    const run = this.runLeased(executionId, queued, recorded).finally(() =>
+      this.inProcess.delete(executionId),
+    );
     this.inProcess.set(executionId, run);
     return true;
   }
 
-  private async runLeased(executionId: string, queued: QueuedSnapshot): Promise<void> {
+  private async runLeased(
+    executionId: string,
+    queued: QueuedSnapshot,
+    recorded?: Promise<unknown>,
+  ): Promise<void> {
     const lease = new ExecutionLease(this.queue, executionId, this.options.lockDurationMs);
-    const of = { executionId, jobId: undefined, onLongRun: () => lease.hold() };
+    const of = { executionId, jobId: undefined, recorded, onLongRun: () => lease.hold() };
     try {
       const ended = await this.attempt(of, executionStreamId(executionId), queued);
-      await lease.release({ kind: ended === 'finished' ? 'finished' : 'handover' });
+      // Not queued after all: there is nothing for the queue to take over.
+      await lease.release({ kind: ended === 'finished' || ended === 'unrecorded' ? 'finished' : 'handover' });
     } catch (err) {
       if (err instanceof RetryAttempt)
         return lease.release({ kind: 'retry', delayMs: retryDelayMs(err.attempt) });
@@ -205,6 +217,16 @@ export class ExecutionWorker implements InProcessExecutor {
       await running;
     };
     const quick = await finishesWithin(running, STARTED_DEFER_MS);
+    if (
+      of.recorded &&
+      !(await of.recorded.then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await abandon();
+      return 'unrecorded';
+    }
     let finished: StreamState | null;
     let storedWithOutcome: LogLine[] = [];
     if (quick) {

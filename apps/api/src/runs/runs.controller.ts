@@ -47,7 +47,7 @@ export class RunsController {
       .queueExecution(
         { executionId, scriptId: id, version, trigger: { type: 'manual' }, input: body.input ?? null },
         metadataFor(req),
-        { runHere: listener !== undefined },
+        { runHere: listener !== undefined, newId: true },
       )
       .catch((err) => {
         listener?.close();
@@ -87,7 +87,7 @@ export class RunsController {
     };
     const listener = await this.results.listen(executionId);
     const { state } = await this.requests
-      .queueExecution({ ...base, executionId, artifactDir, limits }, metadata, { runHere: true })
+      .queueExecution({ ...base, executionId, artifactDir, limits }, metadata, { runHere: true, newId: true })
       .catch((err) => {
         listener.close();
         throw err;

@@ -72,10 +72,8 @@ export class WebhooksController {
       return fail(res, 400, (err as Error).message);
     }
     const idempotencyKey = req.headers['idempotency-key'];
-    const executionId =
-      typeof idempotencyKey === 'string' && idempotencyKey
-        ? uuidFrom(`${triggerId}:idempotency:${idempotencyKey}`)
-        : randomUUID();
+    const repeatable = typeof idempotencyKey === 'string' && idempotencyKey !== '';
+    const executionId = repeatable ? uuidFrom(`${triggerId}:idempotency:${idempotencyKey}`) : randomUUID();
     const firedAt = new Date().toISOString();
     // Listen first: an executor may finish the execution before the queueing call returns.
     const listener = target.mode === 'async' ? undefined : await this.results.listen(executionId);
@@ -92,7 +90,7 @@ export class WebhooksController {
           fired: { triggerId, source: 'http', firedAt },
         },
         { actor: `webhook:${triggerId}`, correlationId: executionId, causationId: null },
-        { runHere: listener !== undefined },
+        { runHere: listener !== undefined, newId: !repeatable },
       ));
     } catch (err) {
       listener?.close();

@@ -5,6 +5,7 @@ import {
   decideExecution,
   evolveExecution,
   ExecutionCommand,
+  ExecutionEvent,
   ExecutionQueued,
   executionStreamId,
   ExecutionState,
@@ -30,8 +31,17 @@ export type QueuedSnapshot = { state: ExecutionState; version: number };
 
 /** An executor in this process that can take an execution directly (see ExecutionWorker.runHere). */
 export interface InProcessExecutor {
-  /** Starts the execution here and returns true, or false when it has no free slot. */
-  runHere(executionId: string, queued: QueuedSnapshot): boolean;
+  /**
+   * Starts the execution here and returns true, or false when it has no free slot. With
+   * `recorded` (the queueing append, still in flight) the run starts at once but records
+   * nothing before it has succeeded.
+   */
+  runHere(executionId: string, queued: QueuedSnapshot, recorded?: Promise<unknown>): boolean;
+}
+
+/** The state the events lead to from nothing, all stamped `at`. */
+function evolveAll(events: ExecutionEvent[], at: string): ExecutionState | undefined {
+  return events.reduce<ExecutionState | undefined>((s, e) => evolveExecution(s, { ...e, at }), undefined);
 }
 
 export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' | 'maxAttempts'> & {
@@ -60,10 +70,16 @@ export class ExecutionRequests {
     this.local = executor;
   }
 
+  /**
+   * Records the execution as queued and has it run. `runHere`: the caller waits for the result,
+   * so this process's executor takes it if it has a free slot. `newId`: the execution id was
+   * made for this request, so the append cannot conflict and the run may start alongside it
+   * (its outcome is recorded only after the queueing is; if that fails the run is aborted).
+   */
   async queueExecution(
     params: QueueExecutionParams,
     metadata: EventMetadata,
-    options: { runHere?: boolean } = {},
+    options: { runHere?: boolean; newId?: boolean } = {},
   ): Promise<{
     executionId: string;
     state: ExecutionState | undefined;
@@ -77,36 +93,36 @@ export class ExecutionRequests {
       executionId,
       maxAttempts: params.maxAttempts ?? 1,
     };
-    let state: ExecutionState | undefined;
-    let position = 0;
-    let version = 0;
-    let duplicate = false;
+    // A new stream: decide on no state and append expecting version 0, without reading first.
+    const events = decideExecution(command, undefined);
+    const appended = this.store.append({
+      streamId: executionStreamId(executionId),
+      expectedVersion: 0,
+      events,
+      metadata,
+    });
+    if (options.runHere && options.newId && this.local) {
+      const queued = { state: evolveAll(events, new Date().toISOString())!, version: events.length };
+      if (this.local.runHere(executionId, queued, appended)) {
+        const { position } = await appended;
+        return { executionId, state: queued.state, position, duplicate: false };
+      }
+    }
+    let result;
     try {
-      // A new stream: decide on no state and append expecting version 0, without reading first.
-      const events = decideExecution(command, undefined);
-      const result = await this.store.append({
-        streamId: executionStreamId(executionId),
-        expectedVersion: 0,
-        events,
-        metadata,
-      });
-      const at = result.events[0].recordedAt.toISOString();
-      state = events.reduce<ExecutionState | undefined>(
-        (s, e) => evolveExecution(s, { ...e, at }),
-        undefined,
-      );
-      position = result.position;
-      version = result.streamVersion;
+      result = await appended;
     } catch (err) {
-      if (!(err instanceof ConcurrencyError) && (err as Error).name !== 'ConflictError') throw err;
-      duplicate = true; // already queued (redelivery, second scheduler, repeated idempotency key)
+      if (!(err instanceof ConcurrencyError)) throw err;
+      // already queued (redelivery, second scheduler, repeated idempotency key)
+      return { executionId, state: undefined, position: 0, duplicate: true };
     }
-    if (!duplicate) {
-      const queued = { state: state!, version };
-      if (!(options.runHere && this.local?.runHere(executionId, queued)))
-        await this.enqueue(executionId, queued);
-    }
-    return { executionId, state, position, duplicate };
+    const queued = {
+      state: evolveAll(events, result.events[0].recordedAt.toISOString())!,
+      version: result.streamVersion,
+    };
+    if (!(options.runHere && this.local?.runHere(executionId, queued)))
+      await this.enqueue(executionId, queued);
+    return { executionId, state: queued.state, position: result.position, duplicate: false };
   }
 
   enqueue(executionId: string, queued?: QueuedSnapshot): Promise<unknown> {

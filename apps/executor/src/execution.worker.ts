@@ -266,7 +266,7 @@ export class ExecutionWorker implements InProcessExecutor {
     }
     if (!finished) return 'done';
     if (isTerminal(finished.state!.status)) {
-      this.logs.end(executionId, storedWithOutcome);
+      this.logs.end(executionId);
       this.results.publish(toExecutionView(finished.state!));
       return 'finished';
     }

@@ -73,7 +73,7 @@ export class LogStore {
 
   /**
    * The lines as rows an event append stores together with its events (logLinesAttachment);
-   * once it has, `announce` (or `end`) shows them to live tails.
+   * once it has, `announce` shows them to live tails (or `end` closes the tails, which re-read).
    */
   rowsFor(executionId: string, lines: LogLine[]): PendingLine[] {
     return lines.map((line) => ({ executionId, line: normalize(line) }));
@@ -88,18 +88,16 @@ export class LogStore {
   }
 
   /**
-   * Closes live tails of the execution, after its buffered lines are stored; `stored` are its
-   * last lines if an append stored them (rowsFor), shown first.
+   * Closes live tails of the execution, after its buffered lines are stored. (Lines an append
+   * stored need no announcing first: a tail reads the store once more when it ends.)
    */
-  end(executionId: string, stored: LogLine[] = []): void {
+  end(executionId: string): void {
     const done = this.writer
       .flush(executionId)
       .catch(() => undefined) // lost lines must not keep tails open forever
       .then(async () => {
-        const pipeline = this.redis().pipeline();
-        if (stored.length > 0) pipeline.publish(logChannel(executionId), encodeLines(stored));
-        // In this order on one connection: a tail that sees the flag has been sent every line.
-        await pipeline
+        await this.redis()
+          .pipeline()
           .set(logEndKey(executionId), '1', 'EX', this.endTtlSeconds)
           .publish(logChannel(executionId), encodeEnd())
           .exec();

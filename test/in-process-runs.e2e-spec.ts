@@ -58,27 +58,39 @@ describe('runs taken in-process by an api+executor process (real processes, Post
     return view;
   };
 
-  it('a sync webhook is answered by the process that took it, with no job in the queue, its log line stored with its outcome', async () => {
+  it('a sync webhook is answered by the process that took it, with no job in the queue, recorded in one append with its log line', async () => {
     const { url } = await startApiExecutor();
     const id = await createBuiltScript(p, {
       name: 'quick',
       code: `export default (event, ctx) => { ctx.log.info('seen', event.http.body.n); return { n: event.http.body.n * 2 }; }`,
     });
     const trigger = (await p.api('POST', `/api/v1/scripts/${id}/triggers`, { type: 'http' })).body;
-    const res = await fetch(`${url}/hooks/${trigger.id}`, {
-      method: 'POST',
-      body: JSON.stringify({ n: 21 }),
-      headers: { 'content-type': 'application/json' },
-    });
+    const call = (n: number) =>
+      fetch(`${url}/hooks/${trigger.id}`, {
+        method: 'POST',
+        body: JSON.stringify({ n }),
+        headers: { 'content-type': 'application/json' },
+      });
+    expect(await (await call(1)).json()).toEqual({ n: 2 }); // the first starts the version's warm sandboxes
+    const res = await call(21);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ n: 42 });
     const executionId = res.headers.get('x-runlet-execution-id')!;
     expect(await queue.getJob(executionId)).toBeUndefined();
-    expect(await eventTypes(executionId)).toEqual([
+    const events = (await p.api('GET', `/api/v1/events?stream=execution-${executionId}`)).body.items;
+    expect(events.map((e: any) => e.type)).toEqual([
       'TriggerFired',
       'ExecutionQueued',
       'ExecutionStarted',
       'ExecutionSucceeded',
+    ]);
+    // Queued with its outcome, in one append; each event keeps its own actor.
+    expect(new Set(events.map((e: any) => e.recordedAt)).size).toBe(1);
+    expect(events.map((e: any) => e.metadata.actor.split(':')[0])).toEqual([
+      'webhook',
+      'webhook',
+      'system',
+      'system',
     ]);
     const logs = (await p.api('GET', `/api/v1/executions/${executionId}/logs`)).body.items;
     expect(logs.map((l: any) => l.message)).toContain('seen 21');

@@ -25,7 +25,12 @@ import { Cancellations } from './cancellations';
 import { Queue } from 'bullmq';
 import { ExecutionJobData, EXECUTIONS_QUEUE } from './queue/execution-queue';
 import { ExecutionLease } from './queue/execution-lease';
-import { executionAggregate, InProcessExecutor, QueuedSnapshot } from './queue/execution-requests';
+import {
+  executionAggregate,
+  InProcessExecutor,
+  QueuedSnapshot,
+  UnrecordedExecution,
+} from './queue/execution-requests';
 import { ExecutionResults } from './queue/execution-results';
 import { toExecutionView } from './queue/execution-view';
 import { scriptEventOf } from './script-event';
@@ -73,17 +78,17 @@ type AttemptOf = {
   jobId: string | undefined;
   /** Called when the run outlasts STARTED_DEFER_MS, before ExecutionStarted is appended alone. */
   onLongRun?: () => void;
-  /** The append that queues the execution, when the run started alongside it. */
-  recorded?: Promise<unknown>;
+  /** The execution's queueing, to be recorded by the attempt's first append (runUnrecorded). */
+  unrecorded?: Unrecorded;
 };
+
+/** Queueing events waiting for an attempt's first append, and who waits to hear how it went. */
+type Unrecorded = { events: NewEvent[]; settle: (err?: unknown) => void; recorded?: boolean };
 
 type StreamState = { state: ExecutionState | undefined; version: number };
 
-/**
- * finished: the terminal event is recorded; done: another worker or attempt has it; conflict:
- * the stream moved; unrecorded: the execution's queueing failed, so nothing was run or recorded.
- */
-type AttemptEnd = 'finished' | 'done' | 'conflict' | 'unrecorded';
+/** finished: the terminal event is recorded; done: another worker or attempt has it; conflict: the stream moved. */
+type AttemptEnd = 'finished' | 'done' | 'conflict';
 
 /** The state the job was queued with, on its first delivery only (retries and redeliveries read the stream). */
 function firstDeliverySnapshot(job: Job<ExecutionJobData>): StreamState | undefined {
@@ -136,34 +141,63 @@ export class ExecutionWorker implements InProcessExecutor {
 
   /**
    * Runs a just-queued execution in this process, for a caller here that waits for it: no queue
-   * hop. Its job is parked in the queue meanwhile (ExecutionLease), so if this process dies any
-   * executor takes it over. Refused when stopping or when every slot is busy (the caller queues it).
+   * hop. Once the run turns long its job is parked in the queue (ExecutionLease), so if this
+   * process dies any executor takes it over. Refused when stopping or when every slot is busy
+   * (the caller queues it).
    */
-  runHere(executionId: string, queued: QueuedSnapshot, recorded?: Promise<unknown>): boolean {
-    if (!this.worker || this.inProcess.size >= this.options.concurrency) return false;
-    const run = this.runLeased(executionId, queued, recorded).finally(() =>
-      this.inProcess.delete(executionId),
-    );
-    this.inProcess.set(executionId, run);
+  runHere(executionId: string, queued: QueuedSnapshot): boolean {
+    if (!this.hasFreeSlot()) return false;
+    this.track(executionId, this.runLeased(executionId, queued));
     return true;
+  }
+
+  /**
+   * Like runHere, for an execution not recorded yet: its queueing events go into the attempt's
+   * first append (with its outcome for a quick run, else with ExecutionStarted), so a quick
+   * execution costs one append. Resolves once they are recorded; rejects if they could not be,
+   * and then the run is aborted and nothing of it is stored.
+   */
+  runUnrecorded(executionId: string, execution: UnrecordedExecution): Promise<void> | undefined {
+    if (!this.hasFreeSlot()) return undefined;
+    let settle!: (err?: unknown) => void;
+    const recorded = new Promise<void>((resolve, reject) => {
+      settle = (err) => (err === undefined ? resolve() : reject(err));
+    });
+    const events = execution.events.map((event) => ({ ...event, metadata: execution.metadata }));
+    const queued = { state: execution.state, version: events.length };
+    this.track(executionId, this.runLeased(executionId, queued, { events, settle }));
+    return recorded;
+  }
+
+  private hasFreeSlot(): boolean {
+    return this.worker !== undefined && this.inProcess.size < this.options.concurrency;
+  }
+
+  private track(executionId: string, run: Promise<void>): void {
+    this.inProcess.set(executionId, run);
+    void run.finally(() => this.inProcess.delete(executionId));
   }
 
   private async runLeased(
     executionId: string,
     queued: QueuedSnapshot,
-    recorded?: Promise<unknown>,
+    unrecorded?: Unrecorded,
   ): Promise<void> {
     const lease = new ExecutionLease(this.queue, executionId, this.options.lockDurationMs);
-    const of = { executionId, jobId: undefined, recorded, onLongRun: () => lease.hold() };
+    const of = { executionId, jobId: undefined, unrecorded, onLongRun: () => lease.hold() };
+    // An execution whose queueing never got recorded leaves nothing for the queue to take over.
+    const leftover = (): 'finished' | 'handover' =>
+      unrecorded && !unrecorded.recorded ? 'finished' : 'handover';
     try {
       const ended = await this.attempt(of, executionStreamId(executionId), queued);
-      // Not queued after all: there is nothing for the queue to take over.
-      await lease.release({ kind: ended === 'finished' || ended === 'unrecorded' ? 'finished' : 'handover' });
+      await lease.release({ kind: ended === 'finished' ? 'finished' : leftover() });
     } catch (err) {
       if (err instanceof RetryAttempt)
         return lease.release({ kind: 'retry', delayMs: retryDelayMs(err.attempt) });
       console.error(`[executor] execution ${executionId}: ${(err as Error).message}`);
-      await lease.release({ kind: 'handover' });
+      await lease.release({ kind: leftover() });
+    } finally {
+      unrecorded?.settle(new Error(`execution ${executionId} could not be recorded`)); // no-op once settled
     }
   }
 
@@ -217,16 +251,6 @@ export class ExecutionWorker implements InProcessExecutor {
       await running;
     };
     const quick = await finishesWithin(running, STARTED_DEFER_MS);
-    if (
-      of.recorded &&
-      !(await of.recorded.then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      await abandon();
-      return 'unrecorded';
-    }
     let finished: StreamState | null;
     let storedWithOutcome: LogLine[] = [];
     if (quick) {
@@ -238,7 +262,8 @@ export class ExecutionWorker implements InProcessExecutor {
       // The run is over and every line it wrote is held: they are stored by the same statement
       // as its events, or (on a conflict) not at all.
       const lines = gate.take();
-      finished = await this.append(
+      finished = await this.appendFirst(
+        of,
         streamId,
         from,
         [...start.events, ...complete.events],
@@ -249,7 +274,7 @@ export class ExecutionWorker implements InProcessExecutor {
       storedWithOutcome = lines;
     } else {
       of.onLongRun?.();
-      const started = await this.append(streamId, from, start.events, meta).catch(async (err) => {
+      const started = await this.appendFirst(of, streamId, from, start.events, meta).catch(async (err) => {
         await abandon();
         throw err;
       });
@@ -338,6 +363,37 @@ export class ExecutionWorker implements InProcessExecutor {
       return { events, state };
     } catch (err) {
       if (err instanceof ConflictError) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * An attempt's first append; it also records the execution's queueing when that is still to
+   * be recorded (runUnrecorded), as a new stream, and tells who waits for it how it went.
+   */
+  private async appendFirst(
+    of: AttemptOf,
+    streamId: string,
+    from: StreamState,
+    events: NewEvent[],
+    metadata: EventMetadata,
+    logLines?: PendingLine[],
+  ): Promise<StreamState | null> {
+    const lead = of.unrecorded;
+    if (!lead) return this.append(streamId, from, events, metadata, logLines);
+    try {
+      const appended = await this.append(
+        streamId,
+        { state: undefined, version: 0 },
+        [...lead.events, ...events],
+        metadata,
+        logLines,
+      );
+      lead.recorded = appended !== null;
+      lead.settle(appended ? undefined : new Error(`execution ${of.executionId} already exists`));
+      return appended;
+    } catch (err) {
+      lead.settle(err);
       throw err;
     }
   }

@@ -68,7 +68,7 @@ export function appendParams(group: ResolvedAppend[], attachment?: AppendAttachm
       types.push(event.type);
       schemaVersions.push(event.schemaVersion ?? 1);
       data.push(JSON.stringify(event.data ?? {}));
-      metadata.push(meta);
+      metadata.push(event.metadata ? JSON.stringify(event.metadata) : meta);
     });
   }
   const params = [

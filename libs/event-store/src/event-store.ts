@@ -225,7 +225,7 @@ export class EventStore {
         type: req.events[i].type,
         schemaVersion: req.events[i].schemaVersion ?? 1,
         data: req.events[i].data,
-        metadata: req.metadata,
+        metadata: req.events[i].metadata ?? req.metadata,
         recordedAt: row.recorded_at,
       }));
       const tail = events[events.length - 1];

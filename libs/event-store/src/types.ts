@@ -13,6 +13,8 @@ export interface NewEvent<T = any> {
   schemaVersion?: number;
   /** Optional caller-chosen id; makes a retried append of the same event a no-op conflict. */
   eventId?: string;
+  /** This event's own metadata, when it differs from the rest of its append (another actor). */
+  metadata?: EventMetadata;
 }
 
 /** An event as stored. */

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { ConflictError, executionStreamId, NotFoundError } from '@runlet/domain';
 import { BuildError } from '@runlet/builder/build';
-import { executionAggregate, ExecutionRequests, ExecutionResults } from '@runlet/executor';
+import { executionAggregate, ExecutionRequests } from '@runlet/executor';
 import { AggregateRepository } from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
 import { metadataFor } from '../platform/request-context';
@@ -22,7 +22,6 @@ export class RunsController {
   constructor(
     private readonly summaries: ScriptSummaryCache,
     private readonly requests: ExecutionRequests,
-    private readonly results: ExecutionResults,
     private readonly lookup: ExecutionLookup,
     private readonly logs: LogStore,
     private readonly repo: AggregateRepository,
@@ -41,20 +40,15 @@ export class RunsController {
       );
     }
     if (version > script.latestVersion) throw new NotFoundError(`script ${id} has no version ${version}`);
-    const executionId = randomUUID();
-    const listener = body.wait ? await this.results.listen(executionId) : undefined;
-    const { state } = await this.requests
-      .queueExecution(
-        { executionId, scriptId: id, version, trigger: { type: 'manual' }, input: body.input ?? null },
-        metadataFor(req),
-        { runHere: listener !== undefined, newId: true },
-      )
-      .catch((err) => {
-        listener?.close();
-        throw err;
-      });
-    if (!listener) return res.status(202).json({ executionId });
-    const finished = await listener.result(MAX_SYNC_WAIT_MS, state);
+    const params = { scriptId: id, version, trigger: { type: 'manual' as const }, input: body.input ?? null };
+    if (!body.wait) {
+      const { executionId } = await this.requests.queueExecution(params, metadataFor(req));
+      return res.status(202).json({ executionId });
+    }
+    const { executionId, finished } = await this.requests.queueAndWait(params, metadataFor(req), {
+      newId: true,
+      waitMs: MAX_SYNC_WAIT_MS,
+    });
     if (!finished) return res.status(202).json({ executionId });
     return res.status(200).json(finished);
   }
@@ -85,16 +79,13 @@ export class RunsController {
       memoryMb: body.memoryMb ?? 256,
       network: body.network ?? 'egress',
     };
-    const listener = await this.results.listen(executionId);
-    const { state } = await this.requests
-      .queueExecution({ ...base, executionId, artifactDir, limits }, metadata, { runHere: true, newId: true })
-      .catch((err) => {
-        listener.close();
-        throw err;
-      });
-    const finished =
-      (await listener.result(MAX_SYNC_WAIT_MS, state)) ?? (await this.lookup.view(executionId));
-    return { ...finished, logs: (await this.logs.read(executionId, { limit: 5000 })).items };
+    const { finished } = await this.requests.queueAndWait(
+      { ...base, executionId, artifactDir, limits },
+      metadata,
+      { newId: true, waitMs: MAX_SYNC_WAIT_MS },
+    );
+    const view = finished ?? (await this.lookup.view(executionId));
+    return { ...view, logs: (await this.logs.read(executionId, { limit: 5000 })).items };
   }
 
   /** A try-out that does not build is still an execution: queued, then failed with the build error. */

@@ -1,7 +1,7 @@
 import { All, Controller, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { ExecutionRequests, ExecutionResults, ExecutionView, uuidFrom } from '@runlet/executor';
+import { ExecutionRequests, ExecutionView, uuidFrom } from '@runlet/executor';
 import { Public } from '../auth/public.decorator';
 import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
 import { toHttpEvent, toHttpResponse, verifyHmac, verifyToken } from './http';
@@ -18,7 +18,6 @@ export class WebhooksController {
   constructor(
     private readonly cache: WebhookTriggerCache,
     private readonly requests: ExecutionRequests,
-    private readonly results: ExecutionResults,
     @Inject(RUNLET_CONFIG) private readonly config: RunletConfig,
   ) {
     this.limiter = new RateLimiter(config.webhooks.ratePerSecond);
@@ -74,31 +73,26 @@ export class WebhooksController {
     const idempotencyKey = req.headers['idempotency-key'];
     const repeatable = typeof idempotencyKey === 'string' && idempotencyKey !== '';
     const executionId = repeatable ? uuidFrom(`${triggerId}:idempotency:${idempotencyKey}`) : randomUUID();
-    const firedAt = new Date().toISOString();
-    // Listen first: an executor may finish the execution before the queueing call returns.
-    const listener = target.mode === 'async' ? undefined : await this.results.listen(executionId);
-    let state;
-    try {
-      ({ state } = await this.requests.queueExecution(
-        {
-          executionId,
-          scriptId: target.scriptId,
-          version: target.deployedVersion,
-          trigger: { type: 'http', id: triggerId },
-          input: target.input ?? null,
-          http: http as unknown as Record<string, unknown>,
-          fired: { triggerId, source: 'http', firedAt },
-        },
-        { actor: `webhook:${triggerId}`, correlationId: executionId, causationId: null },
-        { runHere: listener !== undefined, newId: !repeatable },
-      ));
-    } catch (err) {
-      listener?.close();
-      throw err;
+    const params = {
+      executionId,
+      scriptId: target.scriptId,
+      version: target.deployedVersion,
+      trigger: { type: 'http' as const, id: triggerId },
+      input: target.input ?? null,
+      http: http as unknown as Record<string, unknown>,
+      fired: { triggerId, source: 'http' as const, firedAt: new Date().toISOString() },
+    };
+    const metadata = { actor: `webhook:${triggerId}`, correlationId: executionId, causationId: null };
+    if (target.mode === 'async') {
+      await this.requests.queueExecution(params, metadata);
+      res.setHeader('x-runlet-execution-id', executionId);
+      return void res.status(202).json({ executionId });
     }
+    const { finished } = await this.requests.queueAndWait(params, metadata, {
+      newId: !repeatable,
+      waitMs: this.config.webhooks.syncWaitMs,
+    });
     res.setHeader('x-runlet-execution-id', executionId);
-    if (!listener) return void res.status(202).json({ executionId });
-    const finished = await listener.result(this.config.webhooks.syncWaitMs, state);
     if (!finished) return void res.status(202).json({ executionId, status: 'running' });
     respond(res, finished);
   }

@@ -20,14 +20,15 @@ export const EXECUTIONS_QUEUE_TOKEN = Symbol('EXECUTIONS_QUEUE');
         new Queue<ExecutionJobData>(EXECUTIONS_QUEUE, queueOptions(c.redisUrl, c.databaseUrl)),
     },
     {
-      provide: ExecutionRequests,
-      inject: [EventStore, EXECUTIONS_QUEUE_TOKEN],
-      useFactory: (store: EventStore, queue: Queue<ExecutionJobData>) => new ExecutionRequests(store, queue),
-    },
-    {
       provide: ExecutionResults,
       inject: [RUNLET_CONFIG, AggregateRepository],
       useFactory: (c: RunletConfig, repo: AggregateRepository) => new ExecutionResults(c.redisUrl, repo),
+    },
+    {
+      provide: ExecutionRequests,
+      inject: [EventStore, EXECUTIONS_QUEUE_TOKEN, ExecutionResults],
+      useFactory: (store: EventStore, queue: Queue<ExecutionJobData>, results: ExecutionResults) =>
+        new ExecutionRequests(store, queue, results),
     },
   ],
   exports: [ExecutionRequests, ExecutionResults, EXECUTIONS_QUEUE_TOKEN],

@@ -12,6 +12,8 @@ import {
 } from '@runlet/domain';
 import { ConcurrencyError, EventMetadata, EventStore } from '@runlet/event-store';
 import { ExecutionJobData, MAX_SNAPSHOT_BYTES } from './execution-queue';
+import type { ExecutionResults } from './execution-results';
+import type { ExecutionView } from './execution-view';
 
 export const executionAggregate = { decide: decideExecution, evolve: evolveExecution };
 
@@ -29,19 +31,28 @@ export const EXECUTION_JOB_OPTIONS = {
 /** The state an execution was queued with and its stream version then. */
 export type QueuedSnapshot = { state: ExecutionState; version: number };
 
-/** An executor in this process that can take an execution directly (see ExecutionWorker.runHere). */
+/** An execution decided but not recorded yet: its queueing events and their metadata. */
+export type UnrecordedExecution = {
+  events: ExecutionEvent[];
+  metadata: EventMetadata;
+  state: ExecutionState;
+};
+
+/** An executor in this process that can take an execution directly (see ExecutionWorker). */
 export interface InProcessExecutor {
+  /** Starts an execution recorded as queued here; false when every slot is busy. */
+  runHere(executionId: string, queued: QueuedSnapshot): boolean;
   /**
-   * Starts the execution here and returns true, or false when it has no free slot. With
-   * `recorded` (the queueing append, still in flight) the run starts at once but records
-   * nothing before it has succeeded.
+   * Starts an execution whose queueing is recorded with its run's first step (see
+   * ExecutionWorker.runUnrecorded); undefined when every slot is busy. The promise settles once
+   * the queueing is recorded, or rejects if it could not be (the run is then aborted).
    */
-  runHere(executionId: string, queued: QueuedSnapshot, recorded?: Promise<unknown>): boolean;
+  runUnrecorded(executionId: string, execution: UnrecordedExecution): Promise<void> | undefined;
 }
 
 /** The state the events lead to from nothing, all stamped `at`. */
-function evolveAll(events: ExecutionEvent[], at: string): ExecutionState | undefined {
-  return events.reduce<ExecutionState | undefined>((s, e) => evolveExecution(s, { ...e, at }), undefined);
+function evolveAll(events: ExecutionEvent[], at: string): ExecutionState {
+  return events.reduce<ExecutionState | undefined>((s, e) => evolveExecution(s, { ...e, at }), undefined)!;
 }
 
 export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' | 'maxAttempts'> & {
@@ -54,8 +65,8 @@ export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' |
 /**
  * Records ExecutionQueued and puts the job on the `executions` queue with the execution id as
  * job id: queuing the same execution twice (a redelivered event, a retried request) is a no-op.
- * A caller that waits for the result may ask for it to run in this process instead, when this
- * process is an executor with a free slot: that saves the queue's hop on the hot path.
+ * A caller that waits for the result has it run in this process instead when this process is an
+ * executor with a free slot (`queueAndWait`): that saves the queue's hop on the hot path.
  */
 export class ExecutionRequests {
   private local?: InProcessExecutor;
@@ -63,6 +74,7 @@ export class ExecutionRequests {
   constructor(
     private readonly store: EventStore,
     private readonly queue: Queue<ExecutionJobData>,
+    private readonly results: ExecutionResults,
   ) {}
 
   /** Called by the executor role when it runs in this process. */
@@ -71,15 +83,49 @@ export class ExecutionRequests {
   }
 
   /**
-   * Records the execution as queued and has it run. `runHere`: the caller waits for the result,
-   * so this process's executor takes it if it has a free slot. `newId`: the execution id was
-   * made for this request, so the append cannot conflict and the run may start alongside it
-   * (its outcome is recorded only after the queueing is; if that fails the run is aborted).
+   * Queues an execution for a caller that waits for its result, and waits for it up to `waitMs`
+   * (null: still running then). `newId`: the execution id was made for this request, so nothing
+   * can have queued it before. Such an execution, when this process's executor has a free slot,
+   * runs here at once and its queueing is recorded together with its first step: with its
+   * outcome when it finishes within the executor's quick window, else with ExecutionStarted when
+   * that window ends. If this process dies before that, no trace of the request remains, and its
+   * caller, still waiting, gets an error. Anything else is recorded as queued first.
+   */
+  async queueAndWait(
+    params: QueueExecutionParams,
+    metadata: EventMetadata,
+    options: { newId: boolean; waitMs: number },
+  ): Promise<{ executionId: string; finished: ExecutionView | null }> {
+    const executionId = params.executionId ?? randomUUID();
+    const listener = await this.results.listen(executionId);
+    try {
+      if (options.newId && this.local) {
+        const events = decideExecution(this.queueCommand(params, executionId), undefined);
+        const state = evolveAll(events, new Date().toISOString());
+        const recorded = this.local.runUnrecorded(executionId, { events, metadata, state });
+        if (recorded) {
+          const finished = await new Promise<ExecutionView | null>((resolve, reject) => {
+            listener.result(options.waitMs, state).then(resolve, reject);
+            recorded.catch(reject); // not recorded: the caller gets the error, not a wait
+          });
+          return { executionId, finished };
+        }
+      }
+      const { state } = await this.queueExecution({ ...params, executionId }, metadata, { runHere: true });
+      return { executionId, finished: await listener.result(options.waitMs, state) };
+    } finally {
+      listener.close();
+    }
+  }
+
+  /**
+   * Records the execution as queued and has it run: on the queue, or with `runHere` (the caller
+   * waits for the result) by this process's executor if it has a free slot.
    */
   async queueExecution(
     params: QueueExecutionParams,
     metadata: EventMetadata,
-    options: { runHere?: boolean; newId?: boolean } = {},
+    options: { runHere?: boolean } = {},
   ): Promise<{
     executionId: string;
     state: ExecutionState | undefined;
@@ -87,42 +133,32 @@ export class ExecutionRequests {
     duplicate: boolean;
   }> {
     const executionId = params.executionId ?? randomUUID();
-    const command = {
-      type: 'QueueExecution' as const,
-      ...params,
-      executionId,
-      maxAttempts: params.maxAttempts ?? 1,
-    };
     // A new stream: decide on no state and append expecting version 0, without reading first.
-    const events = decideExecution(command, undefined);
-    const appended = this.store.append({
-      streamId: executionStreamId(executionId),
-      expectedVersion: 0,
-      events,
-      metadata,
-    });
-    if (options.runHere && options.newId && this.local) {
-      const queued = { state: evolveAll(events, new Date().toISOString())!, version: events.length };
-      if (this.local.runHere(executionId, queued, appended)) {
-        const { position } = await appended;
-        return { executionId, state: queued.state, position, duplicate: false };
-      }
-    }
+    const events = decideExecution(this.queueCommand(params, executionId), undefined);
     let result;
     try {
-      result = await appended;
+      result = await this.store.append({
+        streamId: executionStreamId(executionId),
+        expectedVersion: 0,
+        events,
+        metadata,
+      });
     } catch (err) {
       if (!(err instanceof ConcurrencyError)) throw err;
       // already queued (redelivery, second scheduler, repeated idempotency key)
       return { executionId, state: undefined, position: 0, duplicate: true };
     }
     const queued = {
-      state: evolveAll(events, result.events[0].recordedAt.toISOString())!,
+      state: evolveAll(events, result.events[0].recordedAt.toISOString()),
       version: result.streamVersion,
     };
     if (!(options.runHere && this.local?.runHere(executionId, queued)))
       await this.enqueue(executionId, queued);
     return { executionId, state: queued.state, position: result.position, duplicate: false };
+  }
+
+  private queueCommand(params: QueueExecutionParams, executionId: string) {
+    return { type: 'QueueExecution' as const, ...params, executionId, maxAttempts: params.maxAttempts ?? 1 };
   }
 
   enqueue(executionId: string, queued?: QueuedSnapshot): Promise<unknown> {

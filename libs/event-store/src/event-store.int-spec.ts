@@ -33,6 +33,51 @@ describe('EventStore (real PostgreSQL)', () => {
     expect(events[0].metadata).toEqual(meta);
   });
 
+  it('an event may carry its own metadata within an append', async () => {
+    const stream = `own-meta-${randomUUID()}`;
+    const caller: EventMetadata = { actor: 'webhook:t1', correlationId: 'c', causationId: null };
+    await store.appendToStream(
+      stream,
+      0,
+      [
+        { type: 'A', data: {}, metadata: caller },
+        { type: 'B', data: {} },
+      ],
+      meta,
+    );
+    expect((await store.readStream(stream)).map((e) => e.metadata.actor)).toEqual(['webhook:t1', 'test']);
+  });
+
+  it('rows attached to an append are stored with its events, and not at all when it fails', async () => {
+    await db.query(`CREATE TABLE IF NOT EXISTS attached_rows (v TEXT NOT NULL)`);
+    const attaching = new EventStore(db, {
+      attachment: {
+        sql: (first) => `INSERT INTO attached_rows (v) SELECT * FROM unnest($${first}::text[])`,
+        params: (rows) => [rows],
+      },
+    });
+    const stream = `attached-${randomUUID()}`;
+    await attaching.append({
+      streamId: stream,
+      expectedVersion: 0,
+      events: [{ type: 'A', data: {} }],
+      metadata: meta,
+      attached: [`${stream}:1`],
+    });
+    await expect(
+      attaching.append({
+        streamId: stream,
+        expectedVersion: 0,
+        events: [{ type: 'B', data: {} }],
+        metadata: meta,
+        attached: [`${stream}:2`],
+      }),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    const rows = await db.query(`SELECT v FROM attached_rows WHERE v LIKE $1 ORDER BY v`, [`${stream}:%`]);
+    expect(rows.map((r: any) => r.v)).toEqual([`${stream}:1`]);
+    expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A']);
+  });
+
   it('two concurrent appends at the same expected version: exactly one wins', async () => {
     const stream = `race-${randomUUID()}`;
     await store.appendToStream(stream, 0, [{ type: 'Created', data: {} }], meta);

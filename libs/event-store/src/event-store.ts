@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConcurrencyError } from './errors';
 import { Database, sqlState } from './database';
 import { appendParams, appendSql, ResolvedAppend } from './append-statement';
@@ -35,6 +36,8 @@ export class EventStore {
   private readonly maxInFlight: number;
   private readonly maxGroupEvents: number;
   private readonly appendSql: string;
+  /** Prepared statements are per connection and name: a name per statement text. */
+  private readonly appendStatementName: string;
 
   constructor(
     private readonly db: Database,
@@ -43,6 +46,7 @@ export class EventStore {
     this.maxInFlight = options.maxGroupsInFlight ?? 1;
     this.maxGroupEvents = options.maxGroupEvents ?? 2000;
     this.appendSql = appendSql(options.attachment);
+    this.appendStatementName = `runlet_append_${createHash('sha1').update(this.appendSql).digest('hex').slice(0, 12)}`;
   }
 
   async append(req: AppendRequest): Promise<AppendResult> {
@@ -204,7 +208,7 @@ export class EventStore {
 
   private async execute(group: ResolvedAppend[]): Promise<AppendResult[]> {
     const rows = await this.db.prepared(
-      this.options.attachment ? 'runlet_append_events_attached' : 'runlet_append_events',
+      this.appendStatementName,
       this.appendSql,
       appendParams(group, this.options.attachment),
     );

@@ -162,7 +162,7 @@ export class LogStore {
 
   private redis(): Redis {
     if (!this.publisher) {
-      this.publisher = new Redis(this.redisUrl);
+      this.publisher = new Redis(this.redisUrl, { enableAutoPipelining: true });
       this.publisher.on('error', () => undefined); // reconnects on its own; commands fail meanwhile
     }
     return this.publisher;

@@ -32,7 +32,7 @@ export class ExecutionResults {
   /** Wakes this process's waiters at once, and everyone else's through Redis. */
   publish(view: ExecutionView): void {
     this.deliver(view);
-    this.publisher ??= new Redis(this.redisUrl, { maxRetriesPerRequest: 1 });
+    this.publisher ??= new Redis(this.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
     this.publisher.publish(EXECUTION_DONE_CHANNEL, JSON.stringify(view)).catch(() => undefined);
   }
 

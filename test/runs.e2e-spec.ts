@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { EventStore } from '@runlet/event-store';
 import { ExecutionRequests } from '@runlet/executor';
 import { startNotificationReceiver } from './support/notification-receiver';
 import { createBuiltScript, startPlatform, TestPlatform, waitForBuild } from './support/platform';
@@ -183,30 +185,33 @@ export default async function (event, ctx) {
       name: 'counted',
       code: `export default (event) => { console.log('run for', event.input.n); return event.input.n; }`,
     });
-    const first = await p.api('POST', `/api/v1/scripts/${id}/runs`, { input: { n: 1 }, wait: true });
-    expect(first.body).toMatchObject({ status: 'succeeded', result: 1 });
-    // The same id again, claimed to be new: it runs at once, and recording it (with its outcome) conflicts.
-    const requests = p.app.get(ExecutionRequests);
-    await expect(
-      requests.queueAndWait(
+    // An execution id that is taken (here by a skipped execution), claimed to be new: the run
+    // starts at once, and recording it with its outcome conflicts.
+    const executionId = randomUUID();
+    const data = { executionId, scriptId: id };
+    await p.app.get(EventStore).append({
+      streamId: `execution-${executionId}`,
+      expectedVersion: 0,
+      events: [
         {
-          executionId: first.body.id,
-          scriptId: id,
-          version: 1,
-          trigger: { type: 'manual' },
-          input: { n: 2 },
+          type: 'ExecutionQueued',
+          data: { ...data, version: 1, trigger: { type: 'manual' }, input: null, maxAttempts: 1 },
         },
-        { actor: 'test', correlationId: first.body.id, causationId: null },
-        { newId: true, waitMs: 10_000 },
-      ),
+        { type: 'ExecutionSkipped', data: { ...data, reason: 'test' } },
+      ],
+      metadata: { actor: 'test', correlationId: executionId, causationId: null },
+    });
+    await expect(
+      p.app
+        .get(ExecutionRequests)
+        .queueAndWait(
+          { executionId, scriptId: id, version: 1, trigger: { type: 'manual' }, input: { n: 2 } },
+          { actor: 'test', correlationId: executionId, causationId: null },
+          { newId: true, waitMs: 10_000 },
+        ),
     ).rejects.toThrow(/already exists/);
-    const events = (await p.api('GET', `/api/v1/events?stream=execution-${first.body.id}`)).body.items;
-    expect(events.map((e: any) => e.type)).toEqual([
-      'ExecutionQueued',
-      'ExecutionStarted',
-      'ExecutionSucceeded',
-    ]);
-    const logs = (await p.api('GET', `/api/v1/executions/${first.body.id}/logs`)).body.items;
-    expect(logs.map((l: any) => l.message)).toEqual(['run for 1']);
+    const events = (await p.api('GET', `/api/v1/events?stream=execution-${executionId}`)).body.items;
+    expect(events.map((e: any) => e.type)).toEqual(['ExecutionQueued', 'ExecutionSkipped']);
+    expect((await p.api('GET', `/api/v1/executions/${executionId}/logs`)).body.items).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { EventStore } from '@runlet/event-store';
 import { EXECUTIONS_QUEUE } from '@runlet/executor';
 import { queueOptions } from '../apps/api/src/platform/queue-options';
+import { recordQueuedExecution } from './support/executions';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
 import { ensureBuilt, freePort, startRoleProcess } from './support/role-process';
 
@@ -137,24 +137,7 @@ describe('runs taken in-process by an api+executor process (real processes, Post
     children.push(startRoleProcess(p, ['executor'], { RUNLET_EXECUTOR_LOCK_MS: '1000' }));
     // As if the process that queued it died right after the append.
     const executionId = randomUUID();
-    await p.app.get(EventStore).append({
-      streamId: `execution-${executionId}`,
-      expectedVersion: 0,
-      events: [
-        {
-          type: 'ExecutionQueued',
-          data: {
-            executionId,
-            scriptId: id,
-            version: 1,
-            trigger: { type: 'manual' },
-            input: null,
-            maxAttempts: 1,
-          },
-        },
-      ],
-      metadata: { actor: 'test', correlationId: executionId, causationId: null },
-    });
+    await recordQueuedExecution(p, executionId, id);
     expect(await queue.getJob(executionId)).toBeUndefined();
 
     expect(await settled(executionId)).toMatchObject({ status: 'succeeded', result: 'ran', attempt: 1 });

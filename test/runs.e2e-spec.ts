@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventStore } from '@runlet/event-store';
 import { ExecutionRequests } from '@runlet/executor';
+import { recordQueuedExecution } from './support/executions';
 import { startNotificationReceiver } from './support/notification-receiver';
 import { createBuiltScript, startPlatform, TestPlatform, waitForBuild } from './support/platform';
 
@@ -188,19 +188,9 @@ export default async function (event, ctx) {
     // An execution id that is taken (here by a skipped execution), claimed to be new: the run
     // starts at once, and recording it with its outcome conflicts.
     const executionId = randomUUID();
-    const data = { executionId, scriptId: id };
-    await p.app.get(EventStore).append({
-      streamId: `execution-${executionId}`,
-      expectedVersion: 0,
-      events: [
-        {
-          type: 'ExecutionQueued',
-          data: { ...data, version: 1, trigger: { type: 'manual' }, input: null, maxAttempts: 1 },
-        },
-        { type: 'ExecutionSkipped', data: { ...data, reason: 'test' } },
-      ],
-      metadata: { actor: 'test', correlationId: executionId, causationId: null },
-    });
+    await recordQueuedExecution(p, executionId, id, [
+      { type: 'ExecutionSkipped', data: { executionId, scriptId: id, reason: 'test' } },
+    ]);
     await expect(
       p.app
         .get(ExecutionRequests)

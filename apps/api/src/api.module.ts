@@ -20,10 +20,10 @@ import { PlatformKey } from './triggers/platform-key';
 import { TriggerCommands } from './triggers/trigger-commands.service';
 import { TriggersController } from './triggers/triggers.controller';
 import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
-import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhookHandler } from './webhooks/webhook-handler';
 import { ExecutionQueueModule } from '@runlet/executor';
 
-/** The `api` role: REST API, webhooks, health and metrics. */
+/** The `api` role: REST API, webhooks (served ahead of Express: see serveHooksAhead), health and metrics. */
 @Module({
   imports: [CqrsModule.forRoot(), ReadModelsModule, ExecutionQueueModule],
   controllers: [
@@ -34,7 +34,6 @@ import { ExecutionQueueModule } from '@runlet/executor';
     RunsController,
     ExecutionsController,
     TriggersController,
-    WebhooksController,
     BuildsController,
   ],
   providers: [
@@ -49,6 +48,7 @@ import { ExecutionQueueModule } from '@runlet/executor';
     PlatformKey,
     TriggerCommands,
     WebhookTriggerCache,
+    WebhookHandler,
   ],
 })
 export class ApiModule {}

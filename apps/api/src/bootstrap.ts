@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureHttp } from './http/configure-http';
+import { serveHooksAhead } from './webhooks/hooks-route';
+import { WebhookHandler } from './webhooks/webhook-handler';
 import { RunletConfig } from './platform/config';
 import { ensureDatabaseExists } from './platform/ensure-database';
 
@@ -17,7 +19,10 @@ export async function createPlatform(
     logger,
   });
   app.enableShutdownHooks();
-  if (config.roles.includes('api')) configureHttp(app, config.webhooks.bodyLimitBytes);
+  if (config.roles.includes('api')) {
+    configureHttp(app);
+    serveHooksAhead(app.getHttpServer(), app.get(WebhookHandler), config.webhooks.bodyLimitBytes);
+  }
   await app.init();
   return app;
 }

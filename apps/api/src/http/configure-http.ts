@@ -1,8 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { raw } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ErrorFilter } from './error.filter';
+import { bodyErrorReply, ErrorFilter } from './error.filter';
 import { httpDuration } from './metrics';
 import { createValidationPipe } from './validation';
 
@@ -11,22 +10,15 @@ const JSON_LIMIT = '10mb';
 
 /** Body-parser failures, answered in the contract's error shape before Nest rewrites them. */
 function bodyErrorHandler(err: any, _req: any, res: any, next: (err?: unknown) => void): void {
-  if (err?.type === 'entity.parse.failed') {
-    res
-      .status(400)
-      .json({ statusCode: 400, error: 'Bad Request', message: `malformed JSON body: ${err.message}` });
-  } else if (err?.type === 'entity.too.large') {
-    const message = `request body is larger than the limit of ${err.limit} bytes`;
-    res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message });
-  } else next(err);
+  const reply = bodyErrorReply(err);
+  if (!reply) return next(err);
+  res.status(reply.status).set(reply.headers).send(reply.body);
 }
 
-export function configureHttp(app: INestApplication, webhookBodyLimit: number): void {
+export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   express.disable('etag'); // answers are dynamic; hashing every body costs more than it saves
-  // Webhooks get their body raw, whatever its type: the script sees it parsed and raw.
-  express.use('/hooks', raw({ type: () => true, limit: webhookBodyLimit }));
   express.useBodyParser('json', { limit: JSON_LIMIT });
   express.use(bodyErrorHandler);
   express.use((req: any, res: any, next: () => void) => {

@@ -1,0 +1,141 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ExecutionRequests, ExecutionView, uuidFrom } from '@runlet/executor';
+import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
+import { toHttpEvent, toHttpResponse, verifyHmac, verifyToken } from './http';
+import { RateLimiter } from './rate-limiter';
+import { WebhookTarget, WebhookTriggerCache } from './webhook-trigger-cache';
+
+/** A call of `ANY /hooks/:triggerId[/*]`, as read off the wire. */
+export interface WebhookCall {
+  triggerId: string;
+  /** The path after `/hooks/:triggerId` (`/` for none). */
+  path: string;
+  method: string;
+  headers: IncomingHttpHeaders;
+  query: Record<string, string | string[] | undefined>;
+  rawBody: Buffer;
+}
+
+/** What to answer; `body` as is (a string or bytes). */
+export interface WebhookReply {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string | Buffer;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const REASON: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  409: 'Conflict',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
+/** The webhook hot path: the trigger's own auth, limits, then the execution (sync or async). */
+@Injectable()
+export class WebhookHandler {
+  private readonly limiter: RateLimiter;
+
+  constructor(
+    private readonly cache: WebhookTriggerCache,
+    private readonly requests: ExecutionRequests,
+    @Inject(RUNLET_CONFIG) private readonly config: RunletConfig,
+  ) {
+    this.limiter = new RateLimiter(config.webhooks.ratePerSecond);
+  }
+
+  async handle(call: WebhookCall): Promise<WebhookReply> {
+    const { triggerId } = call;
+    const target = await this.cache.get(triggerId);
+    if (!target || target.type !== 'http') return fail(404, `no webhook trigger ${triggerId}`);
+    const denied = authenticate(target, call);
+    if (denied) return fail(401, denied);
+    if (target.paused) return fail(409, 'this trigger is paused');
+    const wait = this.limiter.take(triggerId);
+    if (wait > 0) {
+      const limit = this.config.webhooks.ratePerSecond;
+      return fail(429, `rate limit of ${limit} requests/s for this trigger exceeded`, {
+        'retry-after': String(wait),
+      });
+    }
+    if (!target.deployedVersion) {
+      return fail(503, 'the script has no successfully built version yet; save it and wait for its build');
+    }
+    let http;
+    try {
+      http = toHttpEvent({
+        method: call.method,
+        path: call.path,
+        headers: call.headers,
+        query: call.query,
+        rawBody: call.rawBody,
+        contentType: call.headers['content-type'],
+      });
+    } catch (err) {
+      return fail(400, (err as Error).message);
+    }
+    const idempotencyKey = call.headers['idempotency-key'];
+    const repeatable = typeof idempotencyKey === 'string' && idempotencyKey !== '';
+    const executionId = repeatable ? uuidFrom(`${triggerId}:idempotency:${idempotencyKey}`) : randomUUID();
+    const params = {
+      executionId,
+      scriptId: target.scriptId,
+      version: target.deployedVersion,
+      trigger: { type: 'http' as const, id: triggerId },
+      input: target.input ?? null,
+      http: http as unknown as Record<string, unknown>,
+      fired: { triggerId, source: 'http' as const, firedAt: new Date().toISOString() },
+    };
+    const metadata = { actor: `webhook:${triggerId}`, correlationId: executionId, causationId: null };
+    const idHeader = { 'x-runlet-execution-id': executionId };
+    if (target.mode === 'async') {
+      await this.requests.queueExecution(params, metadata);
+      return json(202, { executionId }, idHeader);
+    }
+    const { finished } = await this.requests.queueAndWait(params, metadata, {
+      newId: !repeatable,
+      waitMs: this.config.webhooks.syncWaitMs,
+    });
+    if (!finished) return json(202, { executionId, status: 'running' }, idHeader);
+    const reply = replyOf(finished);
+    return { ...reply, headers: { ...idHeader, ...reply.headers } };
+  }
+}
+
+/** Why the call is refused, or null. */
+function authenticate(target: WebhookTarget, call: WebhookCall): string | null {
+  if (target.auth === 'token') {
+    return verifyToken(call.headers.authorization, target.tokenHashes) ? null : 'missing or wrong token';
+  }
+  if (target.auth === 'hmac') {
+    const header = call.headers['x-runlet-signature'];
+    const signature = typeof header === 'string' ? header : undefined;
+    const check = verifyHmac(signature, call.rawBody, target.hmacSecrets, Date.now() / 1000);
+    return check.ok ? null : `bad signature: ${check.reason}`;
+  }
+  return null;
+}
+
+/** A finished execution as the webhook's answer: the script's response, or why there is none. */
+function replyOf(execution: ExecutionView): WebhookReply {
+  if (execution.status === 'succeeded') return toHttpResponse(execution.result);
+  const status = execution.status === 'timed_out' ? 504 : 500;
+  return json(status, {
+    statusCode: status,
+    error: execution.status === 'timed_out' ? 'Script Timed Out' : 'Script Failed',
+    message: execution.error?.message ?? execution.status,
+    executionId: execution.id,
+  });
+}
+
+function fail(status: number, message: string, headers: Record<string, string> = {}): WebhookReply {
+  return json(status, { statusCode: status, error: REASON[status], message }, headers);
+}
+
+export function json(status: number, value: unknown, headers: Record<string, string> = {}): WebhookReply {
+  return { status, headers: { ...headers, 'content-type': JSON_TYPE }, body: JSON.stringify(value) };
+}

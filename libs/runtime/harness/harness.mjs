@@ -1,6 +1,6 @@
 /* global process, console, Buffer, URL, Response, AbortController */
-// Runlet harness: runs inside the sandbox. Imports the artifact once, then serves `run` requests
-// arriving on fd 3 (newline-delimited JSON, both directions) one at a time.
+// Runlet harness: runs inside the sandbox. Imports the artifact once told to `start`, then serves
+// `run` requests arriving on fd 3 (newline-delimited JSON, both directions) one at a time.
 // Plain ESM so it needs no build step; it must only use node built-ins.
 import net from 'node:net';
 import util from 'node:util';
@@ -167,10 +167,30 @@ function onEscapedError(err) {
 process.on('uncaughtException', onEscapedError);
 process.on('unhandledRejection', onEscapedError);
 
+// Requests are read from the start; the script's module is imported only once the platform says
+// `start` (its network rules are in place by then), and `run`s come after `ready`.
+let onStart;
+const started = new Promise((resolve) => (onStart = resolve));
+let onRequest = () => {};
+let buffer = '';
+channel.setEncoding('utf8');
+channel.on('data', (chunk) => {
+  buffer += chunk;
+  let newline;
+  while ((newline = buffer.indexOf('\n')) >= 0) {
+    const request = JSON.parse(buffer.slice(0, newline));
+    buffer = buffer.slice(newline + 1);
+    if (request.t === 'start') onStart();
+    else onRequest(request);
+  }
+});
+channel.on('end', () => process.exit(0));
+
 async function main() {
   let handler;
   let loadError = null;
   loadDetachedSourceMap();
+  await started;
   try {
     const mod = await import(pathToFileURL(entryPath).href);
     handler = mod.default;
@@ -178,25 +198,14 @@ async function main() {
   } catch (err) {
     loadError = toError(err);
   }
-  let buffer = '';
-  channel.setEncoding('utf8');
-  channel.on('data', (chunk) => {
-    buffer += chunk;
-    let newline;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      const request = JSON.parse(buffer.slice(0, newline));
-      buffer = buffer.slice(newline + 1);
-      if (request.t === 'run') {
-        if (loadError) send({ t: 'result', id: request.id, ok: false, error: loadError, fatal: true });
-        else void serve(request, handler);
-      } else if (request.t === 'abort' && current && current.id === request.id) {
-        current.abort.abort(
-          new Error(request.reason === 'timeout' ? 'Execution timed out' : 'Execution cancelled'),
-        );
-      }
+  onRequest = (request) => {
+    if (request.t === 'run') {
+      if (loadError) send({ t: 'result', id: request.id, ok: false, error: loadError, fatal: true });
+      else void serve(request, handler);
+    } else if (request.t === 'abort' && current && current.id === request.id) {
+      current.abort.abort(new Error(request.reason === 'timeout' ? 'Execution timed out' : 'Execution cancelled'));
     }
-  });
-  channel.on('end', () => process.exit(0));
+  };
   send({ t: 'ready' });
 }
 

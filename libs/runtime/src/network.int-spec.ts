@@ -71,4 +71,14 @@ describe('ProcessRuntime network policies', () => {
       expect(interfaces).toEqual(network === 'none' ? ['lo'] : ['lo', 'tap0']);
     },
   );
+
+  it('under egress the script is imported only once its network is in place (node starts meanwhile)', async () => {
+    const dir = artifacts.create(`
+      import os from 'node:os';
+      const atImport = Object.keys(os.networkInterfaces()).sort();
+      export default () => atImport;`);
+    const outcome = await runtime.run(request(dir, { network: 'egress', timeoutMs: 20000 }));
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.result).toEqual(['lo', 'tap0']);
+  });
 });

@@ -111,9 +111,12 @@ export class SandboxInstance {
         cpus: 1,
       });
       this.cgroup?.addProcess(pid);
+      // Node starts now that the limits are in place; meanwhile the network is set up, and the
+      // harness imports the script (so nothing of it runs) only when told to start, below.
+      (child.stdio as unknown as Writable[])[BLOCK_FD].end('1');
       if (limits.network === 'egress') this.egress = await Promise.race([attachEgress(pid), exited]);
-      (child.stdio as unknown as Writable[])[BLOCK_FD].end('1'); // lets bwrap exec node, now that limits are in place
     }
+    (child.stdio[3] as Writable).write(JSON.stringify({ t: 'start' }) + '\n');
     if (!this.cgroup && child.pid) {
       this.stopWatchdog = watchRss(child.pid, limitBytes, () => {
         this.memoryExceeded = true;

@@ -97,9 +97,11 @@ function firstDeliverySnapshot(job: Job<ExecutionJobData>): StreamState | undefi
 }
 
 /**
- * Takes execution jobs: ExecutionStarted, run in the runtime, then exactly one terminal event.
- * The event stream guards every step, so a duplicate job, a retried job or a worker that lost
- * its lock cannot start a finished execution again nor record a second outcome.
+ * Runs executions, from the queue's jobs or handed over in-process by a request that waits for
+ * them (runHere, runUnrecorded): ExecutionStarted, the run in the runtime, then exactly one
+ * terminal event. The event stream guards every step, so a duplicate job, a retried job or a
+ * worker that lost its lock (or lease) cannot start a finished execution again nor record a
+ * second outcome.
  */
 export class ExecutionWorker implements InProcessExecutor {
   private worker?: Worker<ExecutionJobData>;

@@ -40,7 +40,9 @@ describe('webhooks end to end (platform on real PostgreSQL, Redis, npm, bwrap)',
     });
     expect(res.status).toBe(201);
     expect(res.headers.get('x-a')).toBe('1');
-    const body = await res.json();
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(res.headers.get('content-length')).toBe(String(bytes.length));
+    const body = JSON.parse(bytes.toString());
     expect(body).toMatchObject({
       method: 'POST',
       path: '/orders/7',

@@ -66,6 +66,7 @@ function send(res: ServerResponse, reply: WebhookReply): void {
     headers['content-type'] =
       typeof reply.body === 'string' ? 'text/html; charset=utf-8' : 'application/octet-stream';
   }
+  if (hasBody) headers['content-length'] = String(Buffer.byteLength(reply.body));
   res.writeHead(reply.status, headers);
   res.end(hasBody ? reply.body : undefined);
 }

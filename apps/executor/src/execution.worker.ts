@@ -2,7 +2,9 @@ import { Job, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import {
   ConflictError,
+  evolveExecutionEvents,
   ExecutionCommand,
+  ExecutionEvent,
   ExecutionOutcomeInput,
   executionStreamId,
   ExecutionState,
@@ -263,17 +265,17 @@ export class ExecutionWorker implements InProcessExecutor {
       if (!complete) return 'conflict';
       // The run is over and every line it wrote is held: they are stored by the same statement
       // as its events, or (on a conflict) not at all.
-      const lines = gate.take();
+      const rows = this.logs.rowsFor(executionId, gate.take());
       finished = await this.appendFirst(
         of,
         streamId,
         from,
         [...start.events, ...complete.events],
         meta,
-        this.logs.rowsFor(executionId, lines),
+        rows,
       );
       if (!finished) return 'conflict';
-      storedWithOutcome = lines;
+      storedWithOutcome = rows.map((row) => row.line); // as stored (normalized)
     } else {
       of.onLongRun?.();
       const started = await this.appendFirst(of, streamId, from, start.events, meta).catch(async (err) => {
@@ -357,11 +359,7 @@ export class ExecutionWorker implements InProcessExecutor {
   private decideAndEvolve(from: StreamState, command: ExecutionCommand) {
     try {
       const events = executionAggregate.decide(command, from.state);
-      const at = new Date().toISOString();
-      const state = events.reduce<ExecutionState | undefined>(
-        (s, e) => executionAggregate.evolve(s, { ...e, at }),
-        from.state,
-      )!;
+      const state = evolveExecutionEvents(from.state, events, new Date().toISOString())!;
       return { events, state };
     } catch (err) {
       if (err instanceof ConflictError) return null;
@@ -417,10 +415,7 @@ export class ExecutionWorker implements InProcessExecutor {
         attached: logLines,
       });
       const at = result.events[0].recordedAt.toISOString();
-      const state = events.reduce<ExecutionState | undefined>(
-        (s, e) => executionAggregate.evolve(s, { ...(e as any), at }),
-        from.state,
-      );
+      const state = evolveExecutionEvents(from.state, events as ExecutionEvent[], at);
       return { state, version: result.streamVersion };
     } catch (err) {
       if (err instanceof ConcurrencyError) return null;

@@ -23,38 +23,47 @@ export class ErrorFilter implements ExceptionFilter {
   }
 }
 
-/** An error as the answer the API gives for it (for routes served outside Nest). */
-export function errorReply(exception: unknown): {
+/** An answer with a JSON body, for routes served outside Nest. */
+export interface JsonReply {
   status: number;
   headers: Record<string, string>;
   body: string;
-} {
+}
+
+/** An error as the answer the API gives for it (for routes served outside Nest). */
+export function errorReply(exception: unknown): JsonReply {
   const { status, message } = describe(exception);
-  return jsonReply(status, errorBody(status, message));
+  return contractError(status, message);
 }
 
 /** A body-parser failure as the contract's error (413 for a body over the limit), or null for others. */
-export function bodyErrorReply(
-  err: any,
-): { status: number; headers: Record<string, string>; body: string } | null {
-  if (err?.type === 'entity.parse.failed')
-    return jsonReply(400, errorBody(400, `malformed JSON body: ${err.message}`));
+export function bodyErrorReply(err: any): JsonReply | null {
+  if (err?.type === 'entity.parse.failed') return contractError(400, `malformed JSON body: ${err.message}`);
   if (err?.type === 'entity.too.large') {
-    return jsonReply(413, errorBody(413, `request body is larger than the limit of ${err.limit} bytes`));
+    return contractError(413, `request body is larger than the limit of ${err.limit} bytes`);
   }
   return null;
 }
 
-function errorBody(status: number, message: string) {
-  return { statusCode: status, error: reasonPhrase(status), message };
+/** The contract's error answer: `{ statusCode, error, message }`. */
+export function contractError(
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): JsonReply {
+  return jsonReply(status, errorBody(status, message), headers);
 }
 
-function jsonReply(status: number, value: unknown) {
+export function jsonReply(status: number, value: unknown, headers: Record<string, string> = {}): JsonReply {
   return {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
+    headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
     body: JSON.stringify(value),
   };
+}
+
+function errorBody(status: number, message: string) {
+  return { statusCode: status, error: reasonPhrase(status), message };
 }
 
 function describe(exception: unknown): { status: number; message: string } {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ExecutionRequests, ExecutionView, uuidFrom } from '@runlet/executor';
+import { contractError, jsonReply } from '../http/error.filter';
 import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
 import { toHttpEvent, toHttpResponse, verifyHmac, verifyToken } from './http';
 import { RateLimiter } from './rate-limiter';
@@ -25,16 +26,6 @@ export interface WebhookReply {
   body: string | Buffer;
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-const REASON: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  404: 'Not Found',
-  409: 'Conflict',
-  429: 'Too Many Requests',
-  503: 'Service Unavailable',
-};
-
 /** The webhook hot path: the trigger's own auth, limits, then the execution (sync or async). */
 @Injectable()
 export class WebhookHandler {
@@ -51,19 +42,22 @@ export class WebhookHandler {
   async handle(call: WebhookCall): Promise<WebhookReply> {
     const { triggerId } = call;
     const target = await this.cache.get(triggerId);
-    if (!target || target.type !== 'http') return fail(404, `no webhook trigger ${triggerId}`);
+    if (!target || target.type !== 'http') return contractError(404, `no webhook trigger ${triggerId}`);
     const denied = authenticate(target, call);
-    if (denied) return fail(401, denied);
-    if (target.paused) return fail(409, 'this trigger is paused');
+    if (denied) return contractError(401, denied);
+    if (target.paused) return contractError(409, 'this trigger is paused');
     const wait = this.limiter.take(triggerId);
     if (wait > 0) {
       const limit = this.config.webhooks.ratePerSecond;
-      return fail(429, `rate limit of ${limit} requests/s for this trigger exceeded`, {
+      return contractError(429, `rate limit of ${limit} requests/s for this trigger exceeded`, {
         'retry-after': String(wait),
       });
     }
     if (!target.deployedVersion) {
-      return fail(503, 'the script has no successfully built version yet; save it and wait for its build');
+      return contractError(
+        503,
+        'the script has no successfully built version yet; save it and wait for its build',
+      );
     }
     let http;
     try {
@@ -76,7 +70,7 @@ export class WebhookHandler {
         contentType: call.headers['content-type'],
       });
     } catch (err) {
-      return fail(400, (err as Error).message);
+      return contractError(400, (err as Error).message);
     }
     const idempotencyKey = call.headers['idempotency-key'];
     const repeatable = typeof idempotencyKey === 'string' && idempotencyKey !== '';
@@ -94,13 +88,13 @@ export class WebhookHandler {
     const idHeader = { 'x-runlet-execution-id': executionId };
     if (target.mode === 'async') {
       await this.requests.queueExecution(params, metadata);
-      return json(202, { executionId }, idHeader);
+      return jsonReply(202, { executionId }, idHeader);
     }
     const { finished } = await this.requests.queueAndWait(params, metadata, {
       newId: !repeatable,
       waitMs: this.config.webhooks.syncWaitMs,
     });
-    if (!finished) return json(202, { executionId, status: 'running' }, idHeader);
+    if (!finished) return jsonReply(202, { executionId, status: 'running' }, idHeader);
     const reply = replyOf(finished);
     return { ...reply, headers: { ...idHeader, ...reply.headers } };
   }
@@ -124,18 +118,10 @@ function authenticate(target: WebhookTarget, call: WebhookCall): string | null {
 function replyOf(execution: ExecutionView): WebhookReply {
   if (execution.status === 'succeeded') return toHttpResponse(execution.result);
   const status = execution.status === 'timed_out' ? 504 : 500;
-  return json(status, {
+  return jsonReply(status, {
     statusCode: status,
     error: execution.status === 'timed_out' ? 'Script Timed Out' : 'Script Failed',
     message: execution.error?.message ?? execution.status,
     executionId: execution.id,
   });
-}
-
-function fail(status: number, message: string, headers: Record<string, string> = {}): WebhookReply {
-  return json(status, { statusCode: status, error: REASON[status], message }, headers);
-}
-
-export function json(status: number, value: unknown, headers: Record<string, string> = {}): WebhookReply {
-  return { status, headers: { ...headers, 'content-type': JSON_TYPE }, body: JSON.stringify(value) };
 }

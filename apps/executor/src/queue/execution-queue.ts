@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ExecutionState } from '@runlet/domain';
 
 export const EXECUTIONS_QUEUE = 'executions';
-/** Redis channel on which executors announce finished executions (payload: the execution view). */
+/** Redis channel on which executors announce finished executions (payload: `<announcer id>|<execution view JSON>`). */
 export const EXECUTION_DONE_CHANNEL = 'runlet:executions:done';
 /** Redis channel on which the API asks executors to cancel a running execution. */
 export const EXECUTION_CANCEL_CHANNEL = 'runlet:executions:cancel';

@@ -4,6 +4,7 @@ import {
   MAX_ATTEMPTS,
   decideExecution,
   evolveExecution,
+  evolveExecutionEvents,
   ExecutionCommand,
   ExecutionEvent,
   ExecutionQueued,
@@ -48,11 +49,6 @@ export interface InProcessExecutor {
    * the queueing is recorded, or rejects if it could not be (the run is then aborted).
    */
   runUnrecorded(executionId: string, execution: UnrecordedExecution): Promise<void> | undefined;
-}
-
-/** The state the events lead to from nothing, all stamped `at`. */
-function evolveAll(events: ExecutionEvent[], at: string): ExecutionState {
-  return events.reduce<ExecutionState | undefined>((s, e) => evolveExecution(s, { ...e, at }), undefined)!;
 }
 
 export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' | 'maxAttempts'> & {
@@ -101,7 +97,7 @@ export class ExecutionRequests {
     try {
       if (options.newId && this.local) {
         const events = decideExecution(this.queueCommand(params, executionId), undefined);
-        const state = evolveAll(events, new Date().toISOString());
+        const state = evolveExecutionEvents(undefined, events, new Date().toISOString())!;
         const recorded = this.local.runUnrecorded(executionId, { events, metadata, state });
         if (recorded) {
           const finished = await new Promise<ExecutionView | null>((resolve, reject) => {
@@ -149,7 +145,7 @@ export class ExecutionRequests {
       return { executionId, state: undefined, position: 0, duplicate: true };
     }
     const queued = {
-      state: evolveAll(events, result.events[0].recordedAt.toISOString()),
+      state: evolveExecutionEvents(undefined, events, result.events[0].recordedAt.toISOString())!,
       version: result.streamVersion,
     };
     if (!(options.runHere && this.local?.runHere(executionId, queued)))

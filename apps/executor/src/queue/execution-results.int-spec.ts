@@ -51,4 +51,15 @@ describe('ExecutionResults (real Redis pub/sub)', () => {
     executor.publish(view(randomUUID()));
     expect(await listener.result(500, { status: 'queued' } as any)).toBeNull();
   });
+
+  it('an instance wakes its own waiters in-process and does not deliver its announcement again from Redis', async () => {
+    const id = randomUUID();
+    const first = await api.listen(id);
+    api.publish(view(id));
+    expect(await first.result(1000, { status: 'queued' } as any)).toMatchObject({ id, result: 42 });
+    // A later waiter for the same id (a repeated request) is left to the store, not to the echo.
+    const second = await api.listen(id);
+    await new Promise((r) => setTimeout(r, 300)); // the echo has come back by now
+    expect(await second.result(200, { status: 'queued' } as any)).toBeNull();
+  });
 });

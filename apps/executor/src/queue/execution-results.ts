@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { ExecutionState, isTerminal } from '@runlet/domain';
 import { AggregateRepository } from '@runlet/event-store';
 import { EXECUTION_DONE_CHANNEL } from './execution-queue';
@@ -23,6 +24,8 @@ export class ExecutionResults {
   private subscriber?: Redis;
   private publisher?: Redis;
   private readonly waiters = new Map<string, Set<(view: ExecutionView) => void>>();
+  /** Tags this instance's announcements, which it has delivered in-process already. */
+  private readonly origin = randomUUID();
 
   constructor(
     private readonly redisUrl: string,
@@ -33,7 +36,9 @@ export class ExecutionResults {
   publish(view: ExecutionView): void {
     this.deliver(view);
     this.publisher ??= new Redis(this.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
-    this.publisher.publish(EXECUTION_DONE_CHANNEL, JSON.stringify(view)).catch(() => undefined);
+    this.publisher
+      .publish(EXECUTION_DONE_CHANNEL, `${this.origin}|${JSON.stringify(view)}`)
+      .catch(() => undefined);
   }
 
   /**
@@ -92,7 +97,10 @@ export class ExecutionResults {
     if (this.subscriber) return;
     this.subscriber = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
     this.subscriber.on('message', (_channel, message) => {
-      if (this.waiters.size > 0) this.deliver(JSON.parse(message) as ExecutionView);
+      const cut = message.indexOf('|');
+      // Our own announcement comes back too: its waiters here were woken when it was made.
+      if (this.waiters.size === 0 || message.slice(0, cut) === this.origin) return;
+      this.deliver(JSON.parse(message.slice(cut + 1)) as ExecutionView);
     });
     await this.subscriber.subscribe(EXECUTION_DONE_CHANNEL);
   }

@@ -1,12 +1,9 @@
 import { ConflictError } from '../shared/errors';
-import { decideExecution, evolveExecution } from './execution.aggregate';
+import { decideExecution, evolveExecutionEvents } from './execution.aggregate';
 import { ExecutionCommand, ExecutionEvent, ExecutionState } from './execution.types';
 
 function given(...events: ExecutionEvent[]) {
-  const state = events.reduce<ExecutionState | undefined>(
-    (s, e) => evolveExecution(s, { ...e, at: '2026-01-01T00:00:00Z' }),
-    undefined,
-  );
+  const state = evolveExecutionEvents(undefined, events, '2026-01-01T00:00:00Z');
   return { state, when: (c: ExecutionCommand) => decideExecution(c, state) };
 }
 
@@ -125,5 +122,12 @@ describe('Execution aggregate', () => {
     );
     const cancelled = given(...queued).when({ type: 'CancelExecution', reason: 'by user' });
     expect(given(...queued, ...cancelled).state?.status).toBe('cancelled');
+  });
+
+  it("one append's events lead to one state, each stamped with the append's time", () => {
+    const at = '2026-03-04T05:06:07.000Z';
+    const state: ExecutionState | undefined = evolveExecutionEvents(undefined, [...queued, ...started1], at);
+    expect(state).toMatchObject({ id: 'e1', status: 'running', attempt: 1, queuedAt: at, startedAt: at });
+    expect(evolveExecutionEvents(state, [], at)).toBe(state);
   });
 });

@@ -160,3 +160,12 @@ export function evolveExecution(
   }
   return state;
 }
+
+/** The state `events` lead to from `state`, each stamped as happened `at` (one append's events). */
+export function evolveExecutionEvents(
+  state: ExecutionState | undefined,
+  events: ExecutionEvent[],
+  at: string,
+): ExecutionState | undefined {
+  return events.reduce<ExecutionState | undefined>((s, e) => evolveExecution(s, { ...e, at }), state);
+}

@@ -36,12 +36,11 @@ describe('missedTicks', () => {
     ]);
   });
 
-  it('is cheap for every-second schedules after a long outage', () => {
-    const started = Date.now();
-    expect(missedTicks('* * * * * *', 'UTC', last, at('2026-01-08T09:00:00.400Z'), 'latest')).toEqual([
-      { scheduledAt: at('2026-01-08T09:00:00Z'), late: true },
+  it('looks only at the latest tick, so an every-second schedule after ten years down still answers', () => {
+    // Walking every missed tick (3×10⁸ of them) would not return within the test's timeout.
+    expect(missedTicks('* * * * * *', 'UTC', last, at('2036-01-08T09:00:00.400Z'), 'latest')).toEqual([
+      { scheduledAt: at('2036-01-08T09:00:00Z'), late: true },
     ]);
-    expect(Date.now() - started).toBeLessThan(500);
   });
 
   it('does not offer the repeated fall-back pass of a tick that already ran', () => {

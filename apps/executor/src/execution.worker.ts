@@ -1,4 +1,4 @@
-import { Job, Worker } from 'bullmq';
+import { Job, Queue, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import {
   ConflictError,
@@ -24,7 +24,6 @@ import { queueOptions } from '../../api/src/platform/queue-options';
 import { ArtifactResolver } from './artifact-resolver';
 import { LogGate } from './log-gate';
 import { Cancellations } from './cancellations';
-import { Queue } from 'bullmq';
 import { ExecutionJobData, EXECUTIONS_QUEUE } from './queue/execution-queue';
 import { ExecutionLease } from './queue/execution-lease';
 import {
@@ -245,8 +244,12 @@ export class ExecutionWorker implements InProcessExecutor {
     const executionId = of.executionId;
     const attempt = from.state!.attempt + 1;
     const meta = this.metadata(from.state!, of);
-    const start = this.decideAndEvolve(from, { type: 'StartExecution', attempt });
-    if (!start) return 'conflict';
+    const startEvents = this.decide(from.state, { type: 'StartExecution', attempt });
+    if (!startEvents) return 'conflict';
+    const start = {
+      events: startEvents,
+      state: evolveExecutionEvents(from.state, startEvents, new Date().toISOString())!,
+    };
     const gate = new LogGate((line) => this.logs.write(executionId, line));
     const running = this.run(start.state, attempt, controller, gate);
     const abandon = async () => {
@@ -258,22 +261,12 @@ export class ExecutionWorker implements InProcessExecutor {
     let finished: StreamState | null;
     let storedWithOutcome: LogLine[] = [];
     if (quick) {
-      const complete = this.decideAndEvolve(
-        { state: start.state, version: from.version + start.events.length },
-        await this.completion(start.state, attempt, quick.outcome),
-      );
+      const complete = this.decide(start.state, await this.completion(start.state, attempt, quick.outcome));
       if (!complete) return 'conflict';
       // The run is over and every line it wrote is held: they are stored by the same statement
       // as its events, or (on a conflict) not at all.
       const rows = this.logs.rowsFor(executionId, gate.take());
-      finished = await this.appendFirst(
-        of,
-        streamId,
-        from,
-        [...start.events, ...complete.events],
-        meta,
-        rows,
-      );
+      finished = await this.appendFirst(of, streamId, from, [...start.events, ...complete], meta, rows);
       if (!finished) return 'conflict';
       storedWithOutcome = rows.map((row) => row.line); // as stored (normalized)
     } else {
@@ -296,7 +289,9 @@ export class ExecutionWorker implements InProcessExecutor {
     if (!finished) return 'done';
     if (isTerminal(finished.state!.status)) {
       this.logs.end(executionId);
-      this.results.publish(toExecutionView(finished.state!));
+      // An execution whose queueing this attempt recorded was asked for by a request in this
+      // process, and its id was known nowhere else: announcing it on Redis would reach no one.
+      this.results.publish(toExecutionView(finished.state!), !of.unrecorded);
       return 'finished';
     }
     this.logs.announce(executionId, storedWithOutcome);
@@ -351,16 +346,14 @@ export class ExecutionWorker implements InProcessExecutor {
     command: ExecutionCommand,
     metadata: EventMetadata,
   ): Promise<StreamState | null> {
-    const decided = this.decideAndEvolve(from, command);
-    return decided && this.append(streamId, from, decided.events, metadata);
+    const events = this.decide(from.state, command);
+    return events && this.append(streamId, from, events, metadata);
   }
 
-  /** The events `command` yields on `from` and the state they lead to; null when refused. */
-  private decideAndEvolve(from: StreamState, command: ExecutionCommand) {
+  /** The events `command` yields on `state`; null when refused. */
+  private decide(state: ExecutionState | undefined, command: ExecutionCommand): ExecutionEvent[] | null {
     try {
-      const events = executionAggregate.decide(command, from.state);
-      const state = evolveExecutionEvents(from.state, events, new Date().toISOString())!;
-      return { events, state };
+      return executionAggregate.decide(command, state);
     } catch (err) {
       if (err instanceof ConflictError) return null;
       throw err;

@@ -32,9 +32,13 @@ export class ExecutionResults {
     private readonly repo: AggregateRepository,
   ) {}
 
-  /** Wakes this process's waiters at once, and everyone else's through Redis. */
-  publish(view: ExecutionView): void {
+  /**
+   * Wakes this process's waiters at once, and everyone else's through Redis unless nobody
+   * elsewhere can be waiting (`elsewhere: false`).
+   */
+  publish(view: ExecutionView, elsewhere = true): void {
     this.deliver(view);
+    if (!elsewhere) return;
     this.publisher ??= new Redis(this.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
     this.publisher
       .publish(EXECUTION_DONE_CHANNEL, `${this.origin}|${JSON.stringify(view)}`)

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPlatform } from '../../apps/api/src/bootstrap';
 import { Role, RunletConfig, ROLES } from '../../apps/api/src/platform/config';
-import { recreateTestDatabase, REDIS_URL } from './database';
+import { recreateTestDatabase, REDIS_URL, testDatabaseName } from './database';
 
 export interface TestPlatform {
   app: INestApplication;
@@ -38,13 +38,13 @@ async function clearQueues(database: string): Promise<void> {
   }
 }
 
-/** Boots the whole platform in this process on a random port against `runlet_<name>_test`. */
+/** Boots the whole platform in this process on a random port against its own test database. */
 export async function startPlatform(
   name: string,
   opts: { roles?: Role[]; fresh?: boolean; config?: Partial<RunletConfig> } = {},
 ): Promise<TestPlatform> {
   const databaseUrl = opts.fresh === false ? undefined : await recreateTestDatabase(name);
-  if (databaseUrl) await clearQueues(`runlet_${name}_test`);
+  if (databaseUrl) await clearQueues(testDatabaseName(name));
   const adminKey = `test-admin-key-${name}`;
   const config: RunletConfig = {
     port: 0,

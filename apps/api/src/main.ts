@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { LocalServicesError, startLocalServices } from '../../runlet/src/local-services/local-services';
+import { stopOnShutdown } from '../../runlet/src/local-services/stop-on-shutdown';
 import { createPlatform } from './bootstrap';
 import { loadConfig } from './platform/config';
 import { startMetricsServer } from './platform/metrics-server';
@@ -7,10 +9,23 @@ import { startMetricsServer } from './platform/metrics-server';
 /** `node dist/apps/api/src/main.js [--roles api,scheduler,builder,executor]` */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = new Logger('runlet');
+  // PostgreSQL and Redis: configured, answering at the default, or started here (a fresh machine).
+  const local = await startLocalServices({
+    env: process.env,
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    dataDir: config.dataDir,
+    sandboxNeeded: config.roles.includes('executor') && !config.executor.allowInsecureSandbox,
+    log: (line) => logger.log(line),
+  });
+  stopOnShutdown(local);
+  config.databaseUrl = local.databaseUrl;
+  config.redisUrl = local.redisUrl;
   const app = await createPlatform(config);
   if (config.roles.includes('api')) await app.listen(config.port);
   else if (config.metricsPort !== undefined) await startMetricsServer(config.metricsPort);
-  new Logger('runlet').log(
+  logger.log(
     `roles ${config.roles.join(', ')}` +
       (config.roles.includes('api') ? ` — API on http://localhost:${config.port}` : '') +
       (!config.roles.includes('api') && config.metricsPort !== undefined
@@ -20,6 +35,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  if (err instanceof LocalServicesError) console.error(`[runlet] ${err.message}`);
+  else console.error(err);
   process.exit(1);
 });

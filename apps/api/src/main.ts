@@ -1,17 +1,23 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { LocalServicesError, startLocalServices } from '../../runlet/src/local-services/local-services';
+import {
+  LocalServices,
+  LocalServicesError,
+  startLocalServices,
+} from '../../runlet/src/local-services/local-services';
 import { stopOnShutdown } from '../../runlet/src/local-services/stop-on-shutdown';
 import { createPlatform } from './bootstrap';
 import { loadConfig } from './platform/config';
 import { startMetricsServer } from './platform/metrics-server';
+
+let local: LocalServices | undefined;
 
 /** `node dist/apps/api/src/main.js [--roles api,scheduler,builder,executor]` */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new Logger('runlet');
   // PostgreSQL and Redis: configured, answering at the default, or started here (a fresh machine).
-  const local = await startLocalServices({
+  local = await startLocalServices({
     env: process.env,
     databaseUrl: config.databaseUrl,
     redisUrl: config.redisUrl,
@@ -34,8 +40,9 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   if (err instanceof LocalServicesError) console.error(`[runlet] ${err.message}`);
   else console.error(err);
+  await local?.stop();
   process.exit(1);
 });

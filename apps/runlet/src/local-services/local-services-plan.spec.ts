@@ -7,7 +7,6 @@ describe('planDatabase', () => {
     expect(planDatabase({ url, configured: true, reachable: false })).toEqual({
       action: 'use',
       url,
-      why: 'configured',
     });
   });
 
@@ -29,7 +28,6 @@ describe('planRedis', () => {
     ).toEqual({
       action: 'use',
       url,
-      why: 'configured',
     });
   });
 

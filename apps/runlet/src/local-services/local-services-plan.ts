@@ -1,8 +1,6 @@
 /** What `npm start` does about one backing service: use the given URL, or start a local server for it. */
 export type ServicePlan =
-  | { action: 'use'; url: string; why: 'configured' | 'reachable' }
-  | { action: 'start'; url: string }
-  | { action: 'fail'; message: string };
+  { action: 'use'; url: string } | { action: 'start'; url: string } | { action: 'fail'; message: string };
 
 export interface ServiceFacts {
   /** The URL from the environment, or the default when the variable is unset. */
@@ -15,15 +13,13 @@ export interface ServiceFacts {
 
 /** PostgreSQL: configured or answering → use it; otherwise an embedded one on the default URL. */
 export function planDatabase(facts: ServiceFacts): ServicePlan {
-  if (facts.configured) return { action: 'use', url: facts.url, why: 'configured' };
-  if (facts.reachable) return { action: 'use', url: facts.url, why: 'reachable' };
+  if (facts.configured || facts.reachable) return { action: 'use', url: facts.url };
   return { action: 'start', url: facts.url };
 }
 
 /** Redis: configured or answering → use it; otherwise `redis-server` from PATH, or one line on how to get it. */
 export function planRedis(facts: ServiceFacts & { redisServer?: string }): ServicePlan {
-  if (facts.configured) return { action: 'use', url: facts.url, why: 'configured' };
-  if (facts.reachable) return { action: 'use', url: facts.url, why: 'reachable' };
+  if (facts.configured || facts.reachable) return { action: 'use', url: facts.url };
   if (facts.redisServer) return { action: 'start', url: facts.url };
   return {
     action: 'fail',

@@ -16,7 +16,7 @@ let local: LocalServices | undefined;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new Logger('runlet');
-  // PostgreSQL and Redis: configured, answering at the default, or started here (a fresh machine).
+  // PostgreSQL and Redis: configured, answering at the default, or started here at the default (a fresh machine).
   local = await startLocalServices({
     env: process.env,
     databaseUrl: config.databaseUrl,
@@ -26,8 +26,6 @@ async function main(): Promise<void> {
     log: (line) => logger.log(line),
   });
   stopOnShutdown(local);
-  config.databaseUrl = local.databaseUrl;
-  config.redisUrl = local.redisUrl;
   const app = await createPlatform(config);
   if (config.roles.includes('api')) await app.listen(config.port);
   else if (config.metricsPort !== undefined) await startMetricsServer(config.metricsPort);

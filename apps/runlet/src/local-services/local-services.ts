@@ -19,10 +19,8 @@ export interface LocalServicesInput {
   log: (line: string) => void;
 }
 
-/** The services the platform uses, and the ones it started and must stop. */
+/** The services this process started (on the configured default addresses) and must stop. */
 export interface LocalServices {
-  databaseUrl: string;
-  redisUrl: string;
   /** Stops what was started here, Redis first (nothing else should outlive the platform). */
   stop(): Promise<void>;
   /** At process exit, where nothing can be awaited. */
@@ -83,8 +81,6 @@ export async function startLocalServices(input: LocalServicesInput): Promise<Loc
     throw err;
   }
   return {
-    databaseUrl: input.databaseUrl,
-    redisUrl: input.redisUrl,
     stop: stopAll,
     signalNow: () => started.forEach((service) => service.signalNow()),
   };

@@ -16,8 +16,9 @@ import {
   EventMetadata,
   EventStore,
   NewEvent,
+  sqlState,
 } from '@runlet/event-store';
-import type { LogLine } from '@runlet/contracts';
+import { LogLine, StoredJsonError, toStored, toStoredText } from '@runlet/contracts';
 import { LogStore, PendingLine } from '@runlet/logs';
 import { Runtime } from '@runlet/runtime';
 import { queueOptions } from '../../api/src/platform/queue-options';
@@ -58,6 +59,29 @@ async function finishesWithin<T>(running: Promise<T>, ms: number): Promise<{ out
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The outcome with what the script produced (its result, its error) in stored form; throws StoredJsonError. */
+function storedOutcome(outcome: ExecutionOutcomeInput): ExecutionOutcomeInput {
+  switch (outcome.status) {
+    case 'succeeded':
+      return { ...outcome, result: toStored(outcome.result) };
+    case 'cancelled':
+      return outcome;
+    default:
+      return { ...outcome, error: toStored(outcome.error) };
+  }
+}
+
+/**
+ * The append failed because of what it holds, not because of the database's state: a value
+ * with no stored form, or one the engine refuses (data exceptions, program limits such as
+ * nesting, constraints other than the unique ones that signal a concurrent append).
+ */
+function isRefusal(err: unknown): boolean {
+  if (err instanceof StoredJsonError) return true;
+  const state = sqlState(err) ?? '';
+  return state.startsWith('22') || state.startsWith('54') || (state.startsWith('23') && state !== '23505');
 }
 
 /** Thrown to make BullMQ retry a failed attempt with the job's backoff. */
@@ -198,6 +222,7 @@ export class ExecutionWorker implements InProcessExecutor {
       if (err instanceof RetryAttempt)
         return lease.release({ kind: 'retry', delayMs: retryDelayMs(err.attempt) });
       console.error(`[executor] execution ${executionId}: ${(err as Error).message}`);
+      unrecorded?.settle(err);
       await lease.release({ kind: leftover() });
     } finally {
       unrecorded?.settle(new Error(`execution ${executionId} could not be recorded`)); // no-op once settled
@@ -261,14 +286,25 @@ export class ExecutionWorker implements InProcessExecutor {
     let finished: StreamState | null;
     let storedWithOutcome: LogLine[] = [];
     if (quick) {
-      const complete = this.decide(start.state, await this.completion(start.state, attempt, quick.outcome));
-      if (!complete) return 'conflict';
       // The run is over and every line it wrote is held: they are stored by the same statement
       // as its events, or (on a conflict) not at all.
-      const rows = this.logs.rowsFor(executionId, gate.take());
-      finished = await this.appendFirst(of, streamId, from, [...start.events, ...complete], meta, rows);
+      const held = gate.take();
+      finished = await this.recordOutcome(start.state, quick.outcome, gate, held, async (command, lines) => {
+        const complete = this.decide(start.state, command);
+        if (!complete) return null;
+        const rows = this.logs.rowsFor(executionId, lines);
+        const appended = await this.appendFirst(
+          of,
+          streamId,
+          from,
+          [...start.events, ...complete],
+          meta,
+          rows,
+        );
+        storedWithOutcome = rows.map((row) => row.line); // as stored (normalized)
+        return appended;
+      });
       if (!finished) return 'conflict';
-      storedWithOutcome = rows.map((row) => row.line); // as stored (normalized)
     } else {
       of.onLongRun?.();
       const started = await this.appendFirst(of, streamId, from, start.events, meta).catch(async (err) => {
@@ -283,7 +319,11 @@ export class ExecutionWorker implements InProcessExecutor {
       const outcome = await running;
       [, finished] = await Promise.all([
         this.logs.flush(executionId).catch(() => undefined),
-        this.step(streamId, started, await this.completion(started.state!, attempt, outcome), meta),
+        this.recordOutcome(started.state!, outcome, gate, [], async (command, lines) => {
+          const events = this.decide(started.state, command);
+          const rows = this.logs.rowsFor(executionId, lines);
+          return events && this.append(streamId, started, events, meta, rows);
+        }),
       ]);
     }
     if (!finished) return 'done';
@@ -321,6 +361,46 @@ export class ExecutionWorker implements InProcessExecutor {
     });
   }
 
+  /**
+   * Records an attempt's outcome, in stored form (docs/json-encoding.md), with `record` (which
+   * decides the command and appends it with the lines). When the outcome cannot be recorded —
+   * it has no stored form, or the store refuses it — the attempt is recorded as failed instead,
+   * with the reason as its error and as a system log line, and for good: another attempt would
+   * most likely end the same way. Any other failure (the database is unreachable) is thrown.
+   */
+  private async recordOutcome(
+    state: ExecutionState,
+    outcome: ExecutionOutcomeInput,
+    gate: LogGate,
+    lines: LogLine[],
+    record: (command: ExecutionCommand, lines: LogLine[]) => Promise<StreamState | null>,
+  ): Promise<StreamState | null> {
+    const attempt = state.attempt;
+    let refusal: unknown;
+    try {
+      return await record(await this.completion(state, attempt, storedOutcome(outcome)), lines);
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      refusal = err;
+    }
+    const what = outcome.status === 'succeeded' ? 'result' : 'error';
+    const message = `The execution's ${what} could not be recorded: ${(refusal as Error).message}`;
+    console.error(`[executor] execution ${state.id}: ${message}`);
+    const line: LogLine = {
+      seq: Math.max(gate.lastSeq + 1, (attempt - 1) * 1_000_000),
+      ts: new Date().toISOString(),
+      level: 'error',
+      stream: 'system',
+      message,
+    };
+    const error = { message: toStoredText(message) };
+    const failed = { status: 'failed' as const, error, durationMs: outcome.durationMs };
+    return record({ type: 'CompleteExecution', attempt, outcome: failed, maxAttempts: attempt }, [
+      ...lines,
+      line,
+    ]);
+  }
+
   private async completion(
     state: ExecutionState,
     attempt: number,
@@ -337,17 +417,6 @@ export class ExecutionWorker implements InProcessExecutor {
     } catch {
       return 1;
     }
-  }
-
-  /** Decides `command` on `from` and appends it; null when another worker got there first. */
-  private async step(
-    streamId: string,
-    from: StreamState,
-    command: ExecutionCommand,
-    metadata: EventMetadata,
-  ): Promise<StreamState | null> {
-    const events = this.decide(from.state, command);
-    return events && this.append(streamId, from, events, metadata);
   }
 
   /** The events `command` yields on `state`; null when refused. */
@@ -386,7 +455,7 @@ export class ExecutionWorker implements InProcessExecutor {
       lead.settle(appended ? undefined : new Error(`execution ${of.executionId} already exists`));
       return appended;
     } catch (err) {
-      lead.settle(err);
+      if (!isRefusal(err)) lead.settle(err); // a refused outcome is recorded as a failure instead
       throw err;
     }
   }

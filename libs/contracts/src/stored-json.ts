@@ -26,8 +26,10 @@ export class StoredJsonError extends Error {
 }
 
 // A string needs escaping when it holds NUL, MARK or a surrogate without its pair.
+/* eslint-disable no-control-regex -- NUL is exactly what these match */
 const NEEDS_ESCAPE = /[\u0000\uFDD0]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const TO_ESCAPE = /[\u0000\uFDD0]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/* eslint-enable no-control-regex */
 const ESCAPED = /\uFDD0(?:(0)|(\uFDD0)|u([0-9a-f]{4}))/g;
 
 /** The stored form of one string (a text column, a key or a string inside JSON). */

@@ -10,7 +10,9 @@ import {
   ExecutionQueued,
   executionStreamId,
   ExecutionState,
+  ValidationError,
 } from '@runlet/domain';
+import { StoredJsonError, toStored } from '@runlet/contracts';
 import { ConcurrencyError, EventMetadata, EventStore } from '@runlet/event-store';
 import { ExecutionJobData, MAX_SNAPSHOT_BYTES } from './execution-queue';
 import type { ExecutionResults } from './execution-results';
@@ -57,6 +59,16 @@ export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' |
   /** Set when a trigger caused it: TriggerFired is appended with ExecutionQueued, atomically. */
   fired?: Extract<ExecutionCommand, { type: 'QueueExecution' }>['fired'];
 };
+
+/** `value` in stored form; a value that has none is the caller's bad input. */
+function storedOrRefused<T>(what: string, value: T): T {
+  try {
+    return toStored(value);
+  } catch (err) {
+    if (err instanceof StoredJsonError) throw new ValidationError(`${what} is ${err.message}`);
+    throw err;
+  }
+}
 
 /**
  * Records ExecutionQueued and puts the job on the `executions` queue with the execution id as
@@ -153,8 +165,20 @@ export class ExecutionRequests {
     return { executionId, state: queued.state, position: result.position, duplicate: false };
   }
 
+  /**
+   * The QueueExecution command for `params`, its input and HTTP request in stored form: an
+   * execution's state and events hold what users and scripts produced in stored form
+   * (docs/json-encoding.md), decoded where it leaves (toExecutionView, scriptEventOf).
+   */
   private queueCommand(params: QueueExecutionParams, executionId: string) {
-    return { type: 'QueueExecution' as const, ...params, executionId, maxAttempts: params.maxAttempts ?? 1 };
+    return {
+      type: 'QueueExecution' as const,
+      ...params,
+      input: storedOrRefused('input', params.input),
+      ...(params.http ? { http: storedOrRefused('request', params.http) } : {}),
+      executionId,
+      maxAttempts: params.maxAttempts ?? 1,
+    };
   }
 
   enqueue(executionId: string, queued?: QueuedSnapshot): Promise<unknown> {

@@ -60,6 +60,23 @@ export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' |
   fired?: Extract<ExecutionCommand, { type: 'QueueExecution' }>['fired'];
 };
 
+/**
+ * The QueueExecution command for `params`, its input and HTTP request in stored form: an
+ * execution's state and events hold what users and scripts produced in stored form
+ * (docs/json-encoding.md), decoded where it leaves (toExecutionView, scriptEventOf). Every writer
+ * of an execution's queueing goes through this.
+ */
+export function queueExecutionCommand(params: QueueExecutionParams, executionId: string) {
+  return {
+    type: 'QueueExecution' as const,
+    ...params,
+    input: storedOrRefused('input', params.input),
+    ...(params.http ? { http: storedOrRefused('request', params.http) } : {}),
+    executionId,
+    maxAttempts: params.maxAttempts ?? 1,
+  };
+}
+
 /** `value` in stored form; a value that has none is the caller's bad input. */
 function storedOrRefused<T>(what: string, value: T): T {
   try {
@@ -108,7 +125,7 @@ export class ExecutionRequests {
     const listener = await this.results.listen(executionId);
     try {
       if (options.newId && this.local) {
-        const events = decideExecution(this.queueCommand(params, executionId), undefined);
+        const events = decideExecution(queueExecutionCommand(params, executionId), undefined);
         const state = evolveExecutionEvents(undefined, events, new Date().toISOString())!;
         const recorded = this.local.runUnrecorded(executionId, { events, metadata, state });
         if (recorded) {
@@ -142,7 +159,7 @@ export class ExecutionRequests {
   }> {
     const executionId = params.executionId ?? randomUUID();
     // A new stream: decide on no state and append expecting version 0, without reading first.
-    const events = decideExecution(this.queueCommand(params, executionId), undefined);
+    const events = decideExecution(queueExecutionCommand(params, executionId), undefined);
     let result;
     try {
       result = await this.store.append({
@@ -163,22 +180,6 @@ export class ExecutionRequests {
     if (!(options.runHere && this.local?.runHere(executionId, queued)))
       await this.enqueue(executionId, queued);
     return { executionId, state: queued.state, position: result.position, duplicate: false };
-  }
-
-  /**
-   * The QueueExecution command for `params`, its input and HTTP request in stored form: an
-   * execution's state and events hold what users and scripts produced in stored form
-   * (docs/json-encoding.md), decoded where it leaves (toExecutionView, scriptEventOf).
-   */
-  private queueCommand(params: QueueExecutionParams, executionId: string) {
-    return {
-      type: 'QueueExecution' as const,
-      ...params,
-      input: storedOrRefused('input', params.input),
-      ...(params.http ? { http: storedOrRefused('request', params.http) } : {}),
-      executionId,
-      maxAttempts: params.maxAttempts ?? 1,
-    };
   }
 
   enqueue(executionId: string, queued?: QueuedSnapshot): Promise<unknown> {

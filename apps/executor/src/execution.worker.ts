@@ -16,9 +16,8 @@ import {
   EventMetadata,
   EventStore,
   NewEvent,
-  sqlState,
 } from '@runlet/event-store';
-import { LogLine, StoredJsonError, toStored, toStoredText } from '@runlet/contracts';
+import { LogLine, toStored, toStoredText } from '@runlet/contracts';
 import { LogStore, PendingLine } from '@runlet/logs';
 import { Runtime } from '@runlet/runtime';
 import { queueOptions } from '../../api/src/platform/queue-options';
@@ -71,17 +70,6 @@ function storedOutcome(outcome: ExecutionOutcomeInput): ExecutionOutcomeInput {
     default:
       return { ...outcome, error: toStored(outcome.error) };
   }
-}
-
-/**
- * The append failed because of what it holds, not because of the database's state: a value
- * with no stored form, or one the engine refuses (data exceptions, program limits such as
- * nesting, constraints other than the unique ones that signal a concurrent append).
- */
-function isRefusal(err: unknown): boolean {
-  if (err instanceof StoredJsonError) return true;
-  const state = sqlState(err) ?? '';
-  return state.startsWith('22') || state.startsWith('54') || (state.startsWith('23') && state !== '23505');
 }
 
 /** Thrown to make BullMQ retry a failed attempt with the job's backoff. */
@@ -364,9 +352,11 @@ export class ExecutionWorker implements InProcessExecutor {
   /**
    * Records an attempt's outcome, in stored form (docs/json-encoding.md), with `record` (which
    * decides the command and appends it with the lines). When the outcome cannot be recorded —
-   * it has no stored form, or the store refuses it — the attempt is recorded as failed instead,
-   * with the reason as its error and as a system log line, and for good: another attempt would
-   * most likely end the same way. Any other failure (the database is unreachable) is thrown.
+   * it has no stored form, or the store refuses the append (a concurrent append is no failure:
+   * `record` gives null) — the attempt is recorded as failed instead, with the reason as its
+   * error and as a system log line, and for good: another attempt would end the same way. If
+   * that cannot be recorded either (the database is unreachable), the error is thrown and the
+   * job's retry takes the execution over.
    */
   private async recordOutcome(
     state: ExecutionState,
@@ -380,7 +370,6 @@ export class ExecutionWorker implements InProcessExecutor {
     try {
       return await record(await this.completion(state, attempt, storedOutcome(outcome)), lines);
     } catch (err) {
-      if (!isRefusal(err)) throw err;
       refusal = err;
     }
     const what = outcome.status === 'succeeded' ? 'result' : 'error';
@@ -443,21 +432,18 @@ export class ExecutionWorker implements InProcessExecutor {
   ): Promise<StreamState | null> {
     const lead = of.unrecorded;
     if (!lead) return this.append(streamId, from, events, metadata, logLines);
-    try {
-      const appended = await this.append(
-        streamId,
-        { state: undefined, version: 0 },
-        [...lead.events, ...events],
-        metadata,
-        logLines,
-      );
-      lead.recorded = appended !== null;
-      lead.settle(appended ? undefined : new Error(`execution ${of.executionId} already exists`));
-      return appended;
-    } catch (err) {
-      if (!isRefusal(err)) lead.settle(err); // a refused outcome is recorded as a failure instead
-      throw err;
-    }
+    // A failed append settles nothing: a refused outcome is recorded as a failure next, and
+    // runLeased settles with the error if nothing can be.
+    const appended = await this.append(
+      streamId,
+      { state: undefined, version: 0 },
+      [...lead.events, ...events],
+      metadata,
+      logLines,
+    );
+    lead.recorded = appended !== null;
+    lead.settle(appended ? undefined : new Error(`execution ${of.executionId} already exists`));
+    return appended;
   }
 
   /** Appends (with log lines, if any) at the version `from` was read at; null when the stream has moved on. */

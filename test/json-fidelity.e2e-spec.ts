@@ -248,6 +248,22 @@ describe('JSON fidelity: any value a script produces is recorded (platform on re
       expect((await readBack(res.body.id)).one).toMatchObject({ status: 'failed', error: res.body.error });
     });
 
+    it('a sync webhook is answered with that failure', async () => {
+      const id = await createBuiltScript(p, {
+        name: 'refused-hook',
+        language: 'javascript',
+        code: `export default () => ({ refuseMe: true });`,
+      });
+      const trigger = await p.api('POST', `/api/v1/scripts/${id}/triggers`, { type: 'http' });
+      const res = await fetch(`${p.url}/hooks/${trigger.body.id}`, { method: 'POST' });
+      expect(res.status).toBe(500);
+      expect(await res.json()).toMatchObject({
+        error: 'Script Failed',
+        message: expect.stringMatching(/^The execution's result could not be recorded: /),
+        executionId: res.headers.get('x-runlet-execution-id'),
+      });
+    });
+
     it('a manual run with wait and retries → failed once for good, not retried into the same refusal', async () => {
       const id = await createBuiltScript(p, {
         name: 'refused',

@@ -242,9 +242,7 @@ async function main() {
       if (loadError) send({ t: 'result', id: request.id, ok: false, error: loadError, fatal: true });
       else void serve(request, handler);
     } else if (request.t === 'abort' && current && current.id === request.id) {
-      current.abort.abort(
-        new Error(request.reason === 'timeout' ? 'Execution timed out' : 'Execution cancelled'),
-      );
+      current.abort.abort(new Error(request.reason === 'timeout' ? 'Execution timed out' : 'Execution cancelled'));
     }
   };
   send({ t: 'ready' });

@@ -17,7 +17,7 @@ import {
   EventStore,
   NewEvent,
 } from '@runlet/event-store';
-import type { LogLine } from '@runlet/contracts';
+import { LogLine, toStored, toStoredText } from '@runlet/contracts';
 import { LogStore, PendingLine } from '@runlet/logs';
 import { Runtime } from '@runlet/runtime';
 import { queueOptions } from '../../api/src/platform/queue-options';
@@ -57,6 +57,18 @@ async function finishesWithin<T>(running: Promise<T>, ms: number): Promise<{ out
     return await Promise.race([running.then((outcome) => ({ outcome })), late]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The outcome with what the script produced (its result, its error) in stored form; throws StoredJsonError. */
+function storedOutcome(outcome: ExecutionOutcomeInput): ExecutionOutcomeInput {
+  switch (outcome.status) {
+    case 'succeeded':
+      return { ...outcome, result: toStored(outcome.result) };
+    case 'cancelled':
+      return outcome;
+    default:
+      return { ...outcome, error: toStored(outcome.error) };
   }
 }
 
@@ -198,6 +210,7 @@ export class ExecutionWorker implements InProcessExecutor {
       if (err instanceof RetryAttempt)
         return lease.release({ kind: 'retry', delayMs: retryDelayMs(err.attempt) });
       console.error(`[executor] execution ${executionId}: ${(err as Error).message}`);
+      unrecorded?.settle(err);
       await lease.release({ kind: leftover() });
     } finally {
       unrecorded?.settle(new Error(`execution ${executionId} could not be recorded`)); // no-op once settled
@@ -261,14 +274,25 @@ export class ExecutionWorker implements InProcessExecutor {
     let finished: StreamState | null;
     let storedWithOutcome: LogLine[] = [];
     if (quick) {
-      const complete = this.decide(start.state, await this.completion(start.state, attempt, quick.outcome));
-      if (!complete) return 'conflict';
       // The run is over and every line it wrote is held: they are stored by the same statement
       // as its events, or (on a conflict) not at all.
-      const rows = this.logs.rowsFor(executionId, gate.take());
-      finished = await this.appendFirst(of, streamId, from, [...start.events, ...complete], meta, rows);
+      const held = gate.take();
+      finished = await this.recordOutcome(start.state, quick.outcome, gate, held, async (command, lines) => {
+        const complete = this.decide(start.state, command);
+        if (!complete) return null;
+        const rows = this.logs.rowsFor(executionId, lines);
+        const appended = await this.appendFirst(
+          of,
+          streamId,
+          from,
+          [...start.events, ...complete],
+          meta,
+          rows,
+        );
+        storedWithOutcome = rows.map((row) => row.line); // as stored (normalized)
+        return appended;
+      });
       if (!finished) return 'conflict';
-      storedWithOutcome = rows.map((row) => row.line); // as stored (normalized)
     } else {
       of.onLongRun?.();
       const started = await this.appendFirst(of, streamId, from, start.events, meta).catch(async (err) => {
@@ -283,7 +307,11 @@ export class ExecutionWorker implements InProcessExecutor {
       const outcome = await running;
       [, finished] = await Promise.all([
         this.logs.flush(executionId).catch(() => undefined),
-        this.step(streamId, started, await this.completion(started.state!, attempt, outcome), meta),
+        this.recordOutcome(started.state!, outcome, gate, [], async (command, lines) => {
+          const events = this.decide(started.state, command);
+          const rows = this.logs.rowsFor(executionId, lines);
+          return events && this.append(streamId, started, events, meta, rows);
+        }),
       ]);
     }
     if (!finished) return 'done';
@@ -321,6 +349,47 @@ export class ExecutionWorker implements InProcessExecutor {
     });
   }
 
+  /**
+   * Records an attempt's outcome, in stored form (docs/json-encoding.md), with `record` (which
+   * decides the command and appends it with the lines). When the outcome cannot be recorded —
+   * it has no stored form, or the store refuses the append (a concurrent append is no failure:
+   * `record` gives null) — the attempt is recorded as failed instead, with the reason as its
+   * error and as a system log line, and for good: another attempt would end the same way. If
+   * that cannot be recorded either (the database is unreachable), the error is thrown and the
+   * job's retry takes the execution over.
+   */
+  private async recordOutcome(
+    state: ExecutionState,
+    outcome: ExecutionOutcomeInput,
+    gate: LogGate,
+    lines: LogLine[],
+    record: (command: ExecutionCommand, lines: LogLine[]) => Promise<StreamState | null>,
+  ): Promise<StreamState | null> {
+    const attempt = state.attempt;
+    let refusal: unknown;
+    try {
+      return await record(await this.completion(state, attempt, storedOutcome(outcome)), lines);
+    } catch (err) {
+      refusal = err;
+    }
+    const what = outcome.status === 'succeeded' ? 'result' : 'error';
+    const message = `The execution's ${what} could not be recorded: ${(refusal as Error).message}`;
+    console.error(`[executor] execution ${state.id}: ${message}`);
+    const line: LogLine = {
+      seq: Math.max(gate.lastSeq + 1, (attempt - 1) * 1_000_000),
+      ts: new Date().toISOString(),
+      level: 'error',
+      stream: 'system',
+      message,
+    };
+    const error = { message: toStoredText(message) };
+    const failed = { status: 'failed' as const, error, durationMs: outcome.durationMs };
+    return record({ type: 'CompleteExecution', attempt, outcome: failed, maxAttempts: attempt }, [
+      ...lines,
+      line,
+    ]);
+  }
+
   private async completion(
     state: ExecutionState,
     attempt: number,
@@ -337,17 +406,6 @@ export class ExecutionWorker implements InProcessExecutor {
     } catch {
       return 1;
     }
-  }
-
-  /** Decides `command` on `from` and appends it; null when another worker got there first. */
-  private async step(
-    streamId: string,
-    from: StreamState,
-    command: ExecutionCommand,
-    metadata: EventMetadata,
-  ): Promise<StreamState | null> {
-    const events = this.decide(from.state, command);
-    return events && this.append(streamId, from, events, metadata);
   }
 
   /** The events `command` yields on `state`; null when refused. */
@@ -374,21 +432,18 @@ export class ExecutionWorker implements InProcessExecutor {
   ): Promise<StreamState | null> {
     const lead = of.unrecorded;
     if (!lead) return this.append(streamId, from, events, metadata, logLines);
-    try {
-      const appended = await this.append(
-        streamId,
-        { state: undefined, version: 0 },
-        [...lead.events, ...events],
-        metadata,
-        logLines,
-      );
-      lead.recorded = appended !== null;
-      lead.settle(appended ? undefined : new Error(`execution ${of.executionId} already exists`));
-      return appended;
-    } catch (err) {
-      lead.settle(err);
-      throw err;
-    }
+    // A failed append settles nothing: a refused outcome is recorded as a failure next, and
+    // runLeased settles with the error if nothing can be.
+    const appended = await this.append(
+      streamId,
+      { state: undefined, version: 0 },
+      [...lead.events, ...events],
+      metadata,
+      logLines,
+    );
+    lead.recorded = appended !== null;
+    lead.settle(appended ? undefined : new Error(`execution ${of.executionId} already exists`));
+    return appended;
   }
 
   /** Appends (with log lines, if any) at the version `from` was read at; null when the stream has moved on. */

@@ -30,4 +30,14 @@ describe('LogGate (log lines of an attempt not yet known to be this worker’s)'
     gate.write(line(1));
     expect(out).toEqual([]);
   });
+
+  it('knows the greatest seq written, held, passed on or dropped, for a line to add after them', () => {
+    const gate = new LogGate(() => undefined);
+    expect(gate.lastSeq).toBe(-1);
+    gate.write(line(3));
+    gate.write(line(2));
+    gate.drop();
+    gate.write(line(7));
+    expect(gate.lastSeq).toBe(7);
+  });
 });

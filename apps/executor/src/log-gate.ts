@@ -4,10 +4,13 @@ import type { LogLine } from '@runlet/contracts';
 export class LogGate {
   private held: LogLine[] | null = [];
   private dropped = false;
+  /** The greatest seq written so far (-1: none), so a line added later comes after them all. */
+  lastSeq = -1;
 
   constructor(private readonly sink: (line: LogLine) => void) {}
 
   write(line: LogLine): void {
+    if (line.seq > this.lastSeq) this.lastSeq = line.seq;
     if (this.dropped) return;
     if (this.held) this.held.push(line);
     else this.sink(line);

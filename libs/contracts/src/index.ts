@@ -1,1 +1,2 @@
 export * from './logs';
+export * from './stored-json';

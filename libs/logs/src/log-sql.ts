@@ -1,4 +1,4 @@
-import type { LogLine } from '@runlet/contracts';
+import { fromStoredText, LogLine, toStoredText } from '@runlet/contracts';
 import type { AppendAttachment } from '@runlet/event-store';
 
 /** `Database` or a transaction. */
@@ -60,7 +60,8 @@ function lineColumns(lines: PendingLine[]): [string[], number[], string[], strin
     tss.push(line.ts);
     levels.push(line.level);
     streams.push(line.stream);
-    messages.push(line.message);
+    // TEXT holds no NUL (the batch would fail) and the driver turns a lone surrogate into U+FFFD.
+    messages.push(toStoredText(line.message));
   }
   return [ids, seqs, tss, levels, streams, messages];
 }
@@ -78,6 +79,6 @@ export async function selectLines(
     ts: r.ts instanceof Date ? r.ts.toISOString() : new Date(r.ts).toISOString(),
     level: r.level,
     stream: r.stream,
-    message: r.message,
+    message: fromStoredText(r.message),
   }));
 }

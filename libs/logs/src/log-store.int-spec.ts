@@ -104,11 +104,12 @@ describe('LogStore (real PostgreSQL and Redis)', () => {
     expect((await store.read(id)).items).toEqual([line(0, 'first'), line(1)]);
   });
 
-  it('stores a message containing NUL', async () => {
+  it('stores messages holding NUL, lone surrogates and the escape marker exactly (docs/json-encoding.md)', async () => {
     const id = randomUUID();
-    store.write(id, line(0, 'a\u0000b'));
+    const messages = ['a\u0000b', 'lone \ud800 and \udc00', 'marker \ufdd0 and \ufdd00', 'pair \ud83d\ude00'];
+    messages.forEach((message, seq) => store.write(id, line(seq, message)));
     await store.flush(id);
-    expect((await store.read(id)).items[0].message).toBe('a\uFFFDb');
+    expect((await store.read(id)).items.map((l) => l.message)).toEqual(messages);
   });
 
   it('a tail started mid-way shows stored lines, then live ones, each once and in order, until end', async () => {

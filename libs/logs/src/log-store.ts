@@ -189,7 +189,6 @@ function normalize(line: LogLine): LogLine {
     ts: new Date(time).toISOString(),
     level: line.level,
     stream: line.stream,
-    // PostgreSQL TEXT cannot hold NUL, and one such line would sink its whole batch.
-    message: String(line.message).replaceAll('\u0000', '\uFFFD'),
+    message: String(line.message), // stored escaped where TEXT cannot hold it (log-sql)
   };
 }

@@ -16,7 +16,12 @@ let current = null;
 let pending = [];
 
 function send(message) {
-  channel.write(JSON.stringify(message) + '\n');
+  sendFrame(JSON.stringify(message));
+}
+
+// JSON.stringify writes lone surrogates as \u escapes, so every frame is well-formed UTF-8.
+function sendFrame(json) {
+  channel.write(json + '\n');
 }
 
 // Drops output beyond the budget here already, so a flood never piles up in this process.
@@ -120,10 +125,41 @@ async function toResult(value) {
   return value;
 }
 
+/** Deeper return values are refused (the platform's limit for stored values, docs/json-encoding.md). */
+const MAX_RESULT_DEPTH = 1000;
+
+/**
+ * The return value as JSON text, as JSON.stringify makes it, except that a BigInt becomes its
+ * decimal string (a number would round it) and nesting deeper than MAX_RESULT_DEPTH fails with
+ * a message saying so (rather than a stack overflow, or a value the platform cannot store).
+ */
+function resultJson(value) {
+  const depths = new WeakMap(); // each container's depth, so its members know theirs
+  return JSON.stringify(value, function (key, item) {
+    if (typeof item === 'bigint') return item.toString();
+    if (typeof item === 'object' && item !== null) {
+      const depth = (depths.get(this) ?? 0) + 1;
+      if (depth > MAX_RESULT_DEPTH) throw new ResultTooDeep();
+      depths.set(item, depth);
+    }
+    return item;
+  });
+}
+
+class ResultTooDeep extends Error {
+  constructor() {
+    super(`The script's return value is nested deeper than ${MAX_RESULT_DEPTH} levels`);
+  }
+}
+
 function finish(run, message) {
+  finishFrame(run, JSON.stringify(message));
+}
+
+function finishFrame(run, json) {
   if (current !== run) return;
   current = null;
-  send(message);
+  sendFrame(json);
 }
 
 async function serve(request, handler) {
@@ -147,13 +183,16 @@ async function serve(request, handler) {
   };
   try {
     const value = await toResult(await handler(request.event, ctx));
-    let serialised;
+    let json;
     try {
-      serialised = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+      json = resultJson(value); // undefined for undefined (and a function): no value, recorded as null
     } catch (err) {
+      if (err instanceof ResultTooDeep) throw err;
       throw new Error(`The script's return value is not JSON-serialisable: ${err.message}`, { cause: err });
     }
-    finish(run, { t: 'result', id: run.id, ok: true, value: serialised });
+    // Serialised once: the frame is built around the value's JSON text.
+    const head = `{"t":"result","id":${JSON.stringify(run.id)},"ok":true`;
+    finishFrame(run, json === undefined ? `${head}}` : `${head},"value":${json}}`);
   } catch (err) {
     finish(run, { t: 'result', id: run.id, ok: false, error: toError(err) });
   }

@@ -166,9 +166,15 @@ describe('ProcessRuntime (bubblewrap)', () => {
   });
 
   it('fails a script whose return value is not JSON-serialisable', async () => {
-    const dir = artifacts.create(`export default async () => ({ n: 1n });`);
+    const dir = artifacts.create(`export default async () => { const a = {}; a.self = a; return a; };`);
     const outcome = await runtime.run(request(dir));
     expect(outcome.status).toBe('failed');
     expect(outcome.error?.message).toMatch(/JSON-serialisable/);
+  });
+
+  it('gives a BigInt in the return value as its decimal string (docs/json-encoding.md)', async () => {
+    const dir = artifacts.create(`export default async () => ({ n: 12345678901234567890n });`);
+    const outcome = await runtime.run(request(dir));
+    expect(outcome).toMatchObject({ status: 'succeeded', result: { n: '12345678901234567890' } });
   });
 });

@@ -2,6 +2,7 @@ import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Ss
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import Redis from 'ioredis';
 import { Observable } from 'rxjs';
+import { fromStored } from '@runlet/contracts';
 import { ConflictError, isTerminal } from '@runlet/domain';
 import { Cancellations, executionAggregate, ExecutionRequests } from '@runlet/executor';
 import { AggregateRepository } from '@runlet/event-store';
@@ -109,10 +110,11 @@ export class ExecutionsController {
         scriptId: s.scriptId,
         version: s.version,
         trigger: s.trigger,
-        input: s.input,
+        // Queued as the user's values again: the state holds them in stored form.
+        input: fromStored(s.input),
         maxAttempts: s.maxAttempts,
         replayOf: s.id,
-        ...(s.http ? { http: s.http } : {}),
+        ...(s.http ? { http: fromStored(s.http) } : {}),
         ...(s.cron ? { cron: s.cron } : {}),
       },
       metadataFor(req),

@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { fromStored } from '@runlet/contracts';
 import { Database, EventStore, StoredEvent, SubscriptionHandler } from '@runlet/event-store';
 
 export const NOTIFICATIONS_QUEUE = 'notifications';
@@ -40,7 +41,7 @@ export class FailureNotificationsProcessManager implements SubscriptionHandler {
         scriptId: event.data.scriptId,
         triggerId: triggerId ?? null,
         attempt: event.data.attempt,
-        error: event.data.error,
+        error: fromStored(event.data.error), // the events hold it in stored form
         at: event.recordedAt,
       };
       await this.queue.add(

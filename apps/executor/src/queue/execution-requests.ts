@@ -10,7 +10,9 @@ import {
   ExecutionQueued,
   executionStreamId,
   ExecutionState,
+  ValidationError,
 } from '@runlet/domain';
+import { StoredJsonError, toStored } from '@runlet/contracts';
 import { ConcurrencyError, EventMetadata, EventStore } from '@runlet/event-store';
 import { ExecutionJobData, MAX_SNAPSHOT_BYTES } from './execution-queue';
 import type { ExecutionResults } from './execution-results';
@@ -59,6 +61,33 @@ export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' |
 };
 
 /**
+ * The QueueExecution command for `params`, its input and HTTP request in stored form: an
+ * execution's state and events hold what users and scripts produced in stored form
+ * (docs/json-encoding.md), decoded where it leaves (toExecutionView, scriptEventOf). Every writer
+ * of an execution's queueing goes through this.
+ */
+export function queueExecutionCommand(params: QueueExecutionParams, executionId: string) {
+  return {
+    type: 'QueueExecution' as const,
+    ...params,
+    input: storedOrRefused('input', params.input),
+    ...(params.http ? { http: storedOrRefused('request', params.http) } : {}),
+    executionId,
+    maxAttempts: params.maxAttempts ?? 1,
+  };
+}
+
+/** `value` in stored form; a value that has none is the caller's bad input. */
+function storedOrRefused<T>(what: string, value: T): T {
+  try {
+    return toStored(value);
+  } catch (err) {
+    if (err instanceof StoredJsonError) throw new ValidationError(`${what} is ${err.message}`);
+    throw err;
+  }
+}
+
+/**
  * Records ExecutionQueued and puts the job on the `executions` queue with the execution id as
  * job id: queuing the same execution twice (a redelivered event, a retried request) is a no-op.
  * A caller that waits for the result has it run in this process instead when this process is an
@@ -96,7 +125,7 @@ export class ExecutionRequests {
     const listener = await this.results.listen(executionId);
     try {
       if (options.newId && this.local) {
-        const events = decideExecution(this.queueCommand(params, executionId), undefined);
+        const events = decideExecution(queueExecutionCommand(params, executionId), undefined);
         const state = evolveExecutionEvents(undefined, events, new Date().toISOString())!;
         const recorded = this.local.runUnrecorded(executionId, { events, metadata, state });
         if (recorded) {
@@ -130,7 +159,7 @@ export class ExecutionRequests {
   }> {
     const executionId = params.executionId ?? randomUUID();
     // A new stream: decide on no state and append expecting version 0, without reading first.
-    const events = decideExecution(this.queueCommand(params, executionId), undefined);
+    const events = decideExecution(queueExecutionCommand(params, executionId), undefined);
     let result;
     try {
       result = await this.store.append({
@@ -151,10 +180,6 @@ export class ExecutionRequests {
     if (!(options.runHere && this.local?.runHere(executionId, queued)))
       await this.enqueue(executionId, queued);
     return { executionId, state: queued.state, position: result.position, duplicate: false };
-  }
-
-  private queueCommand(params: QueueExecutionParams, executionId: string) {
-    return { type: 'QueueExecution' as const, ...params, executionId, maxAttempts: params.maxAttempts ?? 1 };
   }
 
   enqueue(executionId: string, queued?: QueuedSnapshot): Promise<unknown> {

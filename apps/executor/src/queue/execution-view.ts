@@ -1,4 +1,5 @@
 import { ExecutionState } from '@runlet/domain';
+import { fromStored } from '@runlet/contracts';
 
 /** The execution as the API shows it (DESIGN §5). */
 export interface ExecutionView {
@@ -18,6 +19,7 @@ export interface ExecutionView {
   replayOf?: string;
 }
 
+/** The view of a state; its input, result and error decoded from their stored form (docs/json-encoding.md). */
 export function toExecutionView(s: ExecutionState): ExecutionView {
   return {
     id: s.id,
@@ -25,9 +27,9 @@ export function toExecutionView(s: ExecutionState): ExecutionView {
     version: s.version,
     trigger: s.trigger,
     status: s.status,
-    input: s.input ?? null,
-    result: s.result ?? null,
-    error: s.error ?? null,
+    input: fromStored(s.input ?? null),
+    result: fromStored(s.result ?? null),
+    error: fromStored(s.error ?? null),
     attempt: s.attempt,
     queuedAt: s.queuedAt,
     startedAt: s.startedAt ?? null,

@@ -1,3 +1,4 @@
+import { fromStored } from '@runlet/contracts';
 import { Database } from '@runlet/event-store';
 import { decodeCursor, encodeCursor, Page } from '../shared/cursor';
 
@@ -49,6 +50,7 @@ export class ExecutionsQuery {
   }
 }
 
+/** A row as the API shows it; input, result and error decoded from their stored form (docs/json-encoding.md). */
 function toView(r: any) {
   return {
     id: r.id,
@@ -60,9 +62,9 @@ function toView(r: any) {
       ...(r.scheduled_at ? { scheduledAt: r.scheduled_at.toISOString() } : {}),
     },
     status: r.status,
-    input: r.input,
-    result: r.result,
-    error: r.error,
+    input: fromStored(r.input),
+    result: fromStored(r.result),
+    error: fromStored(r.error),
     attempt: r.attempt,
     queuedAt: r.queued_at.toISOString(),
     startedAt: r.started_at?.toISOString() ?? null,

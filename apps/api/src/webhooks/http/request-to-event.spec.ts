@@ -90,4 +90,12 @@ describe('toHttpEvent', () => {
     });
     expect(event.headers).toEqual({ 'x-forwarded-for': '1.1.1.1, 2.2.2.2', 'user-agent': 'curl' });
   });
+
+  it('keeps NUL in text, turns invalid UTF-8 into U+FFFD there, and the raw body holds the exact bytes', () => {
+    const bytes = Buffer.from([0x61, 0x00, 0xff, 0x62]);
+    const event = request('text/plain', bytes);
+    expect(event.body).toBe('a\u0000\ufffdb');
+    expect(Buffer.from(event.rawBody, 'base64')).toEqual(bytes);
+    expect(request('application/json', '{"s":"\\u0000\\ud800"}').body).toEqual({ s: '\u0000\ud800' });
+  });
 });

@@ -4,15 +4,21 @@ import { ValidationError } from '@runlet/domain';
 export interface HttpEvent {
   /** Upper-case, e.g. 'POST'. */
   method: string;
-  /** The part after `/hooks/:triggerId`, always starting with '/'. */
+  /** The part after `/hooks/:triggerId`, always starting with '/', as sent (not percent-decoded). */
   path: string;
-  /** Lower-case names; repeated headers joined with ', '; credentials removed. */
+  /**
+   * Lower-case names; repeated headers joined with ', '; credentials removed. Values as Node
+   * reads them: one character per byte (latin1), so bytes that are not UTF-8 survive.
+   */
   headers: Record<string, string>;
+  /** Percent-decoded: `%00` is NUL, invalid UTF-8 becomes U+FFFD. */
   query: Record<string, string | string[]>;
   /**
    * Parsed by content type: JSON (`application/json`, `*+json`) → the value; form
    * (`application/x-www-form-urlencoded`) → object (repeated keys → arrays); text (`text/*`,
    * `application/xml`, `*+xml`) → string; anything else → base64 string. No body → undefined.
+   * Text keeps NUL; a sequence invalid in its charset becomes U+FFFD (rawBody keeps the bytes).
+   * Stored losslessly whatever it holds (docs/json-encoding.md).
    */
   body: unknown;
   /** The exact bytes received, always base64 (binary-safe; scripts verifying their own signatures need them). */

@@ -47,6 +47,22 @@ export class Cgroup {
     }
   }
 
+  /**
+   * True when no task is being created or reaped right now: every task the pids controller has
+   * charged is attached (listed). Right after `freeze`, a fork not yet charged can no longer
+   * complete (the freezer's pending signal makes the kernel restart it after the thaw), so the
+   * listing is then complete without waiting for every task to be frozen.
+   */
+  settled(): boolean {
+    try {
+      const charged = Number(readFileSync(join(this.dirs.pids, 'pids.current'), 'utf8'));
+      const tasks = readFileSync(join(this.dirs.pids, this.v2 ? 'cgroup.threads' : 'tasks'), 'utf8');
+      return charged === tasks.split('\n').filter(Boolean).length;
+    } catch {
+      return false;
+    }
+  }
+
   /** SIGKILLs every task still in the group (children that escaped the process tree included). */
   killAll(): void {
     if (this.v2 && tryWrite(join(this.dirs.pids, 'cgroup.kill'), '1')) return;
@@ -83,10 +99,11 @@ export class Cgroup {
   /** After `freeze`: resolves true once every task is stopped, false if that takes over `timeoutMs`. */
   async frozen(timeoutMs = 500): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    // Usually done within a fraction of a millisecond: look again on the next turns before sleeping.
+    for (let attempt = 0; ; attempt++) {
       if (this.isFrozen()) return true;
       if (Date.now() > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => (attempt < 50 ? setImmediate(resolve) : setTimeout(resolve, 2)));
     }
   }
 

@@ -7,13 +7,13 @@ const GONE_WAIT_MS = 500;
 /**
  * After a run of a warm sandbox: SIGKILLs every process `strays` lists (detached, double-forked,
  * setsid children… — everything but the harness), then leaves the sandbox frozen until its next
- * run. The group is frozen while it is listed, so nothing forks in between. Resolves false when
+ * run. The group is frozen before it is listed, so nothing forks in between. Resolves false when
  * the sandbox must be retired instead: strays that would not go, or strays in a sandbox without a
  * cgroup (nothing then guarantees every stray was seen).
  */
 export async function reapStrays(strays: () => number[], cgroup: Cgroup | null): Promise<boolean> {
   for (let round = 0; round < ROUNDS; round++) {
-    if (cgroup?.freeze()) await cgroup.frozen();
+    if (cgroup?.freeze() && !cgroup.settled()) await cgroup.frozen();
     const found = strays();
     if (found.length === 0) return true;
     killPids(found);

@@ -89,27 +89,27 @@ describe('sandbox: no process outlives its execution in a warm sandbox (real bwr
   });
   afterAll(() => p.close());
 
-  it.each(['detached', 'double-fork', 'attached', 'respawner'])(
-    'a %s child is gone within 1 s of the run ending, and the next run sees only the harness',
-    async (kind) => {
-      const tag = `runlet-stray-${randomUUID()}`;
-      const started = await hook(leaver, { kind, tag });
-      // The stray really ran inside the sandbox while the run was going on.
-      expect(started.processes.some((proc: { cmd: string }) => proc.cmd.endsWith(tag))).toBe(true);
+  it.each([
+    ['a detached (setsid) child', 'detached'],
+    ['a double-forked grandchild (orphaned to the sandbox init)', 'double-fork'],
+    ['a plain child ignoring SIGTERM and SIGHUP', 'attached'],
+    ['a child that keeps starting setsid grandchildren', 'respawner'],
+  ])('%s is gone within 1 s of the run ending, and the next run sees only the harness', async (_, kind) => {
+    const tag = `runlet-stray-${randomUUID()}`;
+    const started = await hook(leaver, { kind, tag });
+    // The stray really ran inside the sandbox while the run was going on.
+    expect(started.processes.some((proc: { cmd: string }) => proc.cmd.endsWith(tag))).toBe(true);
 
-      await pollUntil(() => onHost(tag).length === 0, 1000);
-      expect(onHost(tag)).toEqual([]);
-      let next: { harness: number; processes: { pid: number }[] } = { harness: 0, processes: [] };
-      await pollUntil(async () => {
-        next = await hook(leaver);
-        return next.processes.length <= 2;
-      }, 1000);
-      // bwrap's init (pid 1) and the harness answering this very run: nothing else.
-      expect(next.processes.map((proc: { pid: number }) => proc.pid).sort()).toEqual(
-        [1, next.harness].sort(),
-      );
-    },
-  );
+    await pollUntil(() => onHost(tag).length === 0, 1000);
+    expect(onHost(tag)).toEqual([]);
+    let next: { harness: number; processes: { pid: number }[] } = { harness: 0, processes: [] };
+    await pollUntil(async () => {
+      next = await hook(leaver);
+      return next.processes.length <= 2;
+    }, 1000);
+    // bwrap's init (pid 1) and the harness answering this very run: nothing else.
+    expect(next.processes.map((proc: { pid: number }) => proc.pid).sort()).toEqual([1, next.harness].sort());
+  });
 
   it('an idle warm sandbox does no work between runs (it is frozen)', async () => {
     const ticker = await webhookOf(await createBuiltScript(p, { name: 'ticker', code: IDLE_TICKER }));

@@ -70,7 +70,6 @@ export class SandboxInstance {
   private active?: ActiveRun;
   private dead = false;
   private memoryExceeded = false;
-  private stderrTail = '';
 
   constructor(private readonly config: InstanceConfig) {
     this.available = this.start().catch((err: Error) => {
@@ -203,10 +202,7 @@ export class SandboxInstance {
       for (const stream of ['stdout', 'stderr'] as const) {
         const readable = child[stream]!;
         readable.setEncoding('utf8');
-        readable.on('data', (chunk: string) => {
-          if (stream === 'stderr') this.stderrTail = (this.stderrTail + chunk).slice(-4096);
-          this.active?.sink.chunk(stream, chunk);
-        });
+        readable.on('data', (chunk: string) => this.active?.sink.chunk(stream, chunk));
       }
     });
   }
@@ -268,7 +264,9 @@ export class SandboxInstance {
     this.stopWatchdog?.();
     this.egress?.close();
     const memory =
-      this.memoryExceeded || this.cgroup?.memoryExceeded() || /heap out of memory/i.test(this.stderrTail);
+      this.memoryExceeded ||
+      this.cgroup?.memoryExceeded() ||
+      /heap out of memory/i.test(this.proc?.stderr ?? '');
     this.memoryExceeded = memory;
     this.finishActive(
       memory

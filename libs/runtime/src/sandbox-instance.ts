@@ -116,7 +116,7 @@ export class SandboxInstance {
         );
     this.proc = proc;
     void proc.ended.then(() => this.onExit());
-    const ready = proc.child ? this.wireChannel(proc.child) : new Promise<void>(() => undefined);
+    const ready = proc.child?.stdio ? this.wireChannel(proc.child) : new Promise<void>(() => undefined);
 
     if (!insecure) {
       const pid = await Promise.race([readChildPid(proc.stream(INFO_FD)), proc.failed]);

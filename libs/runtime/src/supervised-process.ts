@@ -40,7 +40,8 @@ export class SupervisedProcess {
       return;
     }
     this.child = child;
-    child.stdio.forEach((stream, fd) =>
+    // stdio is missing when the spawn failed for want of file descriptors (EMFILE).
+    (child.stdio ?? []).forEach((stream, fd) =>
       stream?.on('error', (err: NodeJS.ErrnoException) =>
         this.pipeErrors.push(`fd ${fd}: ${err.code ?? err.message}`),
       ),
@@ -88,7 +89,7 @@ export class SupervisedProcess {
 
   /** One of its pipes, by fd number (undefined when it could not be started). */
   stream<T extends Readable | Writable>(fd: number): T | undefined {
-    return (this.child?.stdio[fd] ?? undefined) as T | undefined;
+    return (this.child?.stdio?.[fd] ?? undefined) as T | undefined;
   }
 
   /** Writes to one of its pipes; a pipe it has closed is reported by `failure()`, never thrown. */

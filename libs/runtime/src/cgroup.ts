@@ -12,12 +12,13 @@ export interface CgroupSpec {
 
 /**
  * Per-sandbox cgroup: a hard memory limit (the kernel OOM-kills inside it), a task limit (contains
- * fork bombs), and a CPU quota. Works with cgroup v1 (one hierarchy per controller) and v2; when
- * neither is writable, `create` returns null and the runtime falls back to its RSS watchdog.
+ * fork bombs), a CPU quota, and a freezer (an idle sandbox is frozen). Works with cgroup v1 (one
+ * hierarchy per controller) and v2; when neither is writable, `create` returns null and the runtime
+ * falls back to its RSS watchdog.
  */
 export class Cgroup {
   constructor(
-    private readonly dirs: { memory: string; pids: string; cpu?: string },
+    private readonly dirs: { memory: string; pids: string; cpu?: string; freezer?: string },
     private readonly v2: boolean,
   ) {}
 
@@ -32,6 +33,34 @@ export class Cgroup {
   addProcess(pid: number): void {
     for (const dir of new Set(Object.values(this.dirs)))
       if (dir) writeFileSync(join(dir, 'cgroup.procs'), `${pid}`);
+  }
+
+  /** Host pids of the processes in the group (every process of the sandbox, wherever it forked). */
+  processes(): number[] {
+    try {
+      return readFileSync(join(this.dirs.pids, 'cgroup.procs'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * True when no task is being created or reaped right now: every task the pids controller has
+   * charged is attached (listed). Right after `freeze`, a fork not yet charged can no longer
+   * complete (the freezer's pending signal makes the kernel restart it after the thaw), so the
+   * listing is then complete without waiting for every task to be frozen.
+   */
+  settled(): boolean {
+    try {
+      const charged = Number(readFileSync(join(this.dirs.pids, 'pids.current'), 'utf8'));
+      const tasks = readFileSync(join(this.dirs.pids, this.v2 ? 'cgroup.threads' : 'tasks'), 'utf8');
+      return charged === tasks.split('\n').filter(Boolean).length;
+    } catch {
+      return false;
+    }
   }
 
   /** SIGKILLs every task still in the group (children that escaped the process tree included). */
@@ -51,6 +80,39 @@ export class Cgroup {
           // Already gone.
         }
       }
+    }
+    // A frozen (v1) task only acts on its SIGKILL once thawed.
+    this.thaw();
+  }
+
+  /** Stops every task of the group (no CPU, no forks) until `thaw`; false without a freezer. */
+  freeze(): boolean {
+    if (this.v2) return tryWrite(join(this.dirs.pids, 'cgroup.freeze'), '1');
+    return !!this.dirs.freezer && tryWrite(join(this.dirs.freezer, 'freezer.state'), 'FROZEN');
+  }
+
+  thaw(): void {
+    if (this.v2) tryWrite(join(this.dirs.pids, 'cgroup.freeze'), '0');
+    else if (this.dirs.freezer) tryWrite(join(this.dirs.freezer, 'freezer.state'), 'THAWED');
+  }
+
+  /** After `freeze`: resolves true once every task is stopped, false if that takes over `timeoutMs`. */
+  async frozen(timeoutMs = 500): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    // Usually done within a fraction of a millisecond: look again on the next turns before sleeping.
+    for (let attempt = 0; ; attempt++) {
+      if (this.isFrozen()) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => (attempt < 50 ? setImmediate(resolve) : setTimeout(resolve, 2)));
+    }
+  }
+
+  private isFrozen(): boolean {
+    try {
+      if (this.v2) return /^frozen 1$/m.test(readFileSync(join(this.dirs.pids, 'cgroup.events'), 'utf8'));
+      return readFileSync(join(this.dirs.freezer!, 'freezer.state'), 'utf8').trim() === 'FROZEN';
+    } catch {
+      return false;
     }
   }
 
@@ -101,7 +163,13 @@ function createV1(name: string, spec: CgroupSpec): Cgroup {
   } catch {
     cpu = undefined;
   }
-  return new Cgroup({ memory, pids, cpu }, false);
+  let freezer: string | undefined = join(ROOT, 'freezer/runlet', name);
+  try {
+    mkdirSync(freezer, { recursive: true });
+  } catch {
+    freezer = undefined;
+  }
+  return new Cgroup({ memory, pids, cpu, freezer }, false);
 }
 
 function createV2(name: string, spec: CgroupSpec): Cgroup {

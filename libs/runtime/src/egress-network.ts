@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
+import { firstChunk, runToEnd, SupervisedProcess } from './supervised-process';
 
 /** Destinations a sandbox with `egress` must never reach (besides the host's loopback). */
 export const BLOCKED_IPV4_RANGES = [
@@ -40,6 +40,12 @@ export interface EgressHandle {
   close(): void;
 }
 
+/** The programs the egress network is set up with (paths, or names looked up on PATH). */
+export interface EgressCommands {
+  slirp4netns: string;
+  nsenter: string;
+}
+
 /**
  * Gives the (already unshared) network namespace of `pid` outbound access through slirp4netns, a
  * user-mode TCP/IP stack that opens ordinary sockets on the host on the sandbox's behalf:
@@ -47,11 +53,13 @@ export interface EgressHandle {
  * and prohibit routes inside the namespace (which the sandbox, having no capabilities, cannot
  * change) stop private ranges and the host's own addresses.
  */
-export async function attachEgress(pid: number): Promise<EgressHandle> {
+export async function attachEgress(pid: number, commands: EgressCommands): Promise<EgressHandle> {
   const netns = `/proc/${pid}/ns/net`;
-  const slirp = spawn(
+  const slirp = new SupervisedProcess(
     'slirp4netns',
+    commands.slirp4netns,
     // By path: the default (by pid) also tries to join the sandbox's user namespace, which fails.
+    // --exit-fd: it also exits once we are gone (the pipe's end closes with our process).
     [
       '--configure',
       '--mtu=65520',
@@ -64,44 +72,17 @@ export async function attachEgress(pid: number): Promise<EgressHandle> {
     ],
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
   );
-  const close = (): void => {
-    if (slirp.exitCode === null && slirp.signalCode === null) slirp.kill('SIGKILL');
-  };
   try {
-    await waitReady(slirp);
-    await run(
+    await Promise.race([firstChunk(slirp.stream(3)), slirp.failed]);
+    await runToEnd(
       'nsenter',
+      commands.nsenter,
       [`--net=${netns}`, 'ip', '-batch', '-'],
       egressRouteCommands(hostIpv4Addresses()).join('\n') + '\n',
     );
   } catch (err) {
-    close();
+    slirp.kill();
     throw err;
   }
-  return { close };
-}
-
-function waitReady(slirp: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    slirp.stderr!.on('data', (chunk) => (stderr += chunk));
-    slirp.on('error', (err) =>
-      reject(new Error(`slirp4netns could not start (is it installed?): ${err.message}`)),
-    );
-    slirp.on('exit', (code) => reject(new Error(`slirp4netns exited with ${code}: ${stderr.trim()}`)));
-    (slirp.stdio[3] as NodeJS.ReadableStream).once('data', () => resolve());
-  });
-}
-
-function run(command: string, args: string[], input: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} failed: ${stderr.trim()}`)),
-    );
-    child.stdin!.end(input);
-  });
+  return { close: () => slirp.kill() };
 }

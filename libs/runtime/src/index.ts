@@ -5,6 +5,7 @@ export type {
   NetworkPolicy,
   ProcessRuntimeOptions,
   Runtime,
+  SandboxCommands,
   SandboxLimits,
 } from './types';
 export { ProcessRuntime } from './process-runtime';

@@ -10,6 +10,7 @@ import type {
   ExecutionStatus,
   ProcessRuntimeOptions,
   Runtime,
+  SandboxCommands,
   SandboxLimits,
 } from './types';
 import { WarmPool } from './warm-pool';
@@ -29,11 +30,13 @@ export class ProcessRuntime implements Runtime {
   private readonly insecure: boolean;
   private readonly maxLogBytes: number;
   private readonly nodePath: string;
+  private readonly commands: SandboxCommands;
   private closed = false;
 
   constructor(private readonly opts: ProcessRuntimeOptions = {}) {
     this.nodePath = opts.nodePath ?? process.execPath;
-    const problem = sandboxProblemSync(this.nodePath);
+    this.commands = { bwrap: 'bwrap', slirp4netns: 'slirp4netns', nsenter: 'nsenter', ...opts.commands };
+    const problem = sandboxProblemSync(this.nodePath, this.commands.bwrap);
     if (problem && !opts.allowInsecure) {
       this.etc.remove();
       throw new Error(`${problem} Refusing to run scripts unsandboxed (set allowInsecure to override).`);
@@ -50,7 +53,7 @@ export class ProcessRuntime implements Runtime {
 
   /** Async factory: checks the sandbox without blocking the event loop first. */
   static async create(opts: ProcessRuntimeOptions = {}): Promise<ProcessRuntime> {
-    if (!opts.allowInsecure) await checkSandboxAvailable(opts.nodePath);
+    if (!opts.allowInsecure) await checkSandboxAvailable(opts.nodePath, opts.commands?.bwrap);
     return new ProcessRuntime(opts);
   }
 
@@ -88,7 +91,9 @@ export class ProcessRuntime implements Runtime {
     try {
       instance = await this.startedInstance(req, limits);
     } catch (err) {
-      return outcome('failed', { error: { message: mask((err as Error).message) } });
+      const message = mask((err as Error).message);
+      sink.system('error', `[runlet] ${message}`);
+      return outcome('failed', { error: { message } });
     }
     let healthy = false;
     try {
@@ -118,7 +123,8 @@ export class ProcessRuntime implements Runtime {
   /**
    * A warm instance, or a fresh one once it is up. bwrap occasionally fails while setting up
    * namespaces when many sandboxes start at once (e.g. "loopback: Failed RTM_NEWADDR"), so a
-   * sandbox that dies during start-up is replaced, a few times, before the run is failed.
+   * sandbox that fails to start (or to be cleaned up after its last run) is replaced once before
+   * the run is failed with the reason.
    */
   private async startedInstance(req: ExecutionRequest, limits: SandboxLimits): Promise<SandboxInstance> {
     for (let attempt = 1; ; attempt++) {
@@ -192,6 +198,7 @@ export class ProcessRuntime implements Runtime {
       etcDir: this.etc.dir,
       maxPids: this.opts.maxPids ?? 256,
       insecure: this.insecure,
+      commands: this.commands,
     });
     this.live.add(instance);
     instance.ready.catch(() => undefined);
@@ -207,7 +214,7 @@ export class ProcessRuntime implements Runtime {
   }
 }
 
-const START_ATTEMPTS = 3;
+const START_ATTEMPTS = 2;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;

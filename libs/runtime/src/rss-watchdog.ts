@@ -1,18 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { descendants } from './process-tree';
 
 /** Sum of resident memory of a process and all its descendants, in bytes. */
 export function treeRssBytes(rootPid: number): number {
   let total = 0;
-  const queue = [rootPid];
-  while (queue.length > 0) {
-    const pid = queue.pop()!;
+  for (const pid of [rootPid, ...descendants(rootPid)]) {
     try {
-      const statm = readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ');
-      total += Number(statm[1]) * 4096;
-      for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        const children = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
-        if (children) queue.push(...children.split(' ').map(Number));
-      }
+      total += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
     } catch {
       // The process exited while we looked.
     }

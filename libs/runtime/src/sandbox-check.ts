@@ -1,5 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { nodeMounts } from './node-mounts';
+import { SupervisedProcess } from './supervised-process';
 
 /** A trivial sandboxed run with the same namespaces and mounts as a real one. */
 function probeArgs(nodePath: string): string[] {
@@ -35,38 +36,31 @@ function explain(error: string | undefined, status: number | null, stderr: strin
 const PREFIX = 'The process runtime cannot sandbox scripts: ';
 
 /** Throws a clear Error when bwrap cannot run a sandbox on this machine. */
-export function checkSandboxAvailable(nodePath = process.execPath): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let child;
-    try {
-      child = spawn('bwrap', probeArgs(nodePath), { stdio: ['ignore', 'ignore', 'pipe'] });
-    } catch (err) {
-      return reject(new Error(PREFIX + explain((err as Error).message, null, '')));
-    }
-    let stderr = '';
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.on('error', (err) => reject(new Error(PREFIX + explain(err.message, null, ''))));
-    child.on('close', (status) => {
-      const problem = explain(undefined, status, stderr);
-      if (problem) reject(new Error(PREFIX + problem));
-      else resolve();
-    });
+export async function checkSandboxAvailable(nodePath = process.execPath, bwrap = 'bwrap'): Promise<void> {
+  const probe = new SupervisedProcess('bwrap', bwrap, probeArgs(nodePath), {
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  await probe.ended;
+  const problem = probe.startError
+    ? explain(probe.startError.message, null, '')
+    : explain(undefined, probe.exitCode, probe.stderr);
+  if (problem) throw new Error(PREFIX + problem);
 }
 
 const syncCache = new Map<string, string | undefined>();
 
-/** Synchronous variant for constructors; the answer is cached per node binary. */
-export function sandboxProblemSync(nodePath = process.execPath): string | undefined {
-  if (!syncCache.has(nodePath)) {
+/** Synchronous variant for constructors; the answer is cached per bwrap and node binary. */
+export function sandboxProblemSync(nodePath = process.execPath, bwrap = 'bwrap'): string | undefined {
+  const key = `${bwrap}\u0000${nodePath}`;
+  if (!syncCache.has(key)) {
     let problem: string | undefined;
     try {
-      const result = spawnSync('bwrap', probeArgs(nodePath), { encoding: 'utf8', timeout: 10000 });
+      const result = spawnSync(bwrap, probeArgs(nodePath), { encoding: 'utf8', timeout: 10000 });
       problem = explain(result.error?.message, result.status, result.stderr ?? '');
     } catch (err) {
       problem = explain((err as Error).message, null, '');
     }
-    syncCache.set(nodePath, problem && PREFIX + problem);
+    syncCache.set(key, problem && PREFIX + problem);
   }
-  return syncCache.get(nodePath);
+  return syncCache.get(key);
 }

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { readArtifactManifest } from './artifact';
 import { buildBwrapArgs, nodeArgs, SANDBOX } from './bwrap-args';
 import { Cgroup } from './cgroup';
@@ -9,8 +9,11 @@ import { FrameReader } from './frame-reader';
 import { harnessPath } from './harness-path';
 import type { LogSink } from './log-sink';
 import { nodeMounts } from './node-mounts';
+import { descendants, isLive, namespacePid, processGroup } from './process-tree';
 import { watchRss } from './rss-watchdog';
-import type { SandboxLimits } from './types';
+import { reapStrays } from './stray-reaper';
+import { SupervisedProcess } from './supervised-process';
+import type { SandboxCommands, SandboxLimits } from './types';
 
 const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 /** Room for node itself on top of the script's heap: the cgroup limit is heap cap + this. */
@@ -25,6 +28,7 @@ export interface InstanceConfig {
   etcDir: string;
   maxPids: number;
   insecure: boolean;
+  commands: SandboxCommands;
 }
 
 export interface RunRequest {
@@ -52,22 +56,32 @@ interface ActiveRun {
 
 /** One sandboxed node process running the harness for one artifact; serves one run at a time. */
 export class SandboxInstance {
-  readonly ready: Promise<void>;
+  private available: Promise<void>;
   private resolveExited!: () => void;
   /** Settles once the sandbox is gone (or never started). */
   readonly exited = new Promise<void>((resolve) => (this.resolveExited = resolve));
-  private child?: ChildProcess;
+  private proc?: SupervisedProcess;
   private cgroup: Cgroup | null = null;
+  /** Host pids of bwrap's init (pid 1 inside) and of the harness: the processes a sandbox keeps. */
+  private initPid?: number;
+  private harnessPid?: number;
   private egress?: EgressHandle;
   private stopWatchdog?: () => void;
   private active?: ActiveRun;
   private dead = false;
   private memoryExceeded = false;
-  private stderrTail = '';
 
   constructor(private readonly config: InstanceConfig) {
-    this.ready = this.start();
-    this.ready.catch(() => this.kill());
+    this.available = this.start().catch((err: Error) => {
+      void this.kill();
+      throw new Error(`The sandbox could not start: ${err.message}`);
+    });
+    this.available.catch(() => undefined);
+  }
+
+  /** Settles once the instance can take a run: started, or cleaned up after its previous run. */
+  get ready(): Promise<void> {
+    return this.available;
   }
 
   get alive(): boolean {
@@ -75,36 +89,38 @@ export class SandboxInstance {
   }
 
   private async start(): Promise<void> {
-    const { artifactDir, limits, nodePath, insecure } = this.config;
+    const { artifactDir, limits, nodePath, insecure, commands } = this.config;
     const manifest = readArtifactManifest(artifactDir);
     const limitBytes = (limits.memoryMb + NODE_BASELINE_MB) * 1024 * 1024;
-    const child: ChildProcess = insecure
-      ? spawn(nodePath, [...nodeArgs(limits.memoryMb), harnessPath(), `${artifactDir}/${manifest.entry}`], {
-          stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-          env: { NODE_ENV: 'production', HOME: '/tmp', TZ: 'UTC' },
-          cwd: '/tmp',
-          detached: true,
-        })
-      : spawn('bwrap', this.bwrapArgs(manifest.entry, manifest.nodeModulesDir), {
-          stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
-          env: {}, // nothing of ours for bwrap's init (PID 1 inside) to carry
-          detached: true, // own process group: killed as a whole
-        });
-    this.child = child;
-    // The sandbox may die mid-write (kill, crash): pipe errors are expected, the exit handler reports.
-    for (const stream of child.stdio) stream?.on('error', () => undefined);
-    const ready = this.wireChannel(child);
-    const exited = new Promise<never>((_, reject) => {
-      child.once('error', (err) => reject(new Error(`Could not start the sandbox: ${err.message}`)));
-      child.once('exit', () =>
-        reject(new Error(`The sandbox exited during start-up: ${this.stderrTail.trim()}`)),
-      );
-    });
-    exited.catch(() => undefined);
-    child.once('exit', () => this.onExit());
+    const proc = insecure
+      ? new SupervisedProcess(
+          'node',
+          nodePath,
+          [...nodeArgs(limits.memoryMb), harnessPath(), `${artifactDir}/${manifest.entry}`],
+          {
+            stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+            env: { NODE_ENV: 'production', HOME: '/tmp', TZ: 'UTC' },
+            cwd: '/tmp',
+            detached: true,
+          },
+        )
+      : new SupervisedProcess(
+          'bwrap',
+          commands.bwrap,
+          this.bwrapArgs(manifest.entry, manifest.nodeModulesDir),
+          {
+            stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+            env: {}, // nothing of ours for bwrap's init (PID 1 inside) to carry
+            detached: true, // own process group: killed as a whole
+          },
+        );
+    this.proc = proc;
+    void proc.ended.then(() => this.onExit());
+    const ready = proc.child?.stdio ? this.wireChannel(proc.child) : new Promise<void>(() => undefined);
 
     if (!insecure) {
-      const pid = await Promise.race([readChildPid(child.stdio[INFO_FD] as Readable), exited]);
+      const pid = await Promise.race([readChildPid(proc.stream(INFO_FD)), proc.failed]);
+      this.initPid = pid;
       this.cgroup = Cgroup.create(`${randomUUID()}`, {
         memoryBytes: limitBytes,
         maxPids: this.config.maxPids,
@@ -113,17 +129,32 @@ export class SandboxInstance {
       this.cgroup?.addProcess(pid);
       // Node starts now that the limits are in place; meanwhile the network is set up, and the
       // harness imports the script (so nothing of it runs) only when told to start, below.
-      (child.stdio as unknown as Writable[])[BLOCK_FD].end('1');
-      if (limits.network === 'egress') this.egress = await Promise.race([attachEgress(pid), exited]);
+      proc.send(BLOCK_FD, '1', true);
+      if (limits.network === 'egress') {
+        const egress = attachEgress(pid, commands);
+        // Started but no longer wanted (the sandbox died meanwhile): stop it right away.
+        egress.then(
+          (handle) => (this.dead ? handle.close() : (this.egress = handle)),
+          () => undefined,
+        );
+        await Promise.race([egress, proc.failed]);
+      }
     }
-    (child.stdio[3] as Writable).write(JSON.stringify({ t: 'start' }) + '\n');
-    if (!this.cgroup && child.pid) {
-      this.stopWatchdog = watchRss(child.pid, limitBytes, () => {
+    proc.send(3, JSON.stringify({ t: 'start' }) + '\n');
+    if (!this.cgroup && proc.pid) {
+      this.stopWatchdog = watchRss(proc.pid, limitBytes, () => {
         this.memoryExceeded = true;
-        this.kill();
+        void this.kill();
       });
     }
-    await Promise.race([ready, exited]);
+    await Promise.race([ready, proc.failed]);
+    this.harnessPid = insecure ? proc.pid : this.findHarness();
+    this.cgroup?.freeze(); // idle until its first run
+  }
+
+  /** bwrap runs the command as pid 2 of the sandbox's PID namespace, a child of its init. */
+  private findHarness(): number | undefined {
+    return descendants(this.initPid!).find((pid) => namespacePid(pid) === 2);
   }
 
   private bwrapArgs(entry: string, nodeModulesDir: string | null): string[] {
@@ -171,10 +202,7 @@ export class SandboxInstance {
       for (const stream of ['stdout', 'stderr'] as const) {
         const readable = child[stream]!;
         readable.setEncoding('utf8');
-        readable.on('data', (chunk: string) => {
-          if (stream === 'stderr') this.stderrTail = (this.stderrTail + chunk).slice(-4096);
-          this.active?.sink.chunk(stream, chunk);
-        });
+        readable.on('data', (chunk: string) => this.active?.sink.chunk(stream, chunk));
       }
     });
   }
@@ -183,32 +211,48 @@ export class SandboxInstance {
   execute(request: RunRequest, sink: LogSink): Promise<RunResult> {
     if (this.dead || this.active)
       return Promise.resolve({ kind: 'died', error: { message: 'Sandbox unavailable' } });
+    this.cgroup?.thaw();
     return new Promise((resolve) => {
       this.active = { id: request.id, sink, resolve };
-      (this.child!.stdio[3] as Writable).write(JSON.stringify({ t: 'run', ...request }) + '\n');
+      this.proc!.send(3, JSON.stringify({ t: 'run', ...request }) + '\n');
     });
+  }
+
+  /**
+   * Before the instance serves another run: every process the last run left behind is killed and
+   * the sandbox frozen while idle. An instance that cannot be cleaned up is retired (`ready` rejects).
+   */
+  recycle(): void {
+    this.available = this.available.then(async () => {
+      const clean = this.harnessPid !== undefined && (await reapStrays(() => this.strays(), this.cgroup));
+      if (clean && !this.dead) return;
+      void this.kill();
+      throw new Error('The sandbox could not be cleaned up after its previous run');
+    });
+    this.available.catch(() => undefined);
+  }
+
+  /** Live processes of the sandbox other than its init and harness. */
+  private strays(): number[] {
+    const root = this.initPid ?? this.harnessPid!;
+    const all = this.cgroup
+      ? this.cgroup.processes()
+      : // Orphans inside a PID namespace are reparented to its init; without one (insecure), a
+        // detached child stays a descendant of the harness and an orphan may keep its process group.
+        [...descendants(root), ...(this.config.insecure ? processGroup(root) : [])];
+    return [...new Set(all)].filter((pid) => pid !== this.initPid && pid !== this.harnessPid && isLive(pid));
   }
 
   /** Fires ctx.signal inside the sandbox (best effort: the caller kills right after). */
   abort(id: string, reason: 'timeout' | 'cancel'): void {
-    if (!this.dead)
-      (this.child?.stdio[3] as Writable | undefined)?.write(
-        JSON.stringify({ t: 'abort', id, reason }) + '\n',
-      );
+    if (!this.dead) this.proc?.send(3, JSON.stringify({ t: 'abort', id, reason }) + '\n');
   }
 
   /** Kills the whole sandbox: bwrap's process group, its PID namespace, and anything left in the cgroup. */
   kill(): Promise<void> {
-    const child = this.child;
-    if (child && child.exitCode === null && child.signalCode === null && child.pid) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }
+    this.proc?.kill(true);
     this.cgroup?.killAll();
-    if (!child) {
+    if (!this.proc) {
       this.dead = true;
       this.resolveExited();
     }
@@ -220,12 +264,14 @@ export class SandboxInstance {
     this.stopWatchdog?.();
     this.egress?.close();
     const memory =
-      this.memoryExceeded || this.cgroup?.memoryExceeded() || /heap out of memory/i.test(this.stderrTail);
+      this.memoryExceeded ||
+      this.cgroup?.memoryExceeded() ||
+      /heap out of memory/i.test(this.proc?.stderr ?? '');
     this.memoryExceeded = memory;
     this.finishActive(
       memory
         ? `memory limit of ${this.config.limits.memoryMb} MB exceeded`
-        : `The script's process exited unexpectedly (exit code ${this.child?.exitCode ?? this.child?.signalCode})`,
+        : `The script's process exited unexpectedly (exit code ${this.proc?.child?.exitCode ?? this.proc?.child?.signalCode})`,
     );
     this.cgroup?.killAll();
     void this.cgroup?.destroy();
@@ -241,11 +287,12 @@ export class SandboxInstance {
 }
 
 /** bwrap's --info-fd: a JSON object holding the sandbox's pid as seen from the host. */
-function readChildPid(info: Readable): Promise<number> {
-  return new Promise((resolve, reject) => {
+function readChildPid(info: Readable | undefined): Promise<number> {
+  // Never settles without one: bwrap exiting instead is reported, precisely, by its `failed`.
+  return new Promise((resolve) => {
     let text = '';
-    info.setEncoding('utf8');
-    info.on('data', (chunk: string) => {
+    info?.setEncoding('utf8');
+    info?.on('data', (chunk: string) => {
       text += chunk;
       const match = /"child-pid"\s*:\s*(\d+)/.exec(text);
       if (match) {
@@ -254,7 +301,6 @@ function readChildPid(info: Readable): Promise<number> {
         resolve(Number(match[1]));
       }
     });
-    info.once('end', () => reject(new Error('bwrap did not report the sandbox pid')));
   });
 }
 

@@ -45,6 +45,13 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** The programs a sandbox is built with: paths, or names looked up on PATH. */
+export interface SandboxCommands {
+  bwrap: string;
+  slirp4netns: string;
+  nsenter: string;
+}
+
 export interface ProcessRuntimeOptions {
   /** Warm instances per (scriptId, version), default 2; 0 = no pool. */
   poolSize?: number;
@@ -60,4 +67,6 @@ export interface ProcessRuntimeOptions {
   nodePath?: string;
   /** Max tasks (processes + threads) per sandbox when a pids cgroup is usable; default 256. */
   maxPids?: number;
+  /** Where bwrap, slirp4netns and nsenter are; default: their names, looked up on PATH. */
+  commands?: Partial<SandboxCommands>;
 }

@@ -77,7 +77,8 @@ export class WarmPool {
 
   /**
    * Hands an instance back after a run. It stays warm only with `reuse`, when still healthy and
-   * the pool has room; otherwise it is killed and the pool refilled with a fresh one.
+   * the pool has room, once cleaned of what the run left behind; otherwise (or when that cleaning
+   * fails) it is killed and the pool refilled with a fresh one.
    */
   release(
     instance: SandboxInstance,
@@ -95,7 +96,8 @@ export class WarmPool {
     }
     const pooled = entry && entry.artifactDir === artifactDir && !this.closed;
     if (pooled && this.options.reuse && healthy && instance.alive && entry.idle.length < this.options.size) {
-      this.park(entry, instance);
+      instance.recycle();
+      this.park(entry, instance, () => this.fill(entry));
       return;
     }
     void instance.kill();
@@ -113,26 +115,33 @@ export class WarmPool {
     this.entries.clear();
   }
 
+  /** Tops the pool up; an instance that fails to start is only dropped (no retry loop while broken). */
   private fill(entry: PoolEntry): void {
     while (!this.closed && entry.idle.length < this.options.size) {
-      const instance = this.create(entry.artifactDir, entry.limits);
-      this.park(entry, instance);
-      instance.ready.catch(() => this.remove(entry, instance));
+      this.park(entry, this.create(entry.artifactDir, entry.limits));
     }
   }
 
-  private park(entry: PoolEntry, instance: SandboxInstance): void {
+  /** Keeps an instance idle until acquired, expired, or its readiness fails (then `onFailure`). */
+  private park(entry: PoolEntry, instance: SandboxInstance, onFailure?: () => void): void {
     const timer = setTimeout(() => {
       this.remove(entry, instance);
       void instance.kill();
     }, this.options.idleMs);
     timer.unref();
     entry.idle.push({ instance, timer });
+    instance.ready.catch(() => {
+      if (!this.remove(entry, instance)) return; // already handed out: its run deals with it
+      void instance.kill();
+      if ([...this.entries.values()].includes(entry)) onFailure?.();
+    });
   }
 
-  private remove(entry: PoolEntry, instance: SandboxInstance): void {
+  /** Takes an instance out of the idle list; false if it was not there. */
+  private remove(entry: PoolEntry, instance: SandboxInstance): boolean {
     const index = entry.idle.findIndex((idle) => idle.instance === instance);
     if (index >= 0) clearTimeout(entry.idle.splice(index, 1)[0].timer);
+    return index >= 0;
   }
 
   private drain(entry: PoolEntry): void {

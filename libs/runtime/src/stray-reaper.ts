@@ -1,0 +1,26 @@
+import type { Cgroup } from './cgroup';
+import { killPids } from './process-tree';
+
+const ROUNDS = 3;
+const GONE_WAIT_MS = 500;
+
+/**
+ * After a run of a warm sandbox: SIGKILLs every process `strays` lists (detached, double-forked,
+ * setsid children… — everything but the harness), then leaves the sandbox frozen until its next
+ * run. The group is frozen before it is listed, so nothing forks in between. Resolves false when
+ * the sandbox must be retired instead: strays that would not go, or strays in a sandbox without a
+ * cgroup (nothing then guarantees every stray was seen).
+ */
+export async function reapStrays(strays: () => number[], cgroup: Cgroup | null): Promise<boolean> {
+  for (let round = 0; round < ROUNDS; round++) {
+    if (cgroup?.freeze() && !cgroup.settled()) await cgroup.frozen();
+    const found = strays();
+    if (found.length === 0) return true;
+    killPids(found);
+    if (!cgroup) return false;
+    cgroup.thaw(); // a frozen task only dies once thawed
+    const deadline = Date.now() + GONE_WAIT_MS;
+    while (strays().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+  return false;
+}

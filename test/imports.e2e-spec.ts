@@ -110,3 +110,25 @@ describe('Imports in try-outs and saved scripts (api + builder + executor on rea
     expect(npm.npmRuns).toBe(before + 1);
   });
 });
+
+describe('An installation that allows a native addon’s install script (RUNLET_ALLOW_BUILD_SCRIPTS)', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    process.env.RUNLET_ALLOW_BUILD_SCRIPTS = 'bufferutil';
+    try {
+      p = await startPlatform('imports_native', { roles: ['api', 'executor'] });
+    } finally {
+      delete process.env.RUNLET_ALLOW_BUILD_SCRIPTS;
+    }
+  });
+  afterAll(() => p?.close());
+
+  it('builds it (its script run in the build sandbox) and the script loads the compiled addon', async () => {
+    const res = await p.api('POST', '/api/v1/try', {
+      language: 'javascript',
+      code: `import bufferutil from 'bufferutil';\nexport default async () => String(bufferutil.mask).includes('[native code]');`,
+    });
+    // bufferutil falls back to plain JavaScript when its addon cannot load: `true` means it loaded.
+    expect(res.body).toMatchObject({ status: 'succeeded', result: true });
+  });
+});

@@ -74,6 +74,7 @@ export class BuilderService implements OnModuleInit, OnApplicationShutdown {
     await this.gc.stop();
     await this.worker?.close();
     await this.queue.close();
+    await this.builder.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ScriptBuilder } from '@runlet/builder/build';
 import { loadBuilderSettings, scriptBuilderOptions } from '@runlet/builder/builder.config';
 import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
@@ -8,7 +8,7 @@ import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
  * resolution cache, allowed install scripts) as real builds.
  */
 @Injectable()
-export class TryBuilder {
+export class TryBuilder implements OnApplicationShutdown {
   readonly builder: ScriptBuilder;
 
   constructor(@Inject(RUNLET_CONFIG) config: RunletConfig) {
@@ -17,5 +17,9 @@ export class TryBuilder {
       concurrency: 2,
       ...scriptBuilderOptions(loadBuilderSettings()),
     });
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.builder.close();
   }
 }

@@ -1,8 +1,15 @@
-import type { Message, Plugin } from 'esbuild';
-import { dirname } from 'node:path';
+import {
+  context,
+  type BuildContext,
+  type BuildOptions,
+  type Message,
+  type OutputFile,
+  type Plugin,
+} from 'esbuild';
+import { dirname, join } from 'node:path';
 import { buildErrorFromEsbuild, isEsbuildFailure } from './build-error';
 import { sourceFileName, type ScriptLanguage } from './detect-imports';
-import { esbuild } from './esbuild-service';
+import { esbuild, isServiceGone, withEsbuildService } from './esbuild-service';
 import { esmSpecifierFor } from './esm-specifiers';
 import { isNodeBuiltin, isRelativeOrAbsolute, packageNameOf } from './package-name';
 
@@ -26,6 +33,9 @@ const BANNER =
 const VIRTUAL_DIR = '/runlet-build';
 /** esbuild warnings copied into the build log; the rest are counted. */
 const MAX_WARNINGS = 5;
+/** Warm contexts kept (one per store entry and language in use), and how long an unused one lives. */
+const MAX_CONTEXTS = 8;
+const CONTEXT_IDLE_MS = 5 * 60_000;
 
 export interface BundleDependencies {
   /** The store entry's node_modules the script's imports resolve from. */
@@ -46,73 +56,198 @@ export interface BundledScript {
  * resolved the way Node does for `import` (`exports` conditions node/import/default, `main`,
  * subpaths, JSON files) and bundled, so CommonJS named imports work; Node built-ins and the
  * `external` packages stay imports, resolved from node_modules at run time.
+ *
+ * Scripts with dependencies are bundled in a warm esbuild context per store entry: the
+ * dependencies are parsed once and later builds (try-outs, new versions) only re-read the script.
  */
-export async function bundleScript(
-  code: string,
-  language: ScriptLanguage,
-  deps: BundleDependencies | null = null,
-): Promise<BundledScript> {
-  const file = sourceFileName(language);
+export class Bundler {
+  private readonly warm = new Map<string, WarmContext>();
+
+  async bundle(
+    code: string,
+    language: ScriptLanguage,
+    deps: BundleDependencies | null,
+  ): Promise<BundledScript> {
+    const file = sourceFileName(language);
+    try {
+      const outputs = deps ? await this.rebuildWarm(code, language, deps) : await bundleOnce(code, language);
+      return finish(outputs, code, file);
+    } catch (err) {
+      if (isEsbuildFailure(err)) throw buildErrorFromEsbuild(err.errors, file);
+      throw err;
+    }
+  }
+
+  /** Disposes every warm context (they keep esbuild's service, and so the process, alive). */
+  async close(): Promise<void> {
+    const all = [...this.warm.values()];
+    this.warm.clear();
+    await Promise.all(all.map((w) => w.dispose()));
+  }
+
+  private rebuildWarm(code: string, language: ScriptLanguage, deps: BundleDependencies) {
+    const key = [deps.nodeModulesDir, language, ...deps.external].join('\n');
+    return withEsbuildService(
+      async () => {
+        const warm = this.contextFor(key, language, deps);
+        try {
+          return await warm.rebuild(code);
+        } catch (err) {
+          if (isServiceGone(err)) this.forget(key);
+          throw err;
+        }
+      },
+      () => void this.close(),
+    );
+  }
+
+  private contextFor(key: string, language: ScriptLanguage, deps: BundleDependencies): WarmContext {
+    const found = this.warm.get(key);
+    if (found) {
+      this.warm.delete(key); // re-inserted last: Map order is least recently used first
+      this.warm.set(key, found);
+      return found;
+    }
+    const created = new WarmContext(language, deps, () => this.forget(key));
+    this.warm.set(key, created);
+    while (this.warm.size > MAX_CONTEXTS) this.forget(this.warm.keys().next().value!);
+    return created;
+  }
+
+  private forget(key: string): void {
+    const warm = this.warm.get(key);
+    this.warm.delete(key);
+    void warm?.dispose();
+  }
+}
+
+/** One esbuild context whose entry is the script of the current build; builds take turns. */
+class WarmContext {
+  private current = '';
+  private turn: Promise<unknown> = Promise.resolve();
+  private readonly ready: Promise<BuildContext>;
+  private idle?: NodeJS.Timeout;
+
+  constructor(
+    language: ScriptLanguage,
+    deps: BundleDependencies,
+    private readonly onIdle: () => void,
+  ) {
+    const dir = dirname(deps.nodeModulesDir);
+    const entry = join(dir, sourceFileName(language));
+    const script: Plugin = {
+      name: 'runlet-script',
+      setup: (b) => {
+        b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'entry-point' ? { path: entry } : undefined));
+        // The script never touches the disk: its text is whatever this build is bundling.
+        b.onLoad({ filter: /.*/ }, (args) =>
+          args.path === entry
+            ? { contents: this.current, loader: language === 'typescript' ? 'ts' : 'js', resolveDir: dir }
+            : undefined,
+        );
+      },
+    };
+    this.ready = context({
+      ...commonOptions(dir),
+      entryPoints: [entry],
+      plugins: [script, externalsPlugin(deps)],
+    });
+    this.ready.catch(() => undefined); // surfaced by rebuild()
+  }
+
+  rebuild(code: string): Promise<OutputFile[] & { warnings?: Message[] }> {
+    const run = this.turn.then(async () => {
+      clearTimeout(this.idle);
+      this.current = code;
+      try {
+        const result = await (await this.ready).rebuild();
+        return Object.assign(result.outputFiles ?? [], { warnings: result.warnings });
+      } finally {
+        this.idle = setTimeout(this.onIdle, CONTEXT_IDLE_MS);
+        this.idle.unref();
+      }
+    });
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  async dispose(): Promise<void> {
+    clearTimeout(this.idle);
+    await this.turn;
+    await this.ready.then(
+      (ctx) => ctx.dispose(),
+      () => undefined,
+    );
+  }
+}
+
+/** A script without dependencies: nothing worth keeping warm. */
+async function bundleOnce(code: string, language: ScriptLanguage) {
+  const result = await esbuild({
+    ...commonOptions(VIRTUAL_DIR),
+    stdin: {
+      contents: code,
+      loader: language === 'typescript' ? 'ts' : 'js',
+      sourcefile: sourceFileName(language),
+      resolveDir: VIRTUAL_DIR,
+    },
+    plugins: [externalsPlugin(null)],
+  });
+  return Object.assign(result.outputFiles, { warnings: result.warnings });
+}
+
+function commonOptions(dir: string) {
+  return {
+    // Resolving from the store entry makes the map's sources read `script.ts`, `node_modules/…`.
+    absWorkingDir: dir,
+    outfile: `${dir}/${ENTRY_FILE}`,
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    // Only the script's own source goes into the map (added in finish()): dependencies' would
+    // triple its size and the time to write it.
+    sourcesContent: false,
+    banner: { js: BANNER },
+    // Only unbound uses are replaced: a script's own `const __dirname = …` stays its own.
+    define: { __dirname: '__runletDirname', __filename: '__runletFilename' },
+    logLevel: 'silent',
+  } satisfies BuildOptions;
+}
+
+/** Node built-ins and the `external` packages stay imports; everything else is resolved and bundled. */
+function externalsPlugin(deps: BundleDependencies | null): Plugin {
   const external = new Set(deps?.external ?? []);
-  const externals: Plugin = {
+  return {
     name: 'runlet-externals',
     setup(b) {
       b.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === 'entry-point' || isRelativeOrAbsolute(args.path)) return undefined;
         if (isNodeBuiltin(args.path)) return { path: args.path, external: true };
-        if (!external.has(packageNameOf(args.path))) return undefined; // esbuild resolves and bundles it
+        if (!external.has(packageNameOf(args.path))) return undefined;
         return { path: esmSpecifierFor(args.path, deps?.nodeModulesDir ?? null), external: true };
       });
     },
   };
-  // Resolving from the store entry makes the map's sources read `script.ts`, `node_modules/…`.
-  const dir = deps ? dirname(deps.nodeModulesDir) : VIRTUAL_DIR;
-  try {
-    const result = await esbuild({
-      stdin: {
-        contents: code,
-        loader: language === 'typescript' ? 'ts' : 'js',
-        sourcefile: file,
-        resolveDir: dir,
-      },
-      absWorkingDir: dir,
-      outfile: `${dir}/${ENTRY_FILE}`,
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      sourcemap: 'linked',
-      sourcesContent: true,
-      banner: { js: BANNER },
-      // Only unbound uses are replaced: a script's own `const __dirname = …` stays its own.
-      define: { __dirname: '__runletDirname', __filename: '__runletFilename' },
-      logLevel: 'silent',
-      plugins: [externals],
-    });
-    const out = result.outputFiles;
-    const js = out.find((f) => f.path.endsWith(ENTRY_FILE));
-    const map = out.find((f) => f.path.endsWith(SOURCE_MAP_FILE));
-    if (!js || !map) throw new Error('esbuild produced no output');
-    return {
-      code: js.text,
-      map: withoutDependencySources(map.text),
-      warnings: describeWarnings(result.warnings),
-    };
-  } catch (err) {
-    if (isEsbuildFailure(err)) throw buildErrorFromEsbuild(err.errors, file);
-    throw err;
-  }
 }
 
-/** Keeps the user's source in the map but drops the dependencies' (their code is in the bundle anyway). */
-function withoutDependencySources(mapText: string): string {
+function finish(outputs: OutputFile[] & { warnings?: Message[] }, code: string, file: string): BundledScript {
+  const js = outputs.find((f) => f.path.endsWith(ENTRY_FILE));
+  const map = outputs.find((f) => f.path.endsWith(SOURCE_MAP_FILE));
+  if (!js || !map) throw new Error('esbuild produced no output');
+  return {
+    code: js.text,
+    map: withScriptSource(map.text, file, code),
+    warnings: describeWarnings(outputs.warnings ?? []),
+  };
+}
+
+/** The map carries the script's source (for stack-trace code frames), not the dependencies'. */
+function withScriptSource(mapText: string, file: string, code: string): string {
   const map = JSON.parse(mapText) as { sources: string[]; sourcesContent?: Array<string | null> };
-  if (map.sourcesContent) {
-    map.sourcesContent = map.sourcesContent.map((content, i) =>
-      /(^|\/)node_modules\//.test(map.sources[i] ?? '') ? null : content,
-    );
-  }
+  map.sourcesContent = map.sources.map((source) => (source === file ? code : null));
   return JSON.stringify(map);
 }
 

@@ -62,7 +62,10 @@ describe('ScriptBuilder (real npm)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'runlet-builder-int-'));
     builder = new ScriptBuilder({ dataDir });
   });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await builder.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   let first: BuildOutput;
 
@@ -182,11 +185,11 @@ describe('ScriptBuilder (real npm)', () => {
 
   it('runs an allowed package’s install script in the build sandbox, away from the platform', async () => {
     process.env.RUNLET_TEST_SECRET = 'not for install scripts';
+    const allowing = new ScriptBuilder({
+      dataDir: join(dataDir, 'allowing'),
+      allowBuildScripts: ['runlet-install-script-fixture'],
+    });
     try {
-      const allowing = new ScriptBuilder({
-        dataDir: join(dataDir, 'allowing'),
-        allowBuildScripts: ['runlet-install-script-fixture'],
-      });
       const fixture = resolve(__dirname, '../../test-fixtures/install-script-pkg');
       const lines: string[] = [];
       const out = await allowing.build(
@@ -216,6 +219,7 @@ describe('ScriptBuilder (real npm)', () => {
       expect(seen.tmp).not.toContain(dataDir.split('/').pop());
     } finally {
       delete process.env.RUNLET_TEST_SECRET;
+      await allowing.close();
     }
   });
 
@@ -227,6 +231,7 @@ describe('ScriptBuilder (real npm)', () => {
       b.build(input({ scriptId: 'c1', code, dependencies: { uuid: '9.0.1' } })),
       b.build(input({ scriptId: 'c2', code, dependencies: { uuid: '9.0.1' } })),
     ]);
+    await b.close();
     expect(b.npmRuns).toBe(1);
     expect(x.lockfileHash).toBe(y.lockfileHash);
     expect(runArtifact(y)).toMatch(/^[0-9a-f-]{36}$/);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BuildError, ScriptBuilder, type BuildInput } from './index';
+import { BuildError, ScriptBuilder, type BuildInput, type ScriptBuilderOptions } from './index';
 
 // Unit tests against a fake npm (no network); the real npm is covered by script-builder.int-spec.ts.
 const FAKE_NPM = resolve(__dirname, '../../test-fixtures/fake-npm.js');
@@ -49,7 +49,11 @@ describe('ScriptBuilder (fake npm)', () => {
     delete process.env.FAKE_NPM_DELAY_MS;
     delete process.env.FAKE_NPM_VERSION;
   });
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  const builders: ScriptBuilder[] = [];
+  afterEach(async () => {
+    await Promise.all(builders.splice(0).map((b) => b.close()));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   const npmRuns = (): Array<{ command: string; hadLockfile: boolean; started: number; ended: number }> =>
     existsSync(npmLog)
@@ -58,7 +62,11 @@ describe('ScriptBuilder (fake npm)', () => {
           .split('\n')
           .map((l) => JSON.parse(l))
       : [];
-  const builder = (concurrency?: number) => new ScriptBuilder({ dataDir, npmPath: FAKE_NPM, concurrency });
+  const builder = (opts: Partial<ScriptBuilderOptions> = {}) => {
+    const b = new ScriptBuilder({ dataDir, npmPath: FAKE_NPM, ...opts });
+    builders.push(b);
+    return b;
+  };
   const input = (over: Partial<BuildInput> = {}): BuildInput => ({
     scriptId: 'scr_1',
     version: 1,
@@ -196,7 +204,7 @@ describe('ScriptBuilder (fake npm)', () => {
 
   it('installs once for concurrent builds with the same dependencies', async () => {
     process.env.FAKE_NPM_DELAY_MS = '200';
-    const b = builder(4);
+    const b = builder({ concurrency: 4 });
     const [x, y] = await Promise.all([b.build(input()), b.build(input({ scriptId: 'scr_2' }))]);
     expect(b.npmRuns).toBe(1);
     expect(x.lockfileHash).toBe(y.lockfileHash);
@@ -216,7 +224,7 @@ describe('ScriptBuilder (fake npm)', () => {
 
   it('runs at most `concurrency` builds at once', async () => {
     process.env.FAKE_NPM_DELAY_MS = '150';
-    const b = builder(2);
+    const b = builder({ concurrency: 2 });
     await Promise.all(
       ['a', 'b', 'c', 'd', 'e'].map((p, i) =>
         b.build(input({ scriptId: `s${i}`, code: `import x from 'pkg-${p}';\nexport default x;\n` })),
@@ -243,7 +251,7 @@ describe('ScriptBuilder (fake npm)', () => {
   });
 
   it('resolves every time with resolveCacheMs 0', async () => {
-    const b = new ScriptBuilder({ dataDir, npmPath: FAKE_NPM, resolveCacheMs: 0 });
+    const b = builder({ resolveCacheMs: 0 });
     await b.build(input());
     await b.build(input({ scriptId: 'scr_2' }));
     expect(b.npmRuns).toBe(2);
@@ -281,7 +289,7 @@ describe('ScriptBuilder (fake npm)', () => {
 
   it('refuses an entry installed earlier once its package is no longer allowed', async () => {
     // An allow-list that let the entry in: its script "ran" (the fake npm rebuild has nothing to do).
-    const allowing = new ScriptBuilder({ dataDir, npmPath: FAKE_NPM, allowBuildScripts: ['scripted-pkg'] });
+    const allowing = builder({ allowBuildScripts: ['scripted-pkg'] });
     const code = `import s from 'scripted-pkg';\nexport default s;\n`;
     const first = await allowing.build(input({ code }));
     const prev = {

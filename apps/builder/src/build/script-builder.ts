@@ -1,6 +1,6 @@
 import { BuildError } from './build-error';
 import { BuildScripts } from './build-scripts';
-import { bundleScript } from './bundle';
+import { Bundler } from './bundle';
 import { detectImports, type ScriptLanguage } from './detect-imports';
 import { mergeDependencySpec, sameDependencySpec } from './dependency-spec';
 import { emptyLockfile, hashLockfile, resolvedVersions } from './lockfile';
@@ -69,6 +69,7 @@ export class ScriptBuilder {
   private readonly store: InstallStore;
   private readonly slots: Semaphore;
   private readonly resolutions: ResolveCache;
+  private readonly bundler = new Bundler();
 
   constructor(private readonly opts: ScriptBuilderOptions) {
     this.npm = new NpmRunner({
@@ -94,6 +95,11 @@ export class ScriptBuilder {
 
   build(input: BuildInput): Promise<BuildOutput> {
     return this.slots.use(() => this.runBuild(input));
+  }
+
+  /** Releases what keeps esbuild's service (and so the process) alive. */
+  close(): Promise<void> {
+    return this.bundler.close();
   }
 
   /** Remove store entries not in `keepHashes` and not used within `recentMs`. Returns removed hashes. */
@@ -122,7 +128,7 @@ export class ScriptBuilder {
       const deps = await this.installDependencies(dependencySpec, input, log);
       const finish = async (): Promise<BuildOutput> => {
         const external = deps.natives;
-        const script = await bundleScript(
+        const script = await this.bundler.bundle(
           input.code,
           input.language,
           deps.nodeModulesDir ? { nodeModulesDir: deps.nodeModulesDir, external } : null,

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { TryBuilder } from '../apps/api/src/runs/try-builder';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
 
@@ -130,5 +132,39 @@ describe('An installation that allows a native addon’s install script (RUNLET_
     });
     // bufferutil falls back to plain JavaScript when its addon cannot load: `true` means it loaded.
     expect(res.body).toMatchObject({ status: 'succeeded', result: true });
+  });
+});
+
+describe('Try-outs use the installation’s registry (RUNLET_NPM_REGISTRY)', () => {
+  let p: TestPlatform;
+  let registry: Server;
+  const requested: string[] = [];
+  beforeAll(async () => {
+    // A registry that knows no package at all.
+    registry = createServer((req, res) => {
+      requested.push(req.url ?? '');
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
+    });
+    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+    process.env.RUNLET_NPM_REGISTRY = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/`;
+    try {
+      p = await startPlatform('imports_registry', { roles: ['api', 'executor'] });
+    } finally {
+      delete process.env.RUNLET_NPM_REGISTRY;
+    }
+  });
+  afterAll(async () => {
+    await p?.close();
+    await new Promise((resolve) => registry.close(resolve));
+  });
+
+  it('resolves a try-out’s dependencies there', async () => {
+    const res = await p.api('POST', '/api/v1/try', {
+      language: 'javascript',
+      code: `import dayjs from 'dayjs';\nexport default async () => dayjs().year();`,
+    });
+    expect(res.body.status).toBe('failed');
+    expect(res.body.error.message).toBe('build failed: package dayjs was not found in the npm registry');
+    expect(requested).toContain('/dayjs');
   });
 });

@@ -49,9 +49,10 @@ describe('Bundler', () => {
 
   it('keeps building after esbuild’s service process dies', async () => {
     await bundler.bundle('export default () => 1;', 'javascript', null);
+    // Jest may hold services of earlier test files (their module registries) too: kill them all.
     const pids = esbuildChildren();
-    expect(pids).toHaveLength(1);
-    process.kill(pids[0], 'SIGKILL');
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 100)); // let the pipe close be noticed
     const out = await bundler.bundle('export default () => 2;', 'javascript', null);
     expect(out.code).toContain('=> 2');

@@ -11,7 +11,6 @@ import { buildErrorFromEsbuild, isEsbuildFailure } from './build-error';
 import { sourceFileName, type ScriptLanguage } from './detect-imports';
 import { esbuild, isServiceGone, withEsbuildService } from './esbuild-service';
 import { esmSpecifierFor } from './esm-specifiers';
-import { isNodeBuiltin, isRelativeOrAbsolute, packageNameOf } from './package-name';
 
 export const ENTRY_FILE = 'main.mjs';
 export const SOURCE_MAP_FILE = `${ENTRY_FILE}.map`;
@@ -33,9 +32,12 @@ const BANNER =
 const VIRTUAL_DIR = '/runlet-build';
 /** esbuild warnings copied into the build log; the rest are counted. */
 const MAX_WARNINGS = 5;
-/** Warm contexts kept (one per store entry and language in use), and how long an unused one lives. */
-const MAX_CONTEXTS = 8;
-const CONTEXT_IDLE_MS = 5 * 60_000;
+/**
+ * Warm contexts kept (one per store entry and language in use) and how long an unused one lives:
+ * enough for a few people trying things out; each holds its dependencies' parsed code in esbuild.
+ */
+const MAX_CONTEXTS = 4;
+const CONTEXT_IDLE_MS = 2 * 60_000;
 
 export interface BundleDependencies {
   /** The store entry's node_modules the script's imports resolve from. */
@@ -135,22 +137,24 @@ class WarmContext {
   ) {
     const dir = dirname(deps.nodeModulesDir);
     const entry = join(dir, sourceFileName(language));
+    // Exact-path filters, so esbuild calls back into JavaScript for the script only, not per file.
+    const only = new RegExp(`^${escapeRegExp(entry)}$`);
     const script: Plugin = {
       name: 'runlet-script',
       setup: (b) => {
-        b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'entry-point' ? { path: entry } : undefined));
+        b.onResolve({ filter: only }, () => ({ path: entry }));
         // The script never touches the disk: its text is whatever this build is bundling.
-        b.onLoad({ filter: /.*/ }, (args) =>
-          args.path === entry
-            ? { contents: this.current, loader: language === 'typescript' ? 'ts' : 'js', resolveDir: dir }
-            : undefined,
-        );
+        b.onLoad({ filter: only }, () => ({
+          contents: this.current,
+          loader: language === 'typescript' ? 'ts' : 'js',
+          resolveDir: dir,
+        }));
       },
     };
     this.ready = context({
       ...commonOptions(dir),
       entryPoints: [entry],
-      plugins: [script, externalsPlugin(deps)],
+      plugins: [script, ...externalsPlugins(deps)],
     });
     this.ready.catch(() => undefined); // surfaced by rebuild()
   }
@@ -191,7 +195,6 @@ async function bundleOnce(code: string, language: ScriptLanguage) {
       sourcefile: sourceFileName(language),
       resolveDir: VIRTUAL_DIR,
     },
-    plugins: [externalsPlugin(null)],
   });
   return Object.assign(result.outputFiles, { warnings: result.warnings });
 }
@@ -217,20 +220,28 @@ function commonOptions(dir: string) {
   } satisfies BuildOptions;
 }
 
-/** Node built-ins and the `external` packages stay imports; everything else is resolved and bundled. */
-function externalsPlugin(deps: BundleDependencies | null): Plugin {
-  const external = new Set(deps?.external ?? []);
-  return {
+/**
+ * The `external` packages (and their subpaths) stay imports; Node built-ins do anyway (platform
+ * node); everything else is resolved and bundled. The filter names them, so esbuild calls back
+ * into JavaScript only for those imports, not for every import of every dependency.
+ */
+function externalsPlugins(deps: BundleDependencies | null): Plugin[] {
+  if (!deps || deps.external.length === 0) return [];
+  const filter = new RegExp(`^(${deps.external.map(escapeRegExp).join('|')})(/|$)`);
+  const plugin: Plugin = {
     name: 'runlet-externals',
     setup(b) {
-      b.onResolve({ filter: /.*/ }, (args) => {
-        if (args.kind === 'entry-point' || isRelativeOrAbsolute(args.path)) return undefined;
-        if (isNodeBuiltin(args.path)) return { path: args.path, external: true };
-        if (!external.has(packageNameOf(args.path))) return undefined;
-        return { path: esmSpecifierFor(args.path, deps?.nodeModulesDir ?? null), external: true };
-      });
+      b.onResolve({ filter }, (args) => ({
+        path: esmSpecifierFor(args.path, deps.nodeModulesDir),
+        external: true,
+      }));
     },
   };
+  return [plugin];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function finish(outputs: OutputFile[] & { warnings?: Message[] }, code: string, file: string): BundledScript {

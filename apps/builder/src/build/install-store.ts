@@ -82,6 +82,11 @@ export class InstallStore {
         const info = await this.entryInfo(hash, normalised);
         // The allow-list may have changed since the entry was installed.
         this.scripts.refuseUnallowed(info.installScripts);
+        const notRun = info.installScripts.filter((p) => !info.scriptsRan.includes(p.name));
+        if (notRun.length)
+          log(
+            `warning: this entry was installed without running the install script of ${notRun.map((p) => p.name).join(', ')}`,
+          );
         return this.entry(normalised, hash, false, info);
       }
       log(`dependencies: installing locked versions into store entry ${hash}`);

@@ -6,6 +6,8 @@ const ROUNDS = 10;
 const DEPS_CODE = (n: number) =>
   `import dayjs from 'dayjs';\nimport { chunk } from 'lodash';\n` +
   `export default async () => [dayjs('2024-01-01').add(${n}, 'day').format('D'), chunk([1, 2, 3], 2).length];`;
+const DAYJS_CODE = (n: number) =>
+  `import dayjs from 'dayjs';\nexport default async () => dayjs('2024-01-01').add(${n}, 'day').format('D');`;
 const PLAIN_CODE = (n: number) => `export default async () => [${n}, 'plain'];`;
 
 /**
@@ -16,22 +18,23 @@ export async function benchTry(): Promise<void> {
   const rows: [string, string | number][] = [];
   const p = await benchPlatform('try');
   try {
-    await tryOut(p, DEPS_CODE(0)); // installs dayjs + lodash into the store (untimed)
-    await tryOut(p, PLAIN_CODE(0));
-    const withDeps: number[] = [];
-    const without: number[] = [];
-    // Alternated, so the machine's drifting load weighs on both alike.
+    const series: Array<[string, (n: number) => string, number[]]> = [
+      ['no dependencies', PLAIN_CODE, []],
+      ['installed dayjs', DAYJS_CODE, []],
+      ['installed dayjs + lodash', DEPS_CODE, []],
+    ];
+    for (const [, code] of series) await tryOut(p, code(0)); // installs into the store (untimed)
+    // Interleaved, so the machine's drifting load weighs on all alike.
     for (let i = 1; i <= ROUNDS; i++) {
-      withDeps.push(await timed(() => tryOut(p, DEPS_CODE(i))));
-      without.push(await timed(() => tryOut(p, PLAIN_CODE(i))));
+      for (const [, code, samples] of series) samples.push(await timed(() => tryOut(p, code(i))));
     }
-    const d = summarize(withDeps);
-    const n = summarize(without);
-    rows.push(
-      [`try-out, no dependencies: p50 of ${ROUNDS}`, ms(n.p50)],
-      [`try-out, installed dayjs + lodash: p50 of ${ROUNDS}`, ms(d.p50)],
-      ['installed dependencies / none (goal ≤ 1.3×)', (d.p50 / n.p50).toFixed(2) + '×'],
-    );
+    const none = summarize(series[0][2]).p50;
+    for (const [label, , samples] of series) {
+      const p50 = summarize(samples).p50;
+      rows.push([`try-out, ${label}: p50 of ${ROUNDS}`, ms(p50)]);
+      if (samples !== series[0][2])
+        rows.push([`  ${label} / none (goal ≤ 1.3×)`, (p50 / none).toFixed(2) + '×']);
+    }
     rows.push(...(await savedScriptRuns(p, 'bundled dayjs + lodash', DEPS_CODE)));
     rows.push(...(await savedScriptRuns(p, 'no dependencies', PLAIN_CODE)));
   } finally {

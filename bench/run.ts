@@ -4,6 +4,7 @@ import { benchEventStore } from './event-store.bench';
 import { benchExecutions } from './executions.bench';
 import { benchWebhooks } from './webhooks.bench';
 import { benchCron } from './cron.bench';
+import { benchTry } from './try.bench';
 
 /** `npm run bench [-- names…]`: prints figures; never part of the tests. */
 const benches: Record<string, () => Promise<void>> = {
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   executions: () => benchExecutions(),
   webhooks: () => benchWebhooks(),
   cron: () => benchCron(),
+  try: () => benchTry(),
 };
 
 async function main(): Promise<void> {

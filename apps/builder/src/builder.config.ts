@@ -1,3 +1,7 @@
+import { ALLOW_BUILD_SCRIPTS_ENV, parseAllowedBuildScripts } from './build/build-scripts';
+import { DEFAULT_RESOLVE_CACHE_MS } from './build/resolve-cache';
+import type { ScriptBuilderOptions } from './build/script-builder';
+
 /** The builder role's settings (environment, with defaults that suit one machine). */
 export interface BuilderSettings {
   /** Builds at once in this process. */
@@ -10,6 +14,10 @@ export interface BuilderSettings {
   gcKeepMs: number;
   /** Job lock, renewed while a build runs; a killed builder's job is retried once it lapses. */
   lockMs: number;
+  /** A resolution of unchanged dependency ranges is reused this long (0: never). */
+  resolveCacheMs: number;
+  /** Packages whose install scripts may run, in the build sandbox. */
+  allowBuildScripts: string[];
 }
 
 export function loadBuilderSettings(env: NodeJS.ProcessEnv = process.env): BuilderSettings {
@@ -19,7 +27,26 @@ export function loadBuilderSettings(env: NodeJS.ProcessEnv = process.env): Build
     gcIntervalMs: positiveInt(env.RUNLET_BUILD_GC_INTERVAL_MS, 60 * 60_000),
     gcKeepMs: 7 * 24 * 60 * 60_000,
     lockMs: positiveInt(env.RUNLET_BUILD_LOCK_MS, 20_000),
+    resolveCacheMs: nonNegativeInt(env.RUNLET_RESOLVE_CACHE_MS, DEFAULT_RESOLVE_CACHE_MS),
+    allowBuildScripts: parseAllowedBuildScripts(env[ALLOW_BUILD_SCRIPTS_ENV]),
   };
+}
+
+/** The options every ScriptBuilder of this installation shares (the builder role's and /try's). */
+export function scriptBuilderOptions(
+  settings: BuilderSettings,
+): Pick<ScriptBuilderOptions, 'registry' | 'resolveCacheMs' | 'allowBuildScripts'> {
+  return {
+    registry: settings.registry,
+    resolveCacheMs: settings.resolveCacheMs,
+    allowBuildScripts: settings.allowBuildScripts,
+  };
+}
+
+function nonNegativeInt(raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 0 ? n : fallback;
 }
 
 function positiveInt(raw: string | undefined, fallback: number): number {

@@ -11,7 +11,7 @@ import { LogStore } from '@runlet/logs';
 // The platform (config, database, event store, log store) comes from the host process's PlatformModule.
 import { RUNLET_CONFIG, RunletConfig } from '../../api/src/platform/config';
 import { ScriptBuilder } from './build';
-import { loadBuilderSettings } from './builder.config';
+import { loadBuilderSettings, scriptBuilderOptions } from './builder.config';
 import { BuildHistory } from './builds/build-history';
 import { BuildRequestsProcessManager } from './builds/build-requests.process-manager';
 import { BUILDS_QUEUE, BuildJobData, queueOptions } from './builds/build-queue';
@@ -51,7 +51,7 @@ export class BuilderService implements OnModuleInit, OnApplicationShutdown {
     this.builder = new ScriptBuilder({
       dataDir: config.dataDir,
       concurrency: this.settings.concurrency,
-      registry: this.settings.registry,
+      ...scriptBuilderOptions(this.settings),
     });
     const history = new BuildHistory(db, store);
     this.runner = new BuildRunner(repo, store, history, this.builder, logs);
@@ -74,6 +74,7 @@ export class BuilderService implements OnModuleInit, OnApplicationShutdown {
     await this.gc.stop();
     await this.worker?.close();
     await this.queue.close();
+    await this.builder.close();
   }
 }
 

@@ -2,6 +2,7 @@
 // A stand-in for npm in unit tests: "resolves" every dependency to its pin (or 1.0.0), writes a
 // package-lock.json and a tiny node_modules, and records each run so tests can check concurrency.
 // FAKE_NPM_DELAY_MS slows it down; FAKE_NPM_LOG is a file that gets one JSON line per run.
+// `native-*` packages ship a (fake) compiled addon; `scripted-*` packages have a postinstall script.
 const fs = require('fs');
 const path = require('path');
 
@@ -42,14 +43,23 @@ setTimeout(
           ? locked.version
           : process.env.FAKE_NPM_VERSION || '1.0.0';
       lock.packages[`node_modules/${name}`] = { version };
-      fs.writeFileSync(
-        path.join(cwd, 'node_modules', name, 'package.json'),
-        JSON.stringify({ name, version, main: 'index.js' }),
-      );
-      fs.writeFileSync(
-        path.join(cwd, 'node_modules', name, 'index.js'),
-        `module.exports = ${JSON.stringify(name + '@' + version)};`,
-      );
+      const dir = path.join(cwd, 'node_modules', name);
+      const manifest = { name, version, main: 'index.js' };
+      if (name.startsWith('scripted-')) manifest.scripts = { postinstall: 'node -e 1' };
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
+      if (name.startsWith('native-')) {
+        fs.mkdirSync(path.join(dir, 'build', 'Release'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'build', 'Release', 'addon.node'), 'not really an addon');
+        fs.writeFileSync(
+          path.join(dir, 'index.js'),
+          `module.exports = require('./build/Release/addon.node');`,
+        );
+      } else {
+        fs.writeFileSync(
+          path.join(dir, 'index.js'),
+          `module.exports = ${JSON.stringify(name + '@' + version)};`,
+        );
+      }
     }
     if (command === 'install')
       fs.writeFileSync(path.join(cwd, 'package-lock.json'), JSON.stringify(lock, null, 2) + '\n');

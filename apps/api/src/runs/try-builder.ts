@@ -1,14 +1,25 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { join } from 'node:path';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ScriptBuilder } from '@runlet/builder/build';
+import { loadBuilderSettings, scriptBuilderOptions } from '@runlet/builder/builder.config';
 import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
 
-/** Builds unsaved code for POST /try with the same pipeline and install cache as real builds. */
+/**
+ * Builds unsaved code for POST /try with the same pipeline, install store and settings (registry,
+ * resolution cache, allowed install scripts) as real builds.
+ */
 @Injectable()
-export class TryBuilder {
+export class TryBuilder implements OnApplicationShutdown {
   readonly builder: ScriptBuilder;
 
   constructor(@Inject(RUNLET_CONFIG) config: RunletConfig) {
-    this.builder = new ScriptBuilder({ dataDir: join(config.dataDir), concurrency: 2 });
+    this.builder = new ScriptBuilder({
+      dataDir: config.dataDir,
+      concurrency: 2,
+      ...scriptBuilderOptions(loadBuilderSettings()),
+    });
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.builder.close();
   }
 }

@@ -2,13 +2,20 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildError } from './build-error';
 import { makeTempDir, replaceDir } from './fs-atomic';
-import { ENTRY_FILE, SOURCE_MAP_FILE, type TranspiledScript } from './transpile';
+import { ENTRY_FILE, SOURCE_MAP_FILE, type BundledScript } from './bundle';
 
 /** `artifact.json`: everything an executor needs to run one script version. */
 export interface ArtifactManifest {
   entry: string;
-  /** Absolute path of the store's node_modules for this lockfile; null when the script has no dependencies. */
+  /**
+   * Absolute path of the store's node_modules for this lockfile, to be mounted next to the entry;
+   * null when the bundle needs none (no dependencies, or all of them bundled).
+   */
   nodeModulesDir: string | null;
+  /** The entry is a bundle of the script and its dependencies (older artifacts import from node_modules). */
+  bundled: boolean;
+  /** Packages left out of the bundle (native addons), loaded from `nodeModulesDir`. */
+  externalPackages: string[];
   scriptId: string;
   version: number;
   lockfileHash: string;
@@ -28,7 +35,7 @@ export function artifactDirFor(dataDir: string, scriptId: string, version: numbe
 /** Written in a temp dir and renamed into place, so a killed builder never leaves a half artifact. */
 export async function writeArtifact(
   dataDir: string,
-  script: TranspiledScript,
+  script: Pick<BundledScript, 'code' | 'map'>,
   manifest: Omit<ArtifactManifest, 'entry'>,
 ): Promise<string> {
   const target = artifactDirFor(dataDir, manifest.scriptId, manifest.version);

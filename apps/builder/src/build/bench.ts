@@ -29,6 +29,7 @@ export async function benchBuilds(rounds = 3): Promise<{
     let builder!: ScriptBuilder;
     let cold!: Awaited<ReturnType<ScriptBuilder['build']>>;
     const coldBuild = async (round: number) => {
+      await builder?.close();
       builder = new ScriptBuilder({ dataDir: join(root, `data-${round}`) });
       const t = performance.now();
       cold = await builder.build({ ...input, version: 1, code: code(1) });
@@ -57,6 +58,7 @@ export async function benchBuilds(rounds = 3): Promise<{
     const t = performance.now();
     const warm = await builder.build({ ...input, version: 2, code: code(2), previousLock });
     const warmRebuildMs = performance.now() - t;
+    await builder.close();
     if (!warm.cacheHit) throw new Error('warm rebuild was not a cache hit');
 
     return {

@@ -1,5 +1,6 @@
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { buildErrorFromEsbuild, isEsbuildFailure } from './build-error';
+import { esbuild } from './esbuild-service';
 import { isNodeBuiltin, isRelativeOrAbsolute, isValidPackageName, packageNameOf } from './package-name';
 
 export type ScriptLanguage = 'typescript' | 'javascript';
@@ -34,7 +35,7 @@ export async function detectImports(code: string, language: ScriptLanguage): Pro
   };
   const file = sourceFileName(language);
   try {
-    await build({
+    await esbuild({
       stdin: { contents: code, loader: language === 'typescript' ? 'ts' : 'js', sourcefile: file },
       bundle: true,
       write: false,

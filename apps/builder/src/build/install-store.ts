@@ -1,9 +1,12 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BuildScripts } from './build-scripts';
 import { depsPackageJson, hashLockfile, normaliseLockfile } from './lockfile';
 import { isCode, makeTempDir, publishDir, removeDir, TEMP_PREFIX, TRASH_PREFIX } from './fs-atomic';
+import { inspectInstall, type InstallScriptPackage } from './install-inspection';
 import { NpmRunner } from './npm-runner';
+import { resolutionKey } from './resolve-cache';
 import { SingleFlight } from './single-flight';
 
 export interface StoreEntry {
@@ -12,7 +15,19 @@ export interface StoreEntry {
   nodeModulesDir: string;
   /** False when the entry already existed and no npm process ran for this caller. */
   installed: boolean;
+  /** Packages with a compiled addon: loaded from node_modules at run time, never bundled. */
+  natives: string[];
 }
+
+/** `<entry>/runlet-entry.json`: what the install contains, found once when it was installed. */
+interface EntryInfo {
+  installScripts: InstallScriptPackage[];
+  natives: string[];
+  /** Packages whose (allowed) install scripts ran in the build sandbox for this entry. */
+  scriptsRan: string[];
+}
+
+const ENTRY_INFO_FILE = 'runlet-entry.json';
 
 const HASH_NAME = /^[0-9a-f]{64}$/;
 /** Temp dirs older than this belong to a builder that died mid-install. */
@@ -31,6 +46,7 @@ export class InstallStore {
   constructor(
     dataDir: string,
     private readonly npm: NpmRunner,
+    private readonly scripts: BuildScripts,
   ) {
     this.root = join(dataDir, 'store');
   }
@@ -63,7 +79,15 @@ export class InstallStore {
     return this.flights.run(`lock:${hash}`, async () => {
       if (await this.has(hash)) {
         log(`dependencies: reusing store entry ${hash}`);
-        return this.entry(normalised, hash, false);
+        const info = await this.entryInfo(hash, normalised);
+        // The allow-list may have changed since the entry was installed.
+        this.scripts.refuseUnallowed(info.installScripts);
+        const notRun = info.installScripts.filter((p) => !info.scriptsRan.includes(p.name));
+        if (notRun.length)
+          log(
+            `warning: this entry was installed without running the install script of ${notRun.map((p) => p.name).join(', ')}`,
+          );
+        return this.entry(normalised, hash, false, info);
       }
       log(`dependencies: installing locked versions into store entry ${hash}`);
       return this.installInTemp(log, async (temp) => {
@@ -84,9 +108,7 @@ export class InstallStore {
     seedLockfile: string | undefined,
     log: (line: string) => void,
   ): Promise<StoreEntry> {
-    const seedKey = seedLockfile ? hashLockfile(seedLockfile) : 'fresh';
-    const key = `spec:${createHash('sha256').update(JSON.stringify(spec)).digest('hex')}:${seedKey}`;
-    return this.flights.run(key, () => {
+    return this.flights.run(resolutionKey(spec, seedLockfile), () => {
       log(`dependencies: resolving ${Object.keys(spec).length} package(s)`);
       return this.installInTemp(log, async (temp) => {
         await writeFile(join(temp, 'package.json'), depsPackageJson(spec));
@@ -151,17 +173,51 @@ export class InstallStore {
       const lockfile = await install(temp);
       const hash = hashLockfile(lockfile);
       await mkdir(join(temp, 'node_modules'), { recursive: true });
+      const info = await this.prepare(temp, lockfile, log);
+      await writeFile(join(temp, ENTRY_INFO_FILE), JSON.stringify(info, null, 2) + '\n');
       const outcome = await publishDir(temp, this.entryDir(hash));
       if (outcome === 'existed') log(`dependencies: store entry ${hash} was created concurrently; using it`);
       else log(`dependencies: stored as ${hash}`);
-      return this.entry(lockfile, hash, true);
+      return this.entry(lockfile, hash, true, info);
     } catch (err) {
       await rm(temp, { recursive: true, force: true });
       throw err;
     }
   }
 
-  private entry(lockfile: string, lockfileHash: string, installed: boolean): StoreEntry {
-    return { lockfile, lockfileHash, nodeModulesDir: this.nodeModulesDir(lockfileHash), installed };
+  /** Refuses packages whose install scripts are not allowed, runs the allowed ones (sandboxed). */
+  private async prepare(temp: string, lockfile: string, log: (line: string) => void): Promise<EntryInfo> {
+    const found = await inspectInstall(temp, lockfile);
+    this.scripts.refuseUnallowed(found.installScripts);
+    if (found.installScripts.length === 0) return { ...found, scriptsRan: [] };
+    await this.scripts.run(temp, found.installScripts, log);
+    // The scripts may have compiled addons that were not there before.
+    const after = await inspectInstall(temp, lockfile);
+    return { ...after, scriptsRan: [...new Set(found.installScripts.map((p) => p.name))].sort() };
+  }
+
+  /** The entry's info; computed (and saved) for entries a builder without it installed. */
+  private async entryInfo(hash: string, lockfile: string): Promise<EntryInfo> {
+    const file = join(this.entryDir(hash), ENTRY_INFO_FILE);
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as EntryInfo;
+    } catch (err) {
+      if (!isCode(err, 'ENOENT')) throw err;
+    }
+    const info: EntryInfo = { ...(await inspectInstall(this.entryDir(hash), lockfile)), scriptsRan: [] };
+    const temp = `${file}.${randomBytes(6).toString('hex')}`;
+    await writeFile(temp, JSON.stringify(info, null, 2) + '\n');
+    await rename(temp, file);
+    return info;
+  }
+
+  private entry(lockfile: string, lockfileHash: string, installed: boolean, info: EntryInfo): StoreEntry {
+    return {
+      lockfile,
+      lockfileHash,
+      nodeModulesDir: this.nodeModulesDir(lockfileHash),
+      installed,
+      natives: info.natives,
+    };
   }
 }

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { BuildError } from './build-error';
+import { ProcessStartError, runProcess } from './child-process';
 
 export interface NpmRunnerOptions {
   npmPath?: string;
@@ -36,42 +36,23 @@ export class NpmRunner {
     if (this.opts.registry) fullArgs.push(`--registry=${this.opts.registry}`);
     this.runs++;
     log(`$ npm ${fullArgs.join(' ')}`);
-    const output: string[] = [];
-    const code = await new Promise<number | string>((resolve, reject) => {
-      // Own process group so a timeout kills npm's children too.
-      const child = spawn(npm, fullArgs, {
+    let result;
+    try {
+      result = await runProcess(npm, fullArgs, {
         cwd,
         env: npmEnv(),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
+        timeoutMs: this.opts.timeoutMs ?? 5 * 60_000,
+        onLine: log,
       });
-      const timer = setTimeout(
-        () => {
-          try {
-            process.kill(-child.pid!, 'SIGKILL');
-          } catch {
-            child.kill('SIGKILL');
-          }
-        },
-        this.opts.timeoutMs ?? 5 * 60_000,
-      );
-      const onData = splitLines((line) => {
-        output.push(line);
-        log(line);
-      });
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        reject(new BuildError(`could not start npm (${npm}): ${err.message}`));
-      });
-      child.on('close', (exitCode, signal) => {
-        clearTimeout(timer);
-        onData(null);
-        resolve(exitCode ?? signal ?? 'unknown');
-      });
-    });
-    if (code !== 0) throw new BuildError(describeNpmFailure(output.join('\n'), code));
+    } catch (err) {
+      if (err instanceof ProcessStartError)
+        throw new BuildError(`could not start npm (${npm}): ${err.cause.message}`);
+      throw err;
+    }
+    if (result.timedOut) throw new BuildError(`npm ${args[0]} timed out`);
+    if (result.exit !== 0) throw new BuildError(describeNpmFailure(result.output.join('\n'), result.exit));
+    // Exit 0 with a broken pipe: npm finished, only its output is incomplete.
+    if (result.streamError) log(`npm output incomplete: ${result.streamError}`);
   }
 }
 
@@ -91,7 +72,6 @@ export function describeNpmFailure(output: string, code: number | string): strin
   if (/\bERESOLVE\b/.test(output))
     return `npm could not resolve a consistent dependency tree: ${lastErrors(output)}`;
   if (/\bEINTEGRITY\b/.test(output)) return `a package failed its integrity check: ${lastErrors(output)}`;
-  if (code === 'SIGKILL') return 'npm install timed out';
   return `npm install failed (exit ${code}): ${lastErrors(output)}`;
 }
 
@@ -111,18 +91,4 @@ function npmEnv(): NodeJS.ProcessEnv {
     if (!/^npm_/i.test(key)) env[key] = value;
   }
   return env;
-}
-
-function splitLines(onLine: (line: string) => void): (chunk: Buffer | null) => void {
-  let rest = '';
-  return (chunk) => {
-    if (chunk === null) {
-      if (rest) onLine(rest);
-      rest = '';
-      return;
-    }
-    const lines = (rest + chunk.toString('utf8')).split(/\r?\n/);
-    rest = lines.pop() ?? '';
-    for (const line of lines) if (line) onLine(line);
-  };
 }

@@ -62,7 +62,10 @@ describe('ScriptBuilder (real npm)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'runlet-builder-int-'));
     builder = new ScriptBuilder({ dataDir });
   });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await builder.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   let first: BuildOutput;
 
@@ -155,23 +158,68 @@ describe('ScriptBuilder (real npm)', () => {
     expect((err as BuildError).location).toEqual({ line: 3, column: 22 });
   });
 
-  it('never runs a dependency’s install scripts', async () => {
+  it('refuses a dependency that needs its install scripts, naming it, and never runs them', async () => {
     const marker = join(dataDir, 'postinstall-ran');
     process.env.RUNLET_POSTINSTALL_MARKER = marker;
     try {
       const fixture = resolve(__dirname, '../../test-fixtures/postinstall-pkg');
-      const out = await builder.build(
-        input({
-          scriptId: 'scr_post',
-          code: `import fixture from 'runlet-postinstall-fixture';\nexport default () => fixture.hello();\n`,
-          dependencies: { 'runlet-postinstall-fixture': `file:${fixture}` },
-        }),
+      const err = await builder
+        .build(
+          input({
+            scriptId: 'scr_post',
+            code: `import fixture from 'runlet-postinstall-fixture';\nexport default () => fixture.hello();\n`,
+            dependencies: { 'runlet-postinstall-fixture': `file:${fixture}` },
+          }),
+        )
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BuildError);
+      expect((err as BuildError).reason).toMatch(
+        /^runlet-postinstall-fixture@1\.0\.0 \(preinstall: .*; install: .*; postinstall: .*\) needs its install script, .*RUNLET_ALLOW_BUILD_SCRIPTS=runlet-postinstall-fixture$/,
       );
-      expect(out.resolvedDependencies).toEqual({ 'runlet-postinstall-fixture': '1.0.0' });
-      expect(runArtifact(out)).toBe('hello from the postinstall fixture');
       expect(existsSync(marker)).toBe(false);
+      expect(existsSync(join(dataDir, 'artifacts', 'scr_post'))).toBe(false);
     } finally {
       delete process.env.RUNLET_POSTINSTALL_MARKER;
+    }
+  });
+
+  it('runs an allowed package’s install script in the build sandbox, away from the platform', async () => {
+    process.env.RUNLET_TEST_SECRET = 'not for install scripts';
+    const allowing = new ScriptBuilder({
+      dataDir: join(dataDir, 'allowing'),
+      allowBuildScripts: ['runlet-install-script-fixture'],
+    });
+    try {
+      const fixture = resolve(__dirname, '../../test-fixtures/install-script-pkg');
+      const lines: string[] = [];
+      const out = await allowing.build(
+        input({
+          scriptId: 'scr_allowed',
+          code: `import fixture from 'runlet-install-script-fixture';\nexport default () => fixture.built;\n`,
+          dependencies: { 'runlet-install-script-fixture': `file:${fixture}` },
+          log: (l) => lines.push(l),
+        }),
+      );
+      expect(lines.join('\n')).toMatch(/npm rebuild runlet-install-script-fixture in a sandbox/);
+      const seen = runArtifact(out) as {
+        cwd: string;
+        home: string;
+        envKeys: string[];
+        root: string[];
+        tmp: string[];
+      };
+      expect(seen.cwd).toBe('/build/node_modules/runlet-install-script-fixture');
+      expect(seen.home).toBe('/tmp');
+      expect(seen.envKeys).not.toContain('RUNLET_TEST_SECRET');
+      expect(seen.envKeys.filter((k) => k.startsWith('RUNLET_') || k.startsWith('JEST'))).toEqual([]);
+      // Neither the platform's code (this worktree), nor its data dir (under the host's /tmp), nor home.
+      const top = process.cwd().split('/')[1];
+      expect(seen.root).not.toContain(top);
+      expect(seen.root).not.toContain('root');
+      expect(seen.tmp).not.toContain(dataDir.split('/').pop());
+    } finally {
+      delete process.env.RUNLET_TEST_SECRET;
+      await allowing.close();
     }
   });
 
@@ -183,12 +231,21 @@ describe('ScriptBuilder (real npm)', () => {
       b.build(input({ scriptId: 'c1', code, dependencies: { uuid: '9.0.1' } })),
       b.build(input({ scriptId: 'c2', code, dependencies: { uuid: '9.0.1' } })),
     ]);
+    await b.close();
     expect(b.npmRuns).toBe(1);
     expect(x.lockfileHash).toBe(y.lockfileHash);
     expect(runArtifact(y)).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('garbage-collects an unreferenced old entry and keeps referenced ones', async () => {
+    // A second entry beside the first one's (the upgrade may have resolved to the same lockfile).
+    await builder.build(
+      input({
+        scriptId: 'scr_gc',
+        code: `import { v4 } from 'uuid';\nexport default () => v4();\n`,
+        dependencies: { uuid: '9.0.1' },
+      }),
+    );
     mkdirSync(join(dataDir, 'store'), { recursive: true });
     const entries = readdirSync(join(dataDir, 'store')).filter((n) => /^[0-9a-f]{64}$/.test(n));
     expect(entries.length).toBeGreaterThanOrEqual(2);

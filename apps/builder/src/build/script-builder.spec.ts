@@ -1,11 +1,42 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BuildError, ScriptBuilder, type BuildInput } from './index';
+import { BuildError, ScriptBuilder, type BuildInput, type ScriptBuilderOptions } from './index';
 
 // Unit tests against a fake npm (no network); the real npm is covered by script-builder.int-spec.ts.
 const FAKE_NPM = resolve(__dirname, '../../test-fixtures/fake-npm.js');
+
+/**
+ * The most runs alive at one instant (a sweep over start/end events). Counting, per run, the runs it
+ * overlaps is not that: a long run overlaps two short runs that followed each other in the other slot.
+ * A run ending in the millisecond another starts is not counted as overlapping it (ends sort first).
+ */
+function maxConcurrent(runs: Array<{ started: number; ended: number }>): number {
+  const events = runs.flatMap((r) => [
+    { at: r.started, delta: 1 },
+    { at: r.ended, delta: -1 },
+  ]);
+  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let alive = 0;
+  let most = 0;
+  for (const e of events) most = Math.max(most, (alive += e.delta));
+  return most;
+}
+
+/** Imports the artifact's entry from a copy in an empty dir (no node_modules anywhere near it). */
+function runAlone(artifactDir: string): unknown {
+  const dir = mkdtempSync(join(tmpdir(), 'runlet-alone-'));
+  try {
+    copyFileSync(join(artifactDir, 'main.mjs'), join(dir, 'main.mjs'));
+    const runner = `const m = await import('./main.mjs'); console.log(JSON.stringify(await m.default()));`;
+    return JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', runner], { cwd: dir, encoding: 'utf8' }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('ScriptBuilder (fake npm)', () => {
   let dataDir: string;
@@ -18,7 +49,11 @@ describe('ScriptBuilder (fake npm)', () => {
     delete process.env.FAKE_NPM_DELAY_MS;
     delete process.env.FAKE_NPM_VERSION;
   });
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  const builders: ScriptBuilder[] = [];
+  afterEach(async () => {
+    await Promise.all(builders.splice(0).map((b) => b.close()));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   const npmRuns = (): Array<{ command: string; hadLockfile: boolean; started: number; ended: number }> =>
     existsSync(npmLog)
@@ -27,7 +62,11 @@ describe('ScriptBuilder (fake npm)', () => {
           .split('\n')
           .map((l) => JSON.parse(l))
       : [];
-  const builder = (concurrency?: number) => new ScriptBuilder({ dataDir, npmPath: FAKE_NPM, concurrency });
+  const builder = (opts: Partial<ScriptBuilderOptions> = {}) => {
+    const b = new ScriptBuilder({ dataDir, npmPath: FAKE_NPM, ...opts });
+    builders.push(b);
+    return b;
+  };
   const input = (over: Partial<BuildInput> = {}): BuildInput => ({
     scriptId: 'scr_1',
     version: 1,
@@ -49,6 +88,8 @@ describe('ScriptBuilder (fake npm)', () => {
     expect(manifest).toEqual({
       entry: 'main.mjs',
       nodeModulesDir: null,
+      bundled: true,
+      externalPackages: [],
       scriptId: 'scr_1',
       version: 1,
       lockfileHash: out.lockfileHash,
@@ -100,9 +141,13 @@ describe('ScriptBuilder (fake npm)', () => {
     expect(b.npmRuns).toBe(1);
     const nodeModulesDir = join(dataDir, 'store', out.lockfileHash, 'node_modules');
     expect(existsSync(join(nodeModulesDir, 'pkg-extra', 'package.json'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(out.artifactDir, 'artifact.json'), 'utf8')).nodeModulesDir).toBe(
-      nodeModulesDir,
-    );
+    // Bundled: the artifact needs no node_modules, and says so.
+    expect(JSON.parse(readFileSync(join(out.artifactDir, 'artifact.json'), 'utf8'))).toMatchObject({
+      nodeModulesDir: null,
+      bundled: true,
+      externalPackages: [],
+    });
+    expect(runAlone(out.artifactDir)).toBe('pkg-a@2.3.4');
     expect(JSON.parse(out.lockfile).packages['node_modules/pkg-a'].version).toBe('2.3.4');
     expect(out.lockfileHash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -159,16 +204,27 @@ describe('ScriptBuilder (fake npm)', () => {
 
   it('installs once for concurrent builds with the same dependencies', async () => {
     process.env.FAKE_NPM_DELAY_MS = '200';
-    const b = builder(4);
+    const b = builder({ concurrency: 4 });
     const [x, y] = await Promise.all([b.build(input()), b.build(input({ scriptId: 'scr_2' }))]);
     expect(b.npmRuns).toBe(1);
     expect(x.lockfileHash).toBe(y.lockfileHash);
     expect(readdirSync(join(dataDir, 'store'))).toEqual([x.lockfileHash]);
   });
 
+  it('counts overlapping npm runs as the most running at one instant', () => {
+    // One long run beside two short sequential ones: at most two at once, though it overlaps both.
+    const runs = [
+      { started: 0, ended: 300 },
+      { started: 0, ended: 150 },
+      { started: 150, ended: 310 },
+    ];
+    expect(maxConcurrent(runs)).toBe(2);
+    expect(maxConcurrent([...runs, { started: 100, ended: 200 }])).toBe(3);
+  });
+
   it('runs at most `concurrency` builds at once', async () => {
     process.env.FAKE_NPM_DELAY_MS = '150';
-    const b = builder(2);
+    const b = builder({ concurrency: 2 });
     await Promise.all(
       ['a', 'b', 'c', 'd', 'e'].map((p, i) =>
         b.build(input({ scriptId: `s${i}`, code: `import x from 'pkg-${p}';\nexport default x;\n` })),
@@ -176,10 +232,75 @@ describe('ScriptBuilder (fake npm)', () => {
     );
     const runs = npmRuns();
     expect(runs).toHaveLength(5);
-    const maxOverlap = Math.max(
-      ...runs.map((r) => runs.filter((o) => o.started < r.ended && o.ended > r.started).length),
+    expect(maxConcurrent(runs)).toBeLessThanOrEqual(2);
+  });
+
+  it('reuses a fresh resolution of the same dependencies without npm, and re-resolves an upgrade', async () => {
+    const b = builder();
+    const first = await b.build(input());
+    process.env.FAKE_NPM_VERSION = '9.9.9'; // a re-resolution would now pick another version
+    const second = await b.build(
+      input({ scriptId: 'scr_2', code: `import a from 'pkg-a';\nexport default [a];\n` }),
     );
-    expect(maxOverlap).toBeLessThanOrEqual(2);
+    expect(b.npmRuns).toBe(1);
+    expect(second).toMatchObject({ cacheHit: true, lockfileHash: first.lockfileHash });
+    expect(second.log).toMatch(/resolution cache hit/);
+    const upgraded = await b.build(input({ scriptId: 'scr_3', upgrade: true }));
+    expect(b.npmRuns).toBe(2);
+    expect(upgraded.resolvedDependencies).toEqual({ 'pkg-a': '9.9.9' });
+  });
+
+  it('resolves every time with resolveCacheMs 0', async () => {
+    const b = builder({ resolveCacheMs: 0 });
+    await b.build(input());
+    await b.build(input({ scriptId: 'scr_2' }));
+    expect(b.npmRuns).toBe(2);
+  });
+
+  it('bundles dependencies but keeps a native addon external, and mounts node_modules for it', async () => {
+    const out = await builder().build(
+      input({
+        code: `import a from 'pkg-a';\nimport addon from 'native-thing';\nexport default () => [a, addon];\n`,
+      }),
+    );
+    const manifest = JSON.parse(readFileSync(join(out.artifactDir, 'artifact.json'), 'utf8'));
+    expect(manifest).toMatchObject({
+      bundled: true,
+      externalPackages: ['native-thing'],
+      nodeModulesDir: join(dataDir, 'store', out.lockfileHash, 'node_modules'),
+    });
+    const main = readFileSync(join(out.artifactDir, 'main.mjs'), 'utf8');
+    expect(main).toContain('from "native-thing"');
+    expect(main).toContain('"pkg-a@1.0.0"'); // bundled
+    expect(out.log).toContain('kept out of the bundle (native addons): native-thing');
+  });
+
+  it('refuses a package with an install script, naming it, its script and the allow-list variable', async () => {
+    const err = await builder()
+      .build(input({ code: `import s from 'scripted-pkg';\nexport default s;\n` }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BuildError);
+    expect((err as BuildError).reason).toBe(
+      'scripted-pkg@1.0.0 (postinstall: node -e 1) needs its install script, and builds never run package ' +
+        'scripts; an administrator can allow it with RUNLET_ALLOW_BUILD_SCRIPTS=scripted-pkg',
+    );
+    expect(readdirSync(join(dataDir, 'store'))).toEqual([]); // nothing half-allowed is kept
+  });
+
+  it('refuses an entry installed earlier once its package is no longer allowed', async () => {
+    // An allow-list that let the entry in: its script "ran" (the fake npm rebuild has nothing to do).
+    const allowing = builder({ allowBuildScripts: ['scripted-pkg'] });
+    const code = `import s from 'scripted-pkg';\nexport default s;\n`;
+    const first = await allowing.build(input({ code }));
+    const prev = {
+      lockfile: first.lockfile,
+      lockfileHash: first.lockfileHash,
+      dependencySpec: first.dependencySpec,
+    };
+    const err = await builder()
+      .build(input({ version: 2, code, previousLock: prev }))
+      .catch((e: unknown) => e);
+    expect((err as BuildError).reason).toMatch(/^scripted-pkg@1\.0\.0 .*needs its install script/);
   });
 
   it('names a missing package and leaves no store entry or temp dir behind', async () => {

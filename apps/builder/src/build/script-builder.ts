@@ -1,11 +1,13 @@
 import { BuildError } from './build-error';
+import { BuildScripts } from './build-scripts';
+import { Bundler } from './bundle';
 import { detectImports, type ScriptLanguage } from './detect-imports';
 import { mergeDependencySpec, sameDependencySpec } from './dependency-spec';
 import { emptyLockfile, hashLockfile, resolvedVersions } from './lockfile';
 import { InstallStore, type StoreEntry } from './install-store';
 import { NpmRunner } from './npm-runner';
+import { DEFAULT_RESOLVE_CACHE_MS, ResolveCache, resolutionKey } from './resolve-cache';
 import { Semaphore } from './semaphore';
-import { transpile } from './transpile';
 import { writeArtifact } from './artifact';
 
 export interface PreviousLock {
@@ -51,17 +53,23 @@ export interface ScriptBuilderOptions {
   registry?: string;
   /** Builds running at once in this builder (default 2). */
   concurrency?: number;
-  /** npm is killed after this long (default 5 minutes). */
+  /** npm (and allowed install scripts) are killed after this long (default 5 minutes). */
   installTimeoutMs?: number;
+  /** A resolution of the same dependencies is reused this long (default 60 s; 0: never). */
+  resolveCacheMs?: number;
+  /** Packages whose install scripts may run, sandboxed (RUNLET_ALLOW_BUILD_SCRIPTS). */
+  allowBuildScripts?: string[];
 }
 
 const DEFAULT_GC_RECENT_MS = 24 * 60 * 60_000;
 
-/** detect imports → merge pins → lockfile + content-addressed install → transpile → atomic artifact. */
+/** detect imports → merge pins → lockfile + content-addressed install → bundle → atomic artifact. */
 export class ScriptBuilder {
   private readonly npm: NpmRunner;
   private readonly store: InstallStore;
   private readonly slots: Semaphore;
+  private readonly resolutions: ResolveCache;
+  private readonly bundler = new Bundler();
 
   constructor(private readonly opts: ScriptBuilderOptions) {
     this.npm = new NpmRunner({
@@ -69,8 +77,15 @@ export class ScriptBuilder {
       registry: opts.registry,
       timeoutMs: opts.installTimeoutMs,
     });
-    this.store = new InstallStore(opts.dataDir, this.npm);
+    const scripts = new BuildScripts({
+      allowed: opts.allowBuildScripts,
+      npmPath: opts.npmPath,
+      hidden: [opts.dataDir],
+      timeoutMs: opts.installTimeoutMs,
+    });
+    this.store = new InstallStore(opts.dataDir, this.npm, scripts);
     this.slots = new Semaphore(opts.concurrency ?? 2);
+    this.resolutions = new ResolveCache(opts.resolveCacheMs ?? DEFAULT_RESOLVE_CACHE_MS);
   }
 
   /** npm processes this builder has started; a cache hit leaves it unchanged. */
@@ -80,6 +95,11 @@ export class ScriptBuilder {
 
   build(input: BuildInput): Promise<BuildOutput> {
     return this.slots.use(() => this.runBuild(input));
+  }
+
+  /** Releases what keeps esbuild's service (and so the process) alive. */
+  close(): Promise<void> {
+    return this.bundler.close();
   }
 
   /** Remove store entries not in `keepHashes` and not used within `recentMs`. Returns removed hashes. */
@@ -106,11 +126,21 @@ export class ScriptBuilder {
       const dependencySpec = mergeDependencySpec(imports, input.dependencies);
       // Syntax errors surfaced in detectImports, so npm never runs for code that cannot build.
       const deps = await this.installDependencies(dependencySpec, input, log);
-      const script = await transpile(input.code, input.language, deps.nodeModulesDir);
       const finish = async (): Promise<BuildOutput> => {
+        const external = deps.natives;
+        const script = await this.bundler.bundle(
+          input.code,
+          input.language,
+          deps.nodeModulesDir ? { nodeModulesDir: deps.nodeModulesDir, external } : null,
+        );
+        for (const warning of script.warnings) log(warning);
+        if (external.length) log(`kept out of the bundle (native addons): ${external.join(', ')}`);
         const resolvedDependencies = resolvedVersions(deps.lockfile, Object.keys(dependencySpec));
         const artifactDir = await writeArtifact(this.opts.dataDir, script, {
-          nodeModulesDir: deps.nodeModulesDir,
+          // Everything else is in the bundle: node_modules is mounted only for what is not.
+          nodeModulesDir: external.length ? deps.nodeModulesDir : null,
+          bundled: true,
+          externalPackages: external,
           scriptId: input.scriptId,
           version: input.version,
           lockfileHash: deps.lockfileHash,
@@ -149,7 +179,13 @@ export class ScriptBuilder {
   ): Promise<Omit<StoreEntry, 'nodeModulesDir'> & { nodeModulesDir: string | null }> {
     if (Object.keys(spec).length === 0) {
       const lockfile = emptyLockfile();
-      return { lockfile, lockfileHash: hashLockfile(lockfile), nodeModulesDir: null, installed: false };
+      return {
+        lockfile,
+        lockfileHash: hashLockfile(lockfile),
+        nodeModulesDir: null,
+        installed: false,
+        natives: [],
+      };
     }
     const previous = input.previousLock;
     if (previous && !input.upgrade && sameDependencySpec(previous.dependencySpec, spec)) {
@@ -159,6 +195,14 @@ export class ScriptBuilder {
     if (input.upgrade) log('upgrade requested: re-resolving all ranges');
     // A changed spec starts from the previous lockfile, so untouched packages keep their versions.
     const seed = previous && !input.upgrade ? previous.lockfile : undefined;
-    return this.store.resolveAndInstall(spec, seed, log);
+    const key = resolutionKey(spec, seed);
+    const cached = input.upgrade ? undefined : this.resolutions.get(key);
+    if (cached) {
+      log(`dependencies: resolution cache hit (resolved ${Math.round(cached.ageMs / 1000)} s ago)`);
+      return this.store.ensureFromLockfile(cached.lockfile, spec, log);
+    }
+    const resolved = await this.store.resolveAndInstall(spec, seed, log);
+    this.resolutions.set(key, resolved.lockfile);
+    return resolved;
   }
 }

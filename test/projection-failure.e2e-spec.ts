@@ -4,12 +4,20 @@ import { testDatabaseUrl } from './support/database';
 import { startPlatform, TestPlatform } from './support/platform';
 
 /** Appends an event the way an older version (or a bug) would have, bypassing the domain. */
-async function insertEvent(name: string, streamId: string, type: string, schemaVersion: number, data: unknown) {
+async function insertEvent(
+  name: string,
+  streamId: string,
+  type: string,
+  schemaVersion: number,
+  data: unknown,
+) {
   const pg = new Client({ connectionString: testDatabaseUrl(name) });
   await pg.connect();
   try {
     const [{ v }] = (
-      await pg.query(`SELECT COALESCE(max(stream_version), 0) AS v FROM events WHERE stream_id = $1`, [streamId])
+      await pg.query(`SELECT COALESCE(max(stream_version), 0) AS v FROM events WHERE stream_id = $1`, [
+        streamId,
+      ])
     ).rows;
     const { rows } = await pg.query(
       `WITH head AS (UPDATE log_head SET position = position + 1 WHERE id = 1 RETURNING position)
@@ -35,7 +43,10 @@ describe('read models and events they cannot apply (platform on real PostgreSQL 
   it('a database holding ScriptVersionSaved with null fields (as the old API stored them) heals on start', async () => {
     const name = 'heal_on_start';
     let p: TestPlatform = await startPlatform(name, { roles: ['api'] });
-    const { body: script } = await p.api('POST', '/api/v1/scripts', { name: 'old', code: 'export default 1' });
+    const { body: script } = await p.api('POST', '/api/v1/scripts', {
+      name: 'old',
+      code: 'export default 1',
+    });
     await p.close();
     await insertEvent(name, `script-${script.id}`, 'ScriptVersionSaved', 1, {
       scriptId: script.id,
@@ -49,7 +60,11 @@ describe('read models and events they cannot apply (platform on real PostgreSQL 
       network: null,
     });
 
-    p = await startPlatform(name, { roles: ['api'], fresh: false, config: { databaseUrl: testDatabaseUrl(name) } });
+    p = await startPlatform(name, {
+      roles: ['api'],
+      fresh: false,
+      config: { databaseUrl: testDatabaseUrl(name) },
+    });
     try {
       const healed = await p.api('GET', `/api/v1/scripts/${script.id}`);
       expect(healed.status).toBe(200);
@@ -95,7 +110,9 @@ describe('read models and events they cannot apply (platform on real PostgreSQL 
         logged.push(args.map(String).join(' '));
       });
       // No projection can store a script without a name (the domain never produces one).
-      position = await insertEvent(name, `script-${randomUUID()}`, 'ScriptCreated', 1, { scriptId: 'broken' });
+      position = await insertEvent(name, `script-${randomUUID()}`, 'ScriptCreated', 1, {
+        scriptId: 'broken',
+      });
     });
     afterAll(async () => {
       spy.mockRestore();
@@ -141,7 +158,11 @@ describe('read models and events they cannot apply (platform on real PostgreSQL 
       expect(lines.length).toBeLessThanOrEqual(6);
       const metrics = await (await fetch(`${p.url}/metrics`)).text();
       const value = (metric: string) =>
-        Number(metrics.match(new RegExp(`^${metric}\\{subscription="projection:read-models"\\} (\\S+)$`, 'm'))?.[1]);
+        Number(
+          metrics.match(
+            new RegExp(`^${metric}\\{subscription="projection:read-models"\\} (\\S+)$`, 'm'),
+          )?.[1],
+        );
       expect(value('runlet_subscription_failures_total')).toBeGreaterThanOrEqual(2);
       expect(value('runlet_subscription_lag_events')).toBeGreaterThanOrEqual(2);
     });

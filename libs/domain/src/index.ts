@@ -8,3 +8,4 @@ export * from './trigger';
 export * from './execution';
 export * from './build';
 export { isStorableText, MAX_INT } from './shared/validation';
+export * from './upcasters';

@@ -2,7 +2,7 @@ import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { Database, EventStore, StoredEvent, toStoredEvent } from '@runlet/event-store';
+import { Database, EventStore, StoredEvent } from '@runlet/event-store';
 import { ScriptsQuery } from '@runlet/read-models';
 
 class EventsQueryDto {
@@ -44,7 +44,10 @@ export class EventsController {
       `SELECT * FROM events WHERE (data->>'scriptId') = $1 AND global_position > $2 ORDER BY global_position LIMIT $3`,
       [id, q.after ?? 0, limit],
     );
-    return page(rows.map(toStoredEvent), limit);
+    return page(
+      rows.map((row: any) => this.store.fromRow(row)),
+      limit,
+    );
   }
 }
 

@@ -9,7 +9,10 @@ describe('malformed requests answer 4xx and never stop the read models (platform
   let scriptId: string;
   beforeAll(async () => {
     p = await startPlatform('malformed_requests', { roles: ['api'] });
-    const created = await p.api('POST', '/api/v1/scripts', { name: 'target', code: 'export default () => 1' });
+    const created = await p.api('POST', '/api/v1/scripts', {
+      name: 'target',
+      code: 'export default () => 1',
+    });
     expect(created.status).toBe(201);
     scriptId = created.body.id;
   });

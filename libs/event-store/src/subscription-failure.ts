@@ -1,4 +1,4 @@
-import { Queryable, rowsOf } from './database';
+import { rowsOf } from './database';
 
 /** Where a subscription is stuck and why; `failures` counts the attempts in a row that failed there. */
 export interface SubscriptionFailure {
@@ -27,7 +27,10 @@ export class SubscriptionStalledError extends Error {
 }
 
 /** The failures every process's subscriptions recorded on their rows (see SubscriptionRunner). */
-export async function readSubscriptionFailures(db: Queryable, name?: string): Promise<SubscriptionFailure[]> {
+export async function readSubscriptionFailures(
+  db: { query(sql: string, params?: unknown[]): Promise<unknown> },
+  name?: string,
+): Promise<SubscriptionFailure[]> {
   const rows = rowsOf<any>(
     await db.query(
       `SELECT name, failed_position, failed_event_type, last_error, failures, failing_since

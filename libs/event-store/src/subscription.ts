@@ -332,6 +332,12 @@ export class SubscriptionRunner {
       );
   }
 
+  /** Another runner holds the lease: its progress (and failures, on the row) are what counts now. */
+  private standBy(): -1 {
+    this.failure = undefined;
+    return -1;
+  }
+
   private stalledBefore(position: number): boolean {
     return !!this.failure && this.failure.failures >= 2 && this.failure.position <= position;
   }
@@ -372,7 +378,8 @@ export class SubscriptionRunner {
    * Returns the events read (0: caught up), or -1 without the lease.
    */
   private async processBatch(): Promise<number> {
-    if (this.leaseFreshUntil - Date.now() < this.leaseMs / 2 && !(await this.renewLease())) return -1;
+    if (this.leaseFreshUntil - Date.now() < this.leaseMs / 2 && !(await this.renewLease()))
+      return this.standBy();
     const from = this.processed;
     const { batch, to, read } = await this.read(from, from < this.aloneUntil ? 1 : this.batchSize);
     if (to <= from) {
@@ -401,7 +408,7 @@ export class SubscriptionRunner {
       });
     } catch (err) {
       this.leaseFreshUntil = 0; // look at the lease row again before the next batch
-      if (err instanceof LeaseLost) return -1;
+      if (err instanceof LeaseLost) return this.standBy();
       if (batch.length > 1) {
         this.aloneUntil = to;
         throw new RetryAlone();

@@ -291,7 +291,8 @@ export class SubscriptionRunner {
       this.log(
         `[subscription ${this.name}] cannot apply ${what}, failure ${failures} in a row; ` +
           `retrying in ${pause} ms (logged again at failure ${failures * 2}): ${this.failure.error}`,
-        failures === 1 ? cause : undefined,
+        // The stack once, not the error object: a query error carries its parameters (whole scripts).
+        failures === 1 && cause instanceof Error ? cause.stack : undefined,
       );
     }
     this.rowFailed = true;

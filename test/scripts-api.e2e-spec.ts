@@ -177,7 +177,10 @@ describe('Scripts API over HTTP (platform on real PostgreSQL and Redis)', () => 
 
   it('health, metrics and the OpenAPI document are public', async () => {
     const health = await fetch(`${p.url}/health`);
-    expect(await health.json()).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up' } });
+    expect(await health.json()).toEqual({
+      status: 'ok',
+      checks: { postgres: 'up', redis: 'up', subscriptions: 'up' },
+    });
     const metrics = await (await fetch(`${p.url}/metrics`)).text();
     expect(metrics).toContain('runlet_http_request_duration_seconds');
     const doc = await (await fetch(`${p.url}/api/docs-json`)).json();

@@ -7,3 +7,5 @@ export * from './api-key/api-key.aggregate';
 export * from './trigger';
 export * from './execution';
 export * from './build';
+export { isStorableText, MAX_INT } from './shared/validation';
+export * from './upcasters';

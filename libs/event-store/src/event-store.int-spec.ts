@@ -151,4 +151,31 @@ describe('EventStore (real PostgreSQL)', () => {
     expect(all).toEqual(expected);
     expect(seen).toEqual(expected);
   });
+
+  it('with upcasters: new events are written in their type current schema version; older ones are read upcast, wherever read', async () => {
+    const stream = `upcast-${randomUUID()}`;
+    const type = `Shape-${randomUUID()}`;
+    const upcasting = new EventStore(db, {
+      upcasters: [{ type, fromVersion: 1, upcast: (d) => ({ ...d, colour: d.colour ?? 'blue' }) }],
+    });
+    await store.appendToStream(stream, 0, [{ type, data: { colour: null } }], meta); // an old writer: v1
+    const appended = await upcasting.appendToStream(stream, 1, [{ type, data: { colour: 'red' } }], meta);
+    expect(appended.events[0].schemaVersion).toBe(2);
+    const stored = await db.query(`SELECT schema_version, data FROM events WHERE stream_id = $1 ORDER BY 1`, [
+      stream,
+    ]);
+    expect(stored.map((r: any) => [r.schema_version, r.data.colour])).toEqual([
+      [1, null], // the fact stays as written
+      [2, 'red'],
+    ]);
+    const shapes = (events: { schemaVersion: number; data: any }[]) =>
+      events.map((e) => [e.schemaVersion, e.data.colour]);
+    const expected = [
+      [2, 'blue'],
+      [2, 'red'],
+    ];
+    expect(shapes(await upcasting.readStream(stream))).toEqual(expected);
+    expect(shapes(await upcasting.readAll({ streamId: stream }))).toEqual(expected);
+    expect(shapes((await upcasting.readTypes(0, [type], 10)).events)).toEqual(expected);
+  });
 });

@@ -3,6 +3,7 @@ import { ConcurrencyError } from './errors';
 import { Database, sqlState } from './database';
 import { appendParams, appendSql, ResolvedAppend } from './append-statement';
 import { AppendAttachment, AppendRequest, AppendResult, EventMetadata, NewEvent, StoredEvent } from './types';
+import { Upcaster, Upcasters } from './upcasters';
 
 export interface EventStoreOptions {
   /** Groups sent to the database at once (default 1: they serialise on the counter row, and a second one only waits on its lock — measured slower). */
@@ -13,6 +14,8 @@ export interface EventStoreOptions {
   onCommitted?: (lastPosition: number) => void;
   /** What `attached` rows of a request are and how they are written (with the events). */
   attachment?: AppendAttachment;
+  /** Applied to every event read; new events are written in their type's latest schema version. */
+  upcasters?: Upcaster[];
 }
 
 interface Pending {
@@ -38,6 +41,7 @@ export class EventStore {
   private readonly appendSql: string;
   /** Prepared statements are per connection and name: a name per statement text. */
   private readonly appendStatementName: string;
+  private readonly upcasters: Upcasters;
 
   constructor(
     private readonly db: Database,
@@ -45,6 +49,7 @@ export class EventStore {
   ) {
     this.maxInFlight = options.maxGroupsInFlight ?? 1;
     this.maxGroupEvents = options.maxGroupEvents ?? 2000;
+    this.upcasters = new Upcasters(options.upcasters);
     this.appendSql = appendSql(options.attachment);
     this.appendStatementName = `runlet_append_${createHash('sha1').update(this.appendSql).digest('hex').slice(0, 12)}`;
   }
@@ -53,6 +58,7 @@ export class EventStore {
     if (req.events.length === 0) throw new Error('append needs at least one event');
     if (req.attached?.length && !this.options.attachment)
       throw new Error('this store takes no attached rows');
+    for (const event of req.events) event.schemaVersion ??= this.upcasters.currentVersion(event.type);
     if (req.expectedVersion === 'any') return this.appendAtAnyVersion(req);
     return new Promise((resolve, reject) => {
       this.queue.push({ req: req as ResolvedAppend, resolve, reject });
@@ -75,7 +81,7 @@ export class EventStore {
       `SELECT * FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
       [streamId, fromVersion],
     );
-    return rows.map(toStoredEvent);
+    return rows.map((row: any) => this.fromRow(row));
   }
 
   async streamVersion(streamId: string): Promise<number> {
@@ -103,7 +109,7 @@ export class EventStore {
       `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY global_position LIMIT $${params.length}`,
       params,
     );
-    return rows.map(toStoredEvent);
+    return rows.map((row: any) => this.fromRow(row));
   }
 
   /**
@@ -127,9 +133,16 @@ export class EventStore {
        WHERE h.id = 1`,
       [after, types, limit],
     );
-    const events = rows.filter((row: any) => row.global_position !== null).map(toStoredEvent);
+    const events = rows
+      .filter((row: any) => row.global_position !== null)
+      .map((row: any) => this.fromRow(row));
     const head = Math.max(after, Number(rows[0]?.head_position ?? after));
     return { events, coveredTo: events.length === limit ? events[events.length - 1].position : head };
+  }
+
+  /** A row of the events table as an event in its type's current schema. */
+  fromRow(row: any): StoredEvent {
+    return this.upcasters.apply(toStoredEvent(row));
   }
 
   async headPosition(): Promise<number> {
@@ -249,6 +262,7 @@ export class EventStore {
   }
 }
 
+/** A row as stored, without upcasting (EventStore.fromRow upcasts). */
 export function toStoredEvent(row: any): StoredEvent {
   return {
     position: Number(row.global_position),

@@ -7,3 +7,5 @@ export * from './subscription';
 export { eventStoreMigrations } from './migrations';
 export * from './aggregate-repository';
 export * from './composite-handler';
+export * from './upcasters';
+export * from './subscription-failure';

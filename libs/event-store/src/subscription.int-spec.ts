@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { freshDatabase } from '../../../test/support/database';
-import { Database, EventStore, Queryable, StoredEvent, SubscriptionHandler, SubscriptionRunner } from '.';
+import {
+  Database,
+  EventStore,
+  Queryable,
+  readSubscriptionFailures,
+  StoredEvent,
+  SubscriptionHandler,
+  SubscriptionRunner,
+  SubscriptionStalledError,
+} from '.';
 
 const meta = { actor: 'test', correlationId: randomUUID(), causationId: null };
 
@@ -28,7 +37,11 @@ describe('SubscriptionRunner (real PostgreSQL)', () => {
     await db.query(`CREATE TABLE handled (name TEXT, position BIGINT, n INT, PRIMARY KEY (name, position))`);
     store = new EventStore(db);
   });
-  afterAll(() => db.close());
+  const afterStop: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const stop of afterStop) await stop();
+    await db.close();
+  });
 
   const append = (type: string, n: number) =>
     Promise.all(
@@ -88,5 +101,54 @@ describe('SubscriptionRunner (real PostgreSQL)', () => {
     expect(await handled(name)).toEqual(await wanted());
     await b.stop();
     await a.stop();
+  });
+
+  it('an event the handler cannot apply: found inside its batch, recorded on the row, logged with backoff; waiters are told; a fix lets it move on', async () => {
+    const name = `failing-${randomUUID()}`;
+    const [ok, bad] = [`Ok-${name}`, `Poison-${name}`];
+    let broken = true;
+    const handler: SubscriptionHandler = {
+      name,
+      eventTypes: [ok, bad],
+      async handle(events, tx) {
+        for (const e of events) {
+          if (e.type === bad && broken) throw new Error('cannot apply poison');
+          await new Recorder(name).handle([e], tx);
+        }
+      },
+    };
+    await append(ok, 2);
+    const [poison] = await append(bad, 1);
+    await append(ok, 1);
+    const logged: string[] = [];
+    const runner = new SubscriptionRunner(db, store, handler, undefined, {
+      retryBaseMs: 5,
+      retryMaxMs: 40,
+      log: (message) => logged.push(message),
+    });
+    runner.start();
+    afterStop.push(() => runner.stop());
+    const waiting = runner.caughtUp(await store.headPosition()).catch((err) => err);
+    const stalled = await waiting;
+    expect(stalled).toBeInstanceOf(SubscriptionStalledError);
+    expect(stalled.failure).toMatchObject({ subscription: name, position: poison.position, eventType: bad });
+    expect(stalled.message).toContain(
+      `cannot apply the event at position ${poison.position} (${bad}): cannot apply poison`,
+    );
+    // The events before it were applied alone; the batch that held it did not stop at the first.
+    expect((await handled(name)).length).toBe(2);
+    const [row] = await readSubscriptionFailures(db, name);
+    expect(row).toMatchObject({ position: poison.position, eventType: bad, error: 'cannot apply poison' });
+
+    while (runner.failureCount < 16) await new Promise((r) => setTimeout(r, 10));
+    expect(logged.filter((l) => l.includes('cannot apply')).length).toBeLessThanOrEqual(5); // 1, 2, 4, 8, 16
+
+    broken = false; // the next retry applies it (waiters are refused until then)
+    while (runner.failing) await new Promise((r) => setTimeout(r, 10));
+    await runner.caughtUp(await store.headPosition());
+    expect(runner.failing).toBeUndefined();
+    expect(await readSubscriptionFailures(db, name)).toEqual([]);
+    expect((await handled(name)).length).toBe(4);
+    await runner.stop();
   });
 });

@@ -3,6 +3,7 @@ import { Database, Queryable, rowsOf } from './database';
 import { EventStore } from './event-store';
 import { EventHints } from './event-hints';
 import { StoredEvent } from './types';
+import { SubscriptionFailure, SubscriptionStalledError } from './subscription-failure';
 
 /**
  * A projection or process manager fed by a checkpointed subscription.
@@ -38,10 +39,38 @@ export interface SubscriptionOptions {
   lazyCheckpoints?: boolean;
   /** Called with each handled batch once its transaction has committed. */
   onCommitted?: (events: StoredEvent[]) => void;
+  /** First pause after a failed batch; it doubles with each failure in a row, up to `retryMaxMs`. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Where failures are reported (default: console.error); called with backoff, not on every retry. */
+  log?: (message: string, error?: unknown) => void;
 }
 
 /** The checkpoint had moved on or the lease was taken: the batch is rolled back. */
 class LeaseLost extends Error {}
+
+/** A batch of several events failed: it is retried one event at a time to find the one that fails. */
+class RetryAlone extends Error {}
+
+/** A failure while applying `event` (undefined: reading or the lease failed). */
+class BatchFailed extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly event: StoredEvent | undefined,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** Every runner started in this process (health and metrics report on them). */
+const runners = new Set<SubscriptionRunner>();
+
+export function runningSubscriptions(): SubscriptionRunner[] {
+  return [...runners];
+}
+
+/** Failure n is logged when n is a power of two: 1, 2, 4, 8… */
+const isLogged = (n: number) => (n & (n - 1)) === 0;
 
 /** Runs one handler: holds its lease row, processes batches, sleeps until a hint or the poll. */
 export class SubscriptionRunner {
@@ -57,13 +86,25 @@ export class SubscriptionRunner {
   private readonly minIntervalMs: number;
   private readonly lazyCheckpoints: boolean;
   private readonly onCommitted?: (events: StoredEvent[]) => void;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly log: (message: string, error?: unknown) => void;
+  /** The event this runner cannot get past, while it cannot. */
+  private failure?: SubscriptionFailure;
+  /** The row may hold a failure (recorded here or by a previous owner) to clear on success. */
+  private rowFailed = false;
+  /** Failed batches since start, for metrics. */
+  private failedBatches = 0;
+  /** Until this position, batches hold one event (after a failed batch, to find the event that fails). */
+  private aloneUntil = 0;
+  private interrupt?: () => void;
   /** Positions up to here are processed; `caughtUp(p)` resolves when it reaches p. */
   private processed = 0;
   /** The position stored in the subscription's row, as far as this runner knows. */
   private checkpointed = 0;
   /** Until when (local clock) this runner's lease is known to hold without asking. */
   private leaseFreshUntil = 0;
-  private readonly waiters: { position: number; resolve: () => void }[] = [];
+  private readonly waiters: { position: number; resolve: () => void; reject: (err: Error) => void }[] = [];
 
   constructor(
     private readonly db: Database,
@@ -79,15 +120,41 @@ export class SubscriptionRunner {
     this.minIntervalMs = options.minIntervalMs ?? 0;
     this.lazyCheckpoints = options.lazyCheckpoints ?? false;
     this.onCommitted = options.onCommitted;
+    this.retryBaseMs = options.retryBaseMs ?? 200;
+    this.retryMaxMs = options.retryMaxMs ?? 30_000;
+    this.log = options.log ?? ((message, error) => console.error(message, ...(error ? [error] : [])));
   }
 
   get name(): string {
     return this.handler.name;
   }
 
+  /** Why this runner cannot move on, while it cannot. */
+  get failing(): SubscriptionFailure | undefined {
+    return this.failure;
+  }
+
+  /** Batches that failed since start. */
+  get failureCount(): number {
+    return this.failedBatches;
+  }
+
+  /** How many events lie between the head of the log and the checkpoint (this runner's or its row's). */
+  async lag(): Promise<number> {
+    const [row] = rowsOf<any>(
+      await this.db.query(
+        `SELECT h.position AS head, s.position FROM log_head h LEFT JOIN subscriptions s ON s.name = $1 WHERE h.id = 1`,
+        [this.name],
+      ),
+    );
+    if (!row) return 0;
+    return Math.max(0, Number(row.head) - Math.max(this.processed, Number(row.position ?? 0)));
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
+    runners.add(this);
     // A hint for events already processed is ignored; others wake the loop (which batches them).
     this.unsubscribe = this.hints?.onAppended((position) => {
       if (position > this.processed) this.wake?.();
@@ -97,9 +164,11 @@ export class SubscriptionRunner {
 
   async stop(): Promise<void> {
     this.running = false;
+    runners.delete(this);
     this.unsubscribe?.();
     this.wake?.();
     this.hurry?.();
+    this.interrupt?.();
     await this.loopDone;
     await this.db
       .query(
@@ -111,22 +180,33 @@ export class SubscriptionRunner {
       .catch(() => undefined);
   }
 
-  /** Resolves once every event up to `position` has been handled (by this runner). */
+  /**
+   * Resolves once every event up to `position` has been handled (by this runner); rejects with
+   * SubscriptionStalledError when the runner is stuck before it (it failed there more than once).
+   */
   caughtUp(position: number): Promise<void> {
     if (this.processed >= position) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiters.push({ position, resolve });
+    if (this.stalledBefore(position)) return Promise.reject(new SubscriptionStalledError(this.failure!));
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ position, resolve, reject });
       this.wake?.();
       this.hurry?.();
     });
   }
 
-  /** Processes batches until nothing is left; returns how many events it handled. */
+  /** Processes batches until nothing is left; returns how many events it handled. A failure is recorded and thrown. */
   async drain(): Promise<number> {
     await this.ensureRow();
     let total = 0;
     for (;;) {
-      const n = await this.processBatch();
+      let n: number;
+      try {
+        n = await this.processBatch();
+      } catch (err) {
+        if (err instanceof RetryAlone) continue;
+        await this.recordFailure(err);
+        throw err instanceof BatchFailed ? err.cause : err;
+      }
       if (n < 0) return total; // another owner holds the lease
       total += n;
       if (n === 0) return total;
@@ -148,11 +228,14 @@ export class SubscriptionRunner {
   private async loop(): Promise<void> {
     await this.ensureRow().catch(() => undefined);
     while (this.running) {
-      let handled = 0;
+      let handled: number;
       try {
         handled = await this.processBatch();
       } catch (err) {
-        console.error(`[subscription ${this.name}]`, err);
+        if (err instanceof RetryAlone) continue;
+        // Neither hints nor waiters cut the pause short: a failing event is retried with backoff.
+        await this.sleep(await this.recordFailure(err));
+        continue;
       }
       if (handled > 0) await this.pause();
       if (handled > 0 || !this.running) continue;
@@ -167,6 +250,105 @@ export class SubscriptionRunner {
       // Woken by a hint: let the appends that come with it (an execution makes two or three) arrive too,
       // so they are handled in one transaction rather than one each.
       if (this.running) await this.pause();
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.interrupt = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (this.interrupt = undefined));
+  }
+
+  /**
+   * Records a failed batch: on this runner (health, metrics, waiters) and on its row (other
+   * processes). Logs failures 1, 2, 4, 8… in a row at the same place; returns the pause before the retry.
+   */
+  private async recordFailure(err: unknown): Promise<number> {
+    const event = err instanceof BatchFailed ? err.event : undefined;
+    const cause = err instanceof BatchFailed ? err.cause : err;
+    const position = event?.position ?? this.processed + 1;
+    const same = this.failure?.position === position;
+    const failures = same ? this.failure!.failures + 1 : 1;
+    this.failedBatches++;
+    this.failure = {
+      subscription: this.name,
+      position,
+      eventType: event?.type ?? null,
+      error: cause instanceof Error ? cause.message : String(cause),
+      failures,
+      since: same ? this.failure!.since : new Date().toISOString(),
+    };
+    const pause = Math.min(this.retryBaseMs * 2 ** Math.min(failures - 1, 30), this.retryMaxMs);
+    if (isLogged(failures)) {
+      const what = event
+        ? `the event at position ${position} (${event.type})`
+        : `past position ${this.processed}`;
+      this.log(
+        `[subscription ${this.name}] cannot apply ${what}, failure ${failures} in a row; ` +
+          `retrying in ${pause} ms (logged again at failure ${failures * 2}): ${this.failure.error}`,
+        // The stack once, not the error object: a query error carries its parameters (whole scripts).
+        failures === 1 && cause instanceof Error ? cause.stack : undefined,
+      );
+    }
+    this.rowFailed = true;
+    await this.db
+      .query(
+        `UPDATE subscriptions SET failures = $3, failed_position = $4, failed_event_type = $5, last_error = $6,
+                failing_since = $7 WHERE name = $1 AND (lease_owner = $2 OR lease_owner IS NULL)`,
+        [
+          this.name,
+          this.owner,
+          failures,
+          position,
+          this.failure.eventType,
+          this.failure.error.slice(0, 2000),
+          this.failure.since,
+        ],
+      )
+      .catch(() => undefined); // the database may be what fails
+    if (failures >= 2) this.rejectStalled();
+    return pause;
+  }
+
+  /** After a success: the failure is over, here and on the row. */
+  private async clearFailure(): Promise<void> {
+    if (this.failure)
+      this.log(`[subscription ${this.name}] applied position ${this.failure.position} again; moving on`);
+    this.failure = undefined;
+    if (!this.rowFailed) return;
+    await this.db
+      .query(
+        `UPDATE subscriptions SET failures = 0, failed_position = NULL, failed_event_type = NULL, last_error = NULL,
+                failing_since = NULL WHERE name = $1`,
+        [this.name],
+      )
+      .then(
+        () => (this.rowFailed = false),
+        () => undefined,
+      );
+  }
+
+  /** Another runner holds the lease: its progress (and failures, on the row) are what counts now. */
+  private standBy(): -1 {
+    this.failure = undefined;
+    return -1;
+  }
+
+  private stalledBefore(position: number): boolean {
+    return !!this.failure && this.failure.failures >= 2 && this.failure.position <= position;
+  }
+
+  private rejectStalled(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.stalledBefore(this.waiters[i].position)) {
+        this.waiters[i].reject(new SubscriptionStalledError(this.failure!));
+        this.waiters.splice(i, 1);
+      }
     }
   }
 
@@ -197,12 +379,17 @@ export class SubscriptionRunner {
    * Returns the events read (0: caught up), or -1 without the lease.
    */
   private async processBatch(): Promise<number> {
-    if (this.leaseFreshUntil - Date.now() < this.leaseMs / 2 && !(await this.renewLease())) return -1;
+    if (this.leaseFreshUntil - Date.now() < this.leaseMs / 2 && !(await this.renewLease()))
+      return this.standBy();
     const from = this.processed;
-    const { batch, to, read } = await this.read(from);
-    if (to <= from) return 0;
+    const { batch, to, read } = await this.read(from, from < this.aloneUntil ? 1 : this.batchSize);
+    if (to <= from) {
+      if (this.failure || this.rowFailed) await this.clearFailure();
+      return 0;
+    }
     if (batch.length === 0 && this.lazyCheckpoints) {
       this.advance(to);
+      if (this.failure || this.rowFailed) await this.clearFailure();
       return read;
     }
     const renewedAt = Date.now();
@@ -222,11 +409,16 @@ export class SubscriptionRunner {
       });
     } catch (err) {
       this.leaseFreshUntil = 0; // look at the lease row again before the next batch
-      if (err instanceof LeaseLost) return -1;
-      throw err;
+      if (err instanceof LeaseLost) return this.standBy();
+      if (batch.length > 1) {
+        this.aloneUntil = to;
+        throw new RetryAlone();
+      }
+      throw new BatchFailed(err, batch[0]);
     }
     this.leaseFreshUntil = renewedAt + this.leaseMs;
     this.checkpointed = to;
+    if (this.failure || this.rowFailed) await this.clearFailure();
     if (batch.length > 0) this.onCommitted?.(batch);
     this.advance(to);
     return read;
@@ -236,13 +428,16 @@ export class SubscriptionRunner {
    * The next batch for the handler, the position it covers up to, and how many events it read.
    * A handler of a few types reads only those, in SQL (and none when it is covered to the head).
    */
-  private async read(from: number): Promise<{ batch: StoredEvent[]; to: number; read: number }> {
+  private async read(
+    from: number,
+    limit: number,
+  ): Promise<{ batch: StoredEvent[]; to: number; read: number }> {
     const wanted = this.handler.eventTypes;
     if (wanted) {
-      const { events, coveredTo } = await this.store.readTypes(from, wanted, this.batchSize);
+      const { events, coveredTo } = await this.store.readTypes(from, wanted, limit);
       return { batch: events, to: coveredTo, read: events.length };
     }
-    const events = await this.store.readAll({ after: from, limit: this.batchSize });
+    const events = await this.store.readAll({ after: from, limit });
     const to = events.length > 0 ? events[events.length - 1].position : from;
     return { batch: events, to, read: events.length };
   }
@@ -259,11 +454,12 @@ export class SubscriptionRunner {
            SET position = CASE WHEN lease_owner = $2 AND position = $4 THEN $5 ELSE position END,
                lease_owner = $2, lease_until = now() + ($3::int * interval '1 millisecond')
          WHERE name = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < now())
-         RETURNING position`,
+         RETURNING position, failures`,
         [this.name, this.owner, this.leaseMs, this.checkpointed, this.processed],
       ),
     );
     if (!row) return false;
+    if (Number(row.failures) > 0) this.rowFailed = true; // a previous owner's failure, cleared once past it
     this.leaseFreshUntil = at + this.leaseMs;
     this.checkpointed = Number(row.position);
     this.processed = this.checkpointed;

@@ -2,13 +2,20 @@ import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { Database, EventStore, StoredEvent, toStoredEvent } from '@runlet/event-store';
+import { Database, EventStore, StoredEvent } from '@runlet/event-store';
 import { ScriptsQuery } from '@runlet/read-models';
+import { IdParam } from '../http/path-params';
 
 class EventsQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() stream?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() type?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) after?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  after?: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
@@ -37,14 +44,17 @@ export class EventsController {
 
   /** The script's own stream plus the build, trigger and execution events that name it. */
   @Get('scripts/:id/history')
-  async history(@Param('id') id: string, @Query() q: EventsQueryDto) {
+  async history(@Param('id', IdParam.script) id: string, @Query() q: EventsQueryDto) {
     if (!(await this.scripts.summary(id))) throw new NotFoundException(`script ${id} not found`);
     const limit = q.limit ?? 100;
     const rows = await this.db.query(
       `SELECT * FROM events WHERE (data->>'scriptId') = $1 AND global_position > $2 ORDER BY global_position LIMIT $3`,
       [id, q.after ?? 0, limit],
     );
-    return page(rows.map(toStoredEvent), limit);
+    return page(
+      rows.map((row: any) => this.store.fromRow(row)),
+      limit,
+    );
   }
 }
 

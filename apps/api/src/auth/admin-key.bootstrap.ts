@@ -23,7 +23,13 @@ export class AdminKeyBootstrap implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const metadata = { actor: 'system:bootstrap', correlationId: randomUUID(), causationId: null };
-    await this.projections.drain(); // judge "no key yet" on up-to-date read models
+    try {
+      await this.projections.drain(); // judge "no key yet" on up-to-date read models
+    } catch (err) {
+      // Judged on stale read models, a key could be created twice; the API still starts (degraded).
+      this.logger.error(`read models cannot be brought up to date, the admin key is not checked: ${err}`);
+      return;
+    }
     if (this.config.adminKey) {
       if (await this.keys.findActiveByHash(hashApiKey(this.config.adminKey))) return;
       await this.commands.create('admin (RUNLET_ADMIN_KEY)', metadata, this.config.adminKey);

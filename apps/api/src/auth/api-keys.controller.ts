@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { ApiKeysQuery } from '@runlet/read-models';
+import { IdParam } from '../http/path-params';
 import { metadataFor } from '../platform/request-context';
 import { ApiKeyCommands } from './api-key.commands';
 import { ApiKeyGuard } from './api-key.guard';
@@ -33,7 +34,7 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(204)
-  async revoke(@Param('id', ParseUUIDPipe) id: string, @Req() req: any) {
+  async revoke(@Param('id', IdParam.apiKey) id: string, @Req() req: any) {
     await this.commands.revoke(id, metadataFor(req));
     this.guard.forget(id);
   }

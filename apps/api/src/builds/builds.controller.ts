@@ -2,6 +2,7 @@ import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { LogStore } from '@runlet/logs';
 import { BuildsQuery, ScriptsQuery } from '@runlet/read-models';
+import { IdParam } from '../http/path-params';
 
 /** Build logs are stored under this id (see the builder's BuildLog). */
 const buildLogId = (buildId: string) => `build-${buildId}`;
@@ -18,7 +19,7 @@ export class BuildsController {
 
   /** The script's builds, newest first, each with its stored log. */
   @Get(':id/builds')
-  async list(@Param('id') id: string) {
+  async list(@Param('id', IdParam.script) id: string) {
     if (!(await this.scripts.summary(id))) throw new NotFoundException(`script ${id} not found`);
     const builds = await this.builds.list(id);
     const items = await Promise.all(

@@ -8,6 +8,7 @@ import { Cancellations, executionAggregate, ExecutionRequests } from '@runlet/ex
 import { AggregateRepository } from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
 import { ExecutionsQuery } from '@runlet/read-models';
+import { IdParam } from '../http/path-params';
 import { REDIS } from '../platform/platform.module';
 import { metadataFor } from '../platform/request-context';
 import { ProjectionRunnerService } from '../read-models/projection-runner.service';
@@ -36,12 +37,12 @@ export class ExecutionsController {
   }
 
   @Get(':id')
-  one(@Param('id') id: string) {
+  one(@Param('id', IdParam.execution) id: string) {
     return this.lookup.view(id);
   }
 
   @Get(':id/logs')
-  async logsOf(@Param('id') id: string, @Query() q: LogsQueryDto) {
+  async logsOf(@Param('id', IdParam.execution) id: string, @Query() q: LogsQueryDto) {
     await this.lookup.state(id);
     return this.logs.read(id, q);
   }
@@ -49,12 +50,12 @@ export class ExecutionsController {
   /** Live tail as server-sent events: stored lines first, then new ones; `end` when it finishes. */
   @Sse(':id/logs/stream')
   async stream(
-    @Param('id') id: string,
+    @Param('id', IdParam.execution) id: string,
     @Query() q: LogsQueryDto,
     @Headers('last-event-id') lastEventId?: string,
   ): Promise<Observable<MessageEventLike>> {
     await this.lookup.state(id);
-    const after = lastEventId !== undefined && /^\d+$/.test(lastEventId) ? Number(lastEventId) : q.after;
+    const after = lastEventId !== undefined && /^\d{1,9}$/.test(lastEventId) ? Number(lastEventId) : q.after;
     return new Observable<MessageEventLike>((subscriber) => {
       let stop: (() => void) | undefined;
       let closed = false;
@@ -80,7 +81,7 @@ export class ExecutionsController {
   /** Queued: cancelled at once. Running: the executor running it aborts the sandbox. */
   @Post(':id/cancel')
   @HttpCode(202)
-  async cancel(@Param('id') id: string, @Req() req: any) {
+  async cancel(@Param('id', IdParam.execution) id: string, @Req() req: any) {
     const state = await this.lookup.state(id);
     if (isTerminal(state.status))
       throw new ConflictError(`execution ${id} has already ${state.status.replace('_', ' ')}`);
@@ -101,7 +102,7 @@ export class ExecutionsController {
   /** Runs again with the same version and input. */
   @Post(':id/replay')
   @HttpCode(202)
-  async replay(@Param('id') id: string, @Req() req: any) {
+  async replay(@Param('id', IdParam.execution) id: string, @Req() req: any) {
     const s = await this.lookup.state(id);
     if (s.trigger.type === 'try')
       throw new ConflictError('a try-out cannot be replayed; save the script first');

@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { bodyErrorReply, ErrorFilter } from './error.filter';
 import { httpDuration } from './metrics';
+import { StorableTextPipe } from './path-params';
 import { createValidationPipe } from './validation';
 
 /** JSON API bodies up to 10 MiB (scripts' own 1 MiB code limit answers a precise 413). */
@@ -29,7 +30,7 @@ export function configureHttp(app: INestApplication): void {
     next();
   });
   app.useGlobalFilters(new ErrorFilter());
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError } from '@runlet/domain';
-import { ConcurrencyError } from '@runlet/event-store';
+import { ConcurrencyError, SubscriptionStalledError } from '@runlet/event-store';
 
 const STATUS_OF_DOMAIN: Record<DomainError['kind'], number> = {
   validation: HttpStatus.BAD_REQUEST,
@@ -17,7 +17,8 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse();
     const { status, message } = describe(exception);
-    if (status >= 500) this.logger.error(exception);
+    // A stuck subscription logs its own failure (with backoff); each request it fails does not.
+    if (status >= 500 && !(exception instanceof SubscriptionStalledError)) this.logger.error(exception);
     if (res.headersSent) return;
     res.status(status).json(errorBody(status, message));
   }
@@ -74,6 +75,9 @@ function describe(exception: unknown): { status: number; message: string } {
       status: HttpStatus.CONFLICT,
       message: 'the resource was changed concurrently; reload and retry',
     };
+  }
+  if (exception instanceof SubscriptionStalledError) {
+    return { status: HttpStatus.SERVICE_UNAVAILABLE, message: exception.message };
   }
   if (exception instanceof HttpException) {
     const body = exception.getResponse() as any;

@@ -1,9 +1,11 @@
 import { createServer, Server } from 'node:http';
+import { runningSubscriptions } from '@runlet/event-store';
 import { metricsRegistry } from '../http/metrics';
 
 /**
  * For processes that run only worker roles (scheduler, builder, executor): a bare HTTP server
- * with /metrics for Prometheus and /health for liveness probes. The api role serves both itself.
+ * with /metrics for Prometheus and /health for probes: 503 `degraded` naming each subscription of
+ * this process that is stuck on an event. The api role serves both itself.
  */
 export function startMetricsServer(port: number): Promise<Server> {
   const server = createServer((req, res) => {
@@ -13,7 +15,11 @@ export function startMetricsServer(port: number): Promise<Server> {
         (err) => res.writeHead(500).end(String(err)),
       );
     } else if (req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      const stuck = runningSubscriptions().flatMap((s) => (s.failing ? [s.failing] : []));
+      const body = stuck.length ? { status: 'degraded', checks: { subscriptions: stuck } } : { status: 'ok' };
+      res
+        .writeHead(stuck.length ? 503 : 200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(body));
     } else {
       res.writeHead(404).end();
     }

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AggregateRepository, Database, EventHints, EventStore } from '@runlet/event-store';
+import { domainUpcasters } from '@runlet/domain';
 import { LogStore, logLinesAttachment } from '@runlet/logs';
 import { RUNLET_CONFIG, RunletConfig } from './config';
 import { platformMigrations } from './migrations';
@@ -36,6 +37,7 @@ export const REDIS = Symbol('REDIS');
       useFactory: (db: Database, hints: EventHints) =>
         new EventStore(db, {
           attachment: logLinesAttachment, // an execution's outcome and its last log lines in one statement
+          upcasters: domainUpcasters, // old events are read in their type's current shape
           onCommitted: (position) => {
             hints.publish(position);
             appendCounter.inc();

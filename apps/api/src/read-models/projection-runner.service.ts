@@ -4,9 +4,11 @@ import {
   EventHints,
   EventStore,
   CompositeHandler,
+  failureOfRow,
   SubscriptionHandler,
   StoredEvent,
   SubscriptionRunner,
+  SubscriptionStalledError,
 } from '@runlet/event-store';
 import { READ_MODELS_SUBSCRIPTION } from '@runlet/read-models';
 
@@ -56,7 +58,7 @@ export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutd
     return () => this.listeners.delete(listener);
   }
 
-  /** Processes everything appended so far (e.g. before judging "no API key yet" on start). */
+  /** Processes everything appended so far (e.g. before judging "no API key yet" on start); throws when it cannot. */
   drain(): Promise<number> {
     return this.runner.drain();
   }
@@ -70,20 +72,36 @@ export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutd
     await this.waitFor(await this.store.headPosition(), timeoutMs);
   }
 
-  /** Resolves when the read models include `position` (or after `timeoutMs`). */
+  /**
+   * Resolves when the read models include `position` (or after `timeoutMs`). Throws
+   * SubscriptionStalledError (503) when they cannot get there: stuck on an event before it,
+   * here or in the process that holds the lease.
+   */
   async waitFor(position: number, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const local = this.runner.caughtUp(position);
     let done = false;
-    void local.then(() => (done = true));
-    // Another instance may hold the lease; then its checkpoint in the table tells.
-    while (!done && Date.now() < deadline) {
-      await Promise.race([local, new Promise((r) => setTimeout(r, 25))]);
+    let stalled: unknown;
+    void local.then(
+      () => (done = true),
+      (err) => (stalled = err),
+    );
+    // Another instance may hold the lease; then its checkpoint (and failure) in the table tells.
+    for (;;) {
+      await Promise.race([local.catch(() => undefined), new Promise((r) => setTimeout(r, 25))]);
+      if (stalled) throw stalled;
       if (done) return;
-      const [row] = await this.db.query(`SELECT position FROM subscriptions WHERE name = $1`, [
-        READ_MODELS_SUBSCRIPTION,
-      ]);
+      const [row] = await this.db.query(
+        `SELECT name, position, failures, failed_position, failed_event_type, last_error, failing_since
+           FROM subscriptions WHERE name = $1`,
+        [READ_MODELS_SUBSCRIPTION],
+      );
       if (Number(row?.position ?? 0) >= position) return;
+      const failing = row && Number(row.failures) > 0 && Number(row.failed_position) <= position;
+      if (failing && (Number(row.failures) >= 2 || Date.now() >= deadline)) {
+        throw new SubscriptionStalledError(failureOfRow(row));
+      }
+      if (Date.now() >= deadline) return;
     }
   }
 }

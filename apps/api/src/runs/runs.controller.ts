@@ -6,6 +6,7 @@ import { BuildError } from '@runlet/builder/build';
 import { executionAggregate, ExecutionRequests } from '@runlet/executor';
 import { AggregateRepository } from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
+import { IdParam } from '../http/path-params';
 import { metadataFor } from '../platform/request-context';
 import { ExecutionLookup } from '../executions/execution-lookup.service';
 import { RunScriptDto, TryDto } from '../executions/executions.dto';
@@ -30,7 +31,12 @@ export class RunsController {
 
   /** Manual run: 202 {executionId}, or with `wait` the finished execution. */
   @Post('scripts/:id/runs')
-  async run(@Param('id') id: string, @Body() body: RunScriptDto, @Req() req: any, @Res() res: any) {
+  async run(
+    @Param('id', IdParam.script) id: string,
+    @Body() body: RunScriptDto,
+    @Req() req: any,
+    @Res() res: any,
+  ) {
     const script = await this.summaries.get(id);
     if (!script) throw new NotFoundError(`script ${id} not found`);
     const version = body.version ?? script.deployedVersion;

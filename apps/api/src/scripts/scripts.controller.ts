@@ -6,7 +6,6 @@ import {
   HttpCode,
   NotFoundException,
   Param,
-  ParseIntPipe,
   PayloadTooLargeException,
   Post,
   Put,
@@ -18,6 +17,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { MAX_CODE_BYTES, ScriptCommand } from '@runlet/domain';
 import { ScriptsQuery } from '@runlet/read-models';
+import { IdParam, VersionParam } from '../http/path-params';
 import { metadataFor } from '../platform/request-context';
 import { ExecuteScriptCommand } from './script.command';
 import { CreateScriptDto, DeployDto, ListQueryDto, SaveScriptDto } from './scripts.dto';
@@ -46,13 +46,13 @@ export class ScriptsController {
   }
 
   @Get(':id')
-  detail(@Param('id') id: string) {
+  detail(@Param('id', IdParam.script) id: string) {
     return this.findDetail(id);
   }
 
   @Put(':id')
-  async save(@Param('id') id: string, @Body() body: SaveScriptDto, @Req() req: any) {
-    if (body.code !== undefined) assertCodeSize(body.code);
+  async save(@Param('id', IdParam.script) id: string, @Body() body: SaveScriptDto, @Req() req: any) {
+    if (typeof body.code === 'string') assertCodeSize(body.code);
     const { name, expectedVersion, ...spec } = body;
     await this.findDetail(id);
     const result = await this.run(id, { type: 'SaveScriptVersion', name, spec, expectedVersion }, req);
@@ -61,19 +61,19 @@ export class ScriptsController {
 
   @Delete(':id')
   @HttpCode(204)
-  async archive(@Param('id') id: string, @Req() req: any) {
+  async archive(@Param('id', IdParam.script) id: string, @Req() req: any) {
     await this.findDetail(id);
     await this.run(id, { type: 'ArchiveScript' }, req);
   }
 
   @Get(':id/versions')
-  async versions(@Param('id') id: string) {
+  async versions(@Param('id', IdParam.script) id: string) {
     await this.findDetail(id);
     return { items: await this.scripts.versions(id), nextCursor: null };
   }
 
   @Get(':id/versions/:version')
-  async version(@Param('id') id: string, @Param('version', ParseIntPipe) version: number) {
+  async version(@Param('id', IdParam.script) id: string, @Param('version', VersionParam) version: number) {
     await this.findDetail(id);
     const found = await this.scripts.version(id, version);
     if (!found) throw new NotFoundException(`script ${id} has no version ${version}`);
@@ -81,7 +81,7 @@ export class ScriptsController {
   }
 
   @Post(':id/deploy')
-  async deploy(@Param('id') id: string, @Body() body: DeployDto, @Req() req: any) {
+  async deploy(@Param('id', IdParam.script) id: string, @Body() body: DeployDto, @Req() req: any) {
     await this.findDetail(id);
     await this.run(id, { type: 'DeployScriptVersion', version: body.version, reason: 'manual deploy' }, req);
     return this.findDetail(id);
@@ -90,7 +90,7 @@ export class ScriptsController {
   /** Saves the same spec as a new version whose build re-resolves every range (`changes` shows what moved). */
   @Post(':id/dependencies/upgrade')
   @HttpCode(202)
-  async upgradeDependencies(@Param('id') id: string, @Req() req: any) {
+  async upgradeDependencies(@Param('id', IdParam.script) id: string, @Req() req: any) {
     await this.findDetail(id);
     const command: ScriptCommand = {
       type: 'SaveScriptVersion',

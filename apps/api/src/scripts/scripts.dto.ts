@@ -10,6 +10,7 @@ import {
   IsString,
   Length,
   Matches,
+  Max,
   Min,
   Validate,
 } from 'class-validator';
@@ -95,5 +96,11 @@ export class DeployDto {
 
 export class ListQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) limit?: number;
+  @ApiPropertyOptional({ maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { TriggerCommand, triggerAggregate, triggerStreamId, NotFoundError } from '@runlet/domain';
+import {
+  TriggerCommand,
+  triggerAggregate,
+  triggerStreamId,
+  NotFoundError,
+  ValidationError,
+} from '@runlet/domain';
 import { AggregateRepository, EventMetadata } from '@runlet/event-store';
 import { ScriptsQuery } from '@runlet/read-models';
 import { ProjectionRunnerService } from '../read-models/projection-runner.service';
@@ -56,6 +62,8 @@ export class TriggerCommands {
 
   async update(triggerId: string, dto: UpdateTriggerDto, metadata: EventMetadata): Promise<void> {
     const { paused, ...changes } = dto;
+    // null elsewhere means "the default"; being paused has none to fall back on.
+    if (paused === null) throw new ValidationError('paused must be true or false, not null');
     if (Object.values(changes).some((v) => v !== undefined)) {
       await this.run(triggerId, { type: 'UpdateTrigger', ...changes }, metadata);
     }

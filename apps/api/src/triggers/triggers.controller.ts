@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ConflictError, NotFoundError } from '@runlet/domain';
 import { ExecutionRequests } from '@runlet/executor';
 import { ScriptsQuery, TriggersQuery } from '@runlet/read-models';
+import { IdParam } from '../http/path-params';
 import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
 import { metadataFor } from '../platform/request-context';
 import { TriggerCommands } from './trigger-commands.service';
@@ -22,25 +23,29 @@ export class TriggersController {
   ) {}
 
   @Post('scripts/:id/triggers')
-  async create(@Param('id') scriptId: string, @Body() body: CreateTriggerDto, @Req() req: any) {
+  async create(
+    @Param('id', IdParam.script) scriptId: string,
+    @Body() body: CreateTriggerDto,
+    @Req() req: any,
+  ) {
     const { id, secret } = await this.commands.create(scriptId, body, metadataFor(req));
     return { ...(await this.view(id)), ...(secret ? { secret } : {}) };
   }
 
   @Get('scripts/:id/triggers')
-  async list(@Param('id') scriptId: string) {
+  async list(@Param('id', IdParam.script) scriptId: string) {
     if (!(await this.scripts.summary(scriptId))) throw new NotFoundError(`script ${scriptId} not found`);
     const items = await this.triggers.byScript(scriptId);
     return { items: items.map((t) => toTriggerView(t, this.config.publicUrl)), nextCursor: null };
   }
 
   @Get('triggers/:id')
-  one(@Param('id') id: string) {
+  one(@Param('id', IdParam.trigger) id: string) {
     return this.view(id);
   }
 
   @Patch('triggers/:id')
-  async update(@Param('id') id: string, @Body() body: UpdateTriggerDto, @Req() req: any) {
+  async update(@Param('id', IdParam.trigger) id: string, @Body() body: UpdateTriggerDto, @Req() req: any) {
     await this.view(id);
     await this.commands.update(id, body, metadataFor(req));
     return this.view(id);
@@ -48,14 +53,14 @@ export class TriggersController {
 
   @Delete('triggers/:id')
   @HttpCode(204)
-  async remove(@Param('id') id: string, @Req() req: any) {
+  async remove(@Param('id', IdParam.trigger) id: string, @Req() req: any) {
     await this.view(id);
     await this.commands.delete(id, metadataFor(req));
   }
 
   /** A new token/HMAC secret, shown once; the previous one stays valid for the grace period. */
   @Post('triggers/:id/rotate-secret')
-  async rotate(@Param('id') id: string, @Body() body: RotateSecretDto, @Req() req: any) {
+  async rotate(@Param('id', IdParam.trigger) id: string, @Body() body: RotateSecretDto, @Req() req: any) {
     const trigger = await this.row(id);
     if (trigger.type !== 'http' || trigger.auth === 'none') {
       throw new ConflictError('only webhook triggers with token or hmac auth have a secret');
@@ -72,7 +77,7 @@ export class TriggersController {
   /** "Run now": one execution of the trigger's script with the trigger's input. */
   @Post('triggers/:id/run')
   @HttpCode(202)
-  async runNow(@Param('id') id: string, @Body() body: RunTriggerDto, @Req() req: any) {
+  async runNow(@Param('id', IdParam.trigger) id: string, @Body() body: RunTriggerDto, @Req() req: any) {
     const trigger = await this.row(id);
     const script = await this.scripts.summary(trigger.scriptId);
     if (!script?.deployedVersion)

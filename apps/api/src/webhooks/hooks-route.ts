@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { raw } from 'express';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { bodyErrorReply, errorReply } from '../http/error.filter';
+import { bodyErrorReply, contractError, errorReply } from '../http/error.filter';
+import { isIdOf } from '../http/path-params';
 import { httpDuration } from '../http/metrics';
 import { WebhookHandler, WebhookReply } from './webhook-handler';
 
@@ -34,11 +35,14 @@ export function serveHooksAhead(server: Server, handler: WebhookHandler, bodyLim
     const slash = rest.indexOf('/');
     const route = slash < 0 ? '/hooks/:triggerId' : '/hooks/:triggerId/*path';
     res.on('finish', () => end({ method: req.method, route, status: String(res.statusCode) }));
+    const triggerId = decode(slash < 0 ? rest : rest.slice(0, slash));
+    // Checked like the API's path ids: an id that cannot be a trigger's is not looked up.
+    if (!isIdOf('trigger', triggerId)) return send(res, contractError(404, 'no such webhook trigger'));
     readBody(req as any, res as any, (err?: any) => {
       if (err) return send(res, bodyErrorReply(err) ?? errorReply(err));
       handler
         .handle({
-          triggerId: decode(slash < 0 ? rest : rest.slice(0, slash)),
+          triggerId,
           path: slash < 0 ? '/' : rest.slice(slash),
           method: req.method ?? 'GET',
           headers: req.headers,

@@ -37,3 +37,21 @@ describe('ApiKey aggregate', () => {
     expect(decideApiKey({ type: 'RevokeApiKey' }, fold(evolveApiKey, [...created, ...revoked]))).toEqual([]);
   });
 });
+
+describe('ApiKey commands are checked in decide', () => {
+  const create = (fields: object) => () =>
+    decideApiKey(
+      { type: 'CreateApiKey', keyId: 'k', name: 'ci', keyHash: hash, role: 'admin', ...fields } as any,
+      undefined,
+    );
+
+  it('a name that is null, blank, too long or unstorable, an odd id or role → validation error', () => {
+    expect(create({ name: null })).toThrow(/name must be a string/);
+    expect(create({ name: '  ' })).toThrow(/name must not be empty/);
+    expect(create({ name: 'x'.repeat(101) })).toThrow(/at most 100/);
+    expect(create({ name: 'a\u0000' })).toThrow(/must not contain NUL/);
+    expect(create({ keyId: null })).toThrow(/keyId must be a string/);
+    expect(create({ role: 'root' })).toThrow(/role must be one of/);
+    expect(create({ keyHash: null })).toThrow(ValidationError);
+  });
+});

@@ -1,7 +1,9 @@
 import { DomainEvent } from '../shared/aggregate';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { id, oneOf, text } from '../shared/validation';
 
 export type ApiKeyRole = 'admin';
+const ROLES: readonly ApiKeyRole[] = ['admin'];
 
 export interface ApiKeyState {
   id: string;
@@ -25,17 +27,16 @@ export function decideApiKey(command: ApiKeyCommand, state: ApiKeyState | undefi
   switch (command.type) {
     case 'CreateApiKey':
       if (state) throw new ConflictError(`api key ${command.keyId} already exists`);
-      if (!command.name?.trim()) throw new ValidationError('name must not be empty');
-      if (!/^[0-9a-f]{64}$/.test(command.keyHash))
+      if (typeof command.keyHash !== 'string' || !/^[0-9a-f]{64}$/.test(command.keyHash))
         throw new ValidationError('keyHash must be a sha256 hex digest');
       return [
         {
           type: 'ApiKeyCreated',
           data: {
-            keyId: command.keyId,
-            name: command.name.trim(),
+            keyId: id('keyId', command.keyId),
+            name: text('name', command.name, { maxLength: 100, nonEmpty: true }).trim(),
             keyHash: command.keyHash,
-            role: command.role,
+            role: oneOf('role', command.role, ROLES),
           },
         },
       ];

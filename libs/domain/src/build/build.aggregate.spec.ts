@@ -1,5 +1,5 @@
 import { fold } from '../shared/aggregate';
-import { ConflictError, NotFoundError } from '../shared/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { decideBuild, dependencyChanges, evolveBuild } from './build.aggregate';
 import { BuildCommand, BuildEvent, BuildState } from './build.types';
 
@@ -117,5 +117,39 @@ describe('Build aggregate', () => {
       nu: { from: null, to: '2.0.0' },
     });
     expect(dependencyChanges({ a: '1.0.0' }, { a: '1.0.0' })).toEqual({});
+  });
+});
+
+describe('Build commands are checked in decide', () => {
+  const building = () => given(...requested, ...started);
+
+  it('a request with an odd id or version → validation error', () => {
+    const request = (fields: object) => () =>
+      decideBuild(
+        { type: 'RequestBuild', buildId: 'b', scriptId: 's', version: 1, ...fields } as any,
+        undefined,
+      );
+    expect(request({ version: 2 ** 31 })).toThrow(ValidationError);
+    expect(request({ buildId: '' })).toThrow(/buildId must not be empty/);
+    expect(request({ scriptId: null })).toThrow(/scriptId must be a string/);
+    expect(request({ upgrade: 'yes' })).toThrow(/upgrade must be true or false/);
+  });
+
+  it('a success with a malformed result → validation error; its duration is stored in whole ms', () => {
+    expect(() => building().when({ ...success, resolvedDependencies: null } as any)).toThrow(
+      /resolvedDependencies must be an object/,
+    );
+    expect(() => building().when({ ...success, cacheHit: 'no' } as any)).toThrow(/cacheHit/);
+    expect(() => building().when({ ...success, changes: { a: { from: 1 } } } as any)).toThrow(/changes/);
+    const [ok] = building().when({ ...success, durationMs: 12.6 });
+    expect(ok.data).toMatchObject({ durationMs: 13 });
+  });
+
+  it('a failure is always recorded: unstorable characters of the tools output are replaced', () => {
+    const [failed] = building().when({ type: 'FailBuild', reason: 'bad \u0000 byte', logExcerpt: 'x\ud800' });
+    expect(failed.data).toMatchObject({ reason: 'bad \ufffd byte', logExcerpt: 'x\ufffd' });
+    expect(() => building().when({ ...failure, location: { line: -1, column: 0 } } as any)).toThrow(
+      /location.line/,
+    );
   });
 });

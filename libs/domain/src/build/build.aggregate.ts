@@ -1,5 +1,22 @@
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
-import { BuildCommand, BuildEvent, BuildState, DependencyChange } from './build.types';
+import {
+  boolean,
+  durationMs,
+  id,
+  integer,
+  isPlainObject,
+  storableDiagnostic,
+  stringMap,
+  text,
+} from '../shared/validation';
+import {
+  BuildCommand,
+  BuildEvent,
+  BuildLocation,
+  BuildResult,
+  BuildState,
+  DependencyChange,
+} from './build.types';
 
 export const buildStreamId = (buildId: string) => `build-${buildId}`;
 
@@ -9,10 +26,10 @@ export const isBuildFinished = (state: BuildState | undefined): boolean =>
 export function decideBuild(command: BuildCommand, state: BuildState | undefined): BuildEvent[] {
   if (command.type === 'RequestBuild') {
     if (state) throw new ConflictError(`build ${command.buildId} was already requested`);
-    if (!Number.isInteger(command.version) || command.version < 1) {
-      throw new ValidationError(`build version must be a positive integer, got ${command.version}`);
-    }
-    const { buildId, scriptId, version } = command;
+    const buildId = id('buildId', command.buildId);
+    const scriptId = id('scriptId', command.scriptId);
+    const version = integer('build version', command.version, 1);
+    if (command.upgrade !== undefined) boolean('upgrade', command.upgrade);
     return [
       {
         type: 'BuildRequested',
@@ -26,25 +43,57 @@ export function decideBuild(command: BuildCommand, state: BuildState | undefined
   const ids = { buildId: state.id, scriptId: state.scriptId, version: state.version };
   switch (command.type) {
     case 'StartBuild':
-      return [{ type: 'BuildStarted', data: { ...ids, attempt: command.attempt } }];
+      return [{ type: 'BuildStarted', data: { ...ids, attempt: integer('attempt', command.attempt, 1) } }];
     case 'SucceedBuild': {
       if (state.status !== 'building') throw new ConflictError(`build ${state.id} has not started`);
-      const { type: _type, ...result } = command;
-      return [{ type: 'BuildSucceeded', data: { ...ids, ...result } }];
+      return [{ type: 'BuildSucceeded', data: { ...ids, ...validResult(command) } }];
     }
-    case 'FailBuild':
+    case 'FailBuild': {
+      // Build output is the tools' text: kept (unstorable characters replaced) so the build always ends.
+      const location = command.location == null ? undefined : validLocation(command.location);
       return [
         {
           type: 'BuildFailed',
           data: {
             ...ids,
-            reason: command.reason,
-            logExcerpt: command.logExcerpt,
-            ...(command.location ? { location: command.location } : {}),
+            reason: storableDiagnostic(command.reason),
+            logExcerpt: storableDiagnostic(command.logExcerpt),
+            ...(location ? { location } : {}),
           },
         },
       ];
+    }
   }
+}
+
+function validResult(r: BuildResult): BuildResult {
+  if (!isPlainObject(r.changes)) throw new ValidationError('changes must be an object');
+  for (const [name, change] of Object.entries(r.changes)) {
+    if (
+      !isPlainObject(change) ||
+      ![change.from, change.to].every((v) => v === null || typeof v === 'string')
+    ) {
+      throw new ValidationError(`changes["${name}"] must be {from, to} with versions or null`);
+    }
+  }
+  return {
+    resolvedDependencies: stringMap('resolvedDependencies', r.resolvedDependencies),
+    dependencySpec: stringMap('dependencySpec', r.dependencySpec),
+    lockfile: text('lockfile', r.lockfile),
+    lockfileHash: text('lockfileHash', r.lockfileHash, { maxLength: 200 }),
+    cacheHit: boolean('cacheHit', r.cacheHit),
+    durationMs: durationMs(r.durationMs),
+    artifactDir: text('artifactDir', r.artifactDir, { maxLength: 4096 }),
+    changes: r.changes,
+  };
+}
+
+function validLocation(location: BuildLocation): BuildLocation {
+  if (!isPlainObject(location)) throw new ValidationError('location must be {line, column}');
+  return {
+    line: integer('location.line', location.line, 0),
+    column: integer('location.column', location.column, 0),
+  };
 }
 
 export function evolveBuild(state: BuildState | undefined, event: BuildEvent): BuildState | undefined {

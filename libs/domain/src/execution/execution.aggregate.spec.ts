@@ -131,3 +131,57 @@ describe('Execution aggregate', () => {
     expect(evolveExecutionEvents(state, [], at)).toBe(state);
   });
 });
+
+describe('Execution commands are checked in decide', () => {
+  const queue = (fields: object) => () =>
+    decideExecution(
+      {
+        type: 'QueueExecution',
+        executionId: 'e',
+        scriptId: 's',
+        version: 1,
+        trigger: { type: 'manual' },
+        input: null,
+        maxAttempts: 1,
+        ...fields,
+      } as ExecutionCommand,
+      undefined,
+    );
+
+  it('a queue command with odd ids, versions, triggers or firing times → validation error', () => {
+    expect(queue({ executionId: '' })).toThrow(/executionId must not be empty/);
+    expect(queue({ scriptId: 'a\u0000' })).toThrow(/scriptId must not contain NUL/);
+    expect(queue({ version: -1 })).toThrow(/version/);
+    expect(queue({ maxAttempts: 0 })).toThrow(/maxAttempts/);
+    expect(queue({ trigger: { type: 'email' } })).toThrow(/trigger.type must be one of/);
+    expect(queue({ trigger: { type: 'cron', scheduledAt: 'soon' } })).toThrow(/trigger.scheduledAt/);
+    expect(queue({ fired: { triggerId: 't', source: 'cron', firedAt: 'never' } })).toThrow(/fired.firedAt/);
+    expect(queue({ limits: { timeoutMs: 1000, memoryMb: 64, network: 'lan' } })).toThrow(/limits.network/);
+    expect(queue({ scriptId: null, version: 0, trigger: { type: 'try' } })).not.toThrow();
+  });
+
+  it('an outcome is recorded whatever its shape: whole non-negative ms, an error of strings', () => {
+    const running = given(...queued, ...started1);
+    const [failed] = running.when({
+      type: 'CompleteExecution',
+      attempt: 1,
+      outcome: { status: 'failed', error: { message: 42 } as any, durationMs: 3.7 },
+      maxAttempts: 1,
+    });
+    expect(failed.data).toMatchObject({ error: { message: '42' }, durationMs: 4 });
+    const [timedOut] = running.when({
+      type: 'CompleteExecution',
+      attempt: 1,
+      outcome: { status: 'timed_out', error: 'slow' as any, durationMs: Number.NaN },
+    });
+    expect(timedOut.data).toMatchObject({ error: { message: 'slow' }, durationMs: 0 });
+    expect(() =>
+      running.when({ type: 'CompleteExecution', attempt: 1, outcome: { status: 'lost' } as any }),
+    ).toThrow(/outcome.status/);
+  });
+
+  it('a start with a non-integer attempt or a cancel without a reason → validation error', () => {
+    expect(() => given(...queued).when({ type: 'StartExecution', attempt: 1.5 })).toThrow(/attempt/);
+    expect(() => given(...queued).when({ type: 'CancelExecution', reason: null } as any)).toThrow(/reason/);
+  });
+});

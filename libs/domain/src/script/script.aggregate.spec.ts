@@ -115,4 +115,69 @@ describe('Script aggregate', () => {
     expect(g.state?.archived).toBe(true);
     expect(() => g.when({ type: 'SaveScriptVersion', spec: { code: 'x' } })).toThrow(/archived/);
   });
+
+  describe('every field is checked in decide, whoever sends the command', () => {
+    const v1 = () => given(...created);
+    const save = (spec: any, extra: any = {}) =>
+      v1().when({ type: 'SaveScriptVersion', spec, ...extra } as ScriptCommand);
+
+    it('null for a field with a default saves the default; the event never holds null', () => {
+      const tuned = given(
+        ...created,
+        ...save({ network: 'none', secrets: ['A'], dependencies: { dayjs: '1' }, language: 'javascript' }),
+      );
+      const [saved] = tuned.when({
+        type: 'SaveScriptVersion',
+        spec: {
+          network: null,
+          secrets: null,
+          dependencies: null,
+          language: null,
+          timeoutMs: null,
+          memoryMb: null,
+          maxAttempts: null,
+          notifyUrl: null,
+        } as any,
+      });
+      expect(saved.data).toMatchObject({
+        network: 'egress',
+        secrets: [],
+        dependencies: {},
+        language: 'typescript',
+        timeoutMs: 30000,
+        memoryMb: 256,
+        maxAttempts: 1,
+        notifyUrl: null,
+      });
+    });
+
+    it('null or a wrong type for a field without a default → validation error naming it', () => {
+      expect(() => save({ code: null })).toThrow(/code must be a string, got null/);
+      expect(() => save({}, { name: null })).toThrow(/name must be a string/);
+      expect(() => save({}, { expectedVersion: null })).toThrow(/expectedVersion must be an integer/);
+      expect(() => save({ network: 'lan' })).toThrow(/network must be one of/);
+      expect(() => save({ language: 7 })).toThrow(/language must be one of/);
+      expect(() => save({ secrets: 'A' })).toThrow(/secrets must be an array/);
+      expect(() => save({ secrets: [1] })).toThrow(/secrets: 1 is not a valid secret name/);
+      expect(() => save({ dependencies: ['dayjs'] })).toThrow(/dependencies must be an object/);
+      expect(() => save({ timeoutMs: '1000' })).toThrow(/timeoutMs/);
+      expect(() => save({}, { reason: 5 })).toThrow(/reason must be a string/);
+    });
+
+    it('text the store cannot hold (NUL, unpaired surrogates) → validation error, not a database error', () => {
+      expect(() => save({ code: 'a\u0000b' })).toThrow(/code must not contain NUL/);
+      expect(() => save({}, { name: 'x\ud800' })).toThrow(/name must not contain/);
+      expect(() =>
+        decideScript({ type: 'CreateScript', scriptId: 'a\u0000', name: 'n', spec: { code: '' } }, undefined),
+      ).toThrow(/scriptId must not contain/);
+      expect(() => save({ code: 'emoji \ud83d\ude00 is fine' })).not.toThrow();
+    });
+
+    it('deploy of a version that is not a positive integer → validation error; of a missing one → not found', () => {
+      expect(() => v1().when({ type: 'DeployScriptVersion', version: 1.5 })).toThrow(ValidationError);
+      expect(() => v1().when({ type: 'DeployScriptVersion', version: '1' as any })).toThrow(ValidationError);
+      expect(() => v1().when({ type: 'DeployScriptVersion', version: 2 ** 31 })).toThrow(ValidationError);
+      expect(() => v1().when({ type: 'DeployScriptVersion', version: 999 })).toThrow(NotFoundError);
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { boolean, id, integer, isPlainObject, oneOf, optionalText, text } from '../shared/validation';
 import {
   DEFAULT_SPEC,
   MAX_ATTEMPTS,
@@ -14,9 +15,9 @@ export const scriptStreamId = (scriptId: string) => `script-${scriptId}`;
 export function decideScript(command: ScriptCommand, state: ScriptState | undefined): ScriptEvent[] {
   if (command.type === 'CreateScript') {
     if (state) throw new ConflictError(`script ${command.scriptId} already exists`);
+    const scriptId = id('scriptId', command.scriptId);
     const name = validName(command.name);
-    const spec = validSpec({ ...DEFAULT_SPEC, ...stripUndefined(command.spec) } as ScriptSpec);
-    const scriptId = command.scriptId;
+    const spec = validSpec(withChanges(DEFAULT_SPEC, command.spec));
     return [
       { type: 'ScriptCreated', data: { scriptId, name } },
       { type: 'ScriptVersionSaved', data: { scriptId, version: 1, ...spec } },
@@ -27,6 +28,9 @@ export function decideScript(command: ScriptCommand, state: ScriptState | undefi
   const scriptId = state.id;
   switch (command.type) {
     case 'SaveScriptVersion': {
+      if (command.expectedVersion !== undefined) integer('expectedVersion', command.expectedVersion, 1);
+      const reason = optionalText('reason', command.reason, 1000);
+      if (command.upgrade !== undefined) boolean('upgrade', command.upgrade);
       if (command.expectedVersion !== undefined && command.expectedVersion !== state.latestVersion) {
         throw new ConflictError(
           `script ${scriptId} is at version ${state.latestVersion}, not ${command.expectedVersion}; reload and retry`,
@@ -40,7 +44,7 @@ export function decideScript(command: ScriptCommand, state: ScriptState | undefi
         });
       }
       const latest = state.versions[state.latestVersion];
-      const spec = validSpec({ ...latest, ...stripUndefined(command.spec) });
+      const spec = validSpec(withChanges(latest, command.spec));
       const version = state.latestVersion + 1;
       events.push({
         type: 'ScriptVersionSaved',
@@ -48,7 +52,7 @@ export function decideScript(command: ScriptCommand, state: ScriptState | undefi
           scriptId,
           version,
           ...spec,
-          ...(command.reason ? { reason: command.reason } : {}),
+          ...(reason ? { reason } : {}),
           ...(command.upgrade ? { upgrade: true } : {}),
         },
       });
@@ -62,6 +66,8 @@ export function decideScript(command: ScriptCommand, state: ScriptState | undefi
     case 'ArchiveScript':
       return [{ type: 'ScriptArchived', data: { scriptId } }];
     case 'DeployScriptVersion': {
+      integer('version', command.version, 1);
+      const reason = optionalText('reason', command.reason, 1000);
       if (!state.versions[command.version]) {
         throw new NotFoundError(`script ${scriptId} has no version ${command.version}`);
       }
@@ -73,7 +79,7 @@ export function decideScript(command: ScriptCommand, state: ScriptState | undefi
             scriptId,
             version: command.version,
             previousVersion: state.deployedVersion,
-            ...(command.reason ? { reason: command.reason } : {}),
+            ...(reason ? { reason } : {}),
           },
         },
       ];
@@ -108,58 +114,70 @@ export function evolveScript(state: ScriptState | undefined, event: ScriptEvent)
   }
 }
 
-function validName(name: string): string {
-  const trimmed = (name ?? '').trim();
+function validName(name: unknown): string {
+  const trimmed = text('name', name).trim();
   if (!trimmed) throw new ValidationError('name must not be empty');
   if (trimmed.length > MAX_NAME_LENGTH)
     throw new ValidationError(`name must be at most ${MAX_NAME_LENGTH} characters`);
   return trimmed;
 }
 
-function validSpec(spec: ScriptSpec): ScriptSpec {
-  if (typeof spec.code !== 'string') throw new ValidationError('code must be a string');
-  if (Buffer.byteLength(spec.code) > MAX_CODE_BYTES) {
+/**
+ * `base` with the fields `changes` names: undefined keeps a field, null resets it to its
+ * default (`code` has none, so null fails validation). Unknown fields are ignored.
+ */
+function withChanges(base: Partial<ScriptSpec>, changes: unknown): Record<keyof ScriptSpec, unknown> {
+  if (!isPlainObject(changes)) throw new ValidationError('the script fields must be an object');
+  const spec: Record<string, unknown> = { ...base };
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    spec[field] =
+      value === null && field in DEFAULT_SPEC ? DEFAULT_SPEC[field as keyof typeof DEFAULT_SPEC] : value;
+  }
+  return spec as Record<keyof ScriptSpec, unknown>;
+}
+
+const LANGUAGES = ['typescript', 'javascript'] as const;
+const NETWORK = ['none', 'egress'] as const;
+const NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+
+/** Every field of a version, checked; the result has exactly the spec's fields, none null but notifyUrl. */
+function validSpec(spec: Record<keyof ScriptSpec, unknown>): ScriptSpec {
+  const code = text('code', spec.code);
+  if (Buffer.byteLength(code) > MAX_CODE_BYTES) {
     throw new ValidationError(`code must be at most ${MAX_CODE_BYTES} bytes`);
   }
-  if (
-    !Number.isInteger(spec.timeoutMs) ||
-    spec.timeoutMs < TIMEOUT_MS.min ||
-    spec.timeoutMs > TIMEOUT_MS.max
-  ) {
-    throw new ValidationError(`timeoutMs must be an integer between ${TIMEOUT_MS.min} and ${TIMEOUT_MS.max}`);
-  }
-  if (!Number.isInteger(spec.memoryMb) || spec.memoryMb < MEMORY_MB.min || spec.memoryMb > MEMORY_MB.max) {
-    throw new ValidationError(`memoryMb must be an integer between ${MEMORY_MB.min} and ${MEMORY_MB.max}`);
-  }
-  const attempts = spec.maxAttempts ?? 1;
-  if (!Number.isInteger(attempts) || attempts < 1 || attempts > MAX_ATTEMPTS) {
-    throw new ValidationError(`maxAttempts must be an integer between 1 and ${MAX_ATTEMPTS}`);
-  }
+  const timeoutMs = integer('timeoutMs', spec.timeoutMs, TIMEOUT_MS.min, TIMEOUT_MS.max);
+  const memoryMb = integer('memoryMb', spec.memoryMb, MEMORY_MB.min, MEMORY_MB.max);
+  const maxAttempts = integer('maxAttempts', spec.maxAttempts ?? 1, 1, MAX_ATTEMPTS);
+  if (!isPlainObject(spec.dependencies)) throw new ValidationError('dependencies must be an object');
   for (const [pkg, range] of Object.entries(spec.dependencies)) {
-    if (!/^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(pkg)) {
+    if (!NPM_NAME.test(pkg) || pkg.length > 214) {
       throw new ValidationError(`dependencies: "${pkg}" is not a valid npm package name`);
     }
     if (typeof range !== 'string' || !range.trim()) {
       throw new ValidationError(`dependencies: the version of "${pkg}" must be a non-empty string`);
     }
+    text(`dependencies: the version of "${pkg}"`, range, { maxLength: 1000 });
   }
   if (spec.notifyUrl != null && !isHttpUrl(spec.notifyUrl)) {
     throw new ValidationError('notifyUrl must be an http or https URL');
   }
+  if (!Array.isArray(spec.secrets)) throw new ValidationError('secrets must be an array of secret names');
   for (const name of spec.secrets) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-      throw new ValidationError(`secrets: "${name}" is not a valid secret name`);
+    if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new ValidationError(`secrets: ${JSON.stringify(name)} is not a valid secret name`);
   }
   return {
-    code: spec.code,
-    language: spec.language,
-    dependencies: spec.dependencies,
-    secrets: spec.secrets,
-    timeoutMs: spec.timeoutMs,
-    memoryMb: spec.memoryMb,
-    network: spec.network,
-    maxAttempts: spec.maxAttempts ?? 1,
-    notifyUrl: spec.notifyUrl ?? null,
+    code,
+    language: oneOf('language', spec.language, LANGUAGES),
+    dependencies: spec.dependencies as Record<string, string>,
+    secrets: spec.secrets as string[],
+    timeoutMs,
+    memoryMb,
+    network: oneOf('network', spec.network, NETWORK),
+    maxAttempts,
+    notifyUrl: spec.notifyUrl == null ? null : text('notifyUrl', spec.notifyUrl, { maxLength: 2000 }),
   };
 }
 
@@ -170,8 +188,4 @@ function isHttpUrl(value: unknown): boolean {
   } catch {
     return false;
   }
-}
-
-function stripUndefined<T extends object>(obj: T): Partial<T> {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

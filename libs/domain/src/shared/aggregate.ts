@@ -19,3 +19,13 @@ export function fold<S, E extends DomainEvent>(
 ): S | undefined {
   return events.reduce<S | undefined>(evolve, initial);
 }
+
+/**
+ * Reads a stored event of `type` written in schema version `fromVersion` as version
+ * `fromVersion + 1` (the event store applies these at read time; new events get the latest version).
+ */
+export interface EventUpcaster {
+  type: string;
+  fromVersion: number;
+  upcast(data: any): any;
+}

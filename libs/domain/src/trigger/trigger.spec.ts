@@ -277,3 +277,54 @@ describe('RotateTriggerSecret', () => {
     ]);
   });
 });
+
+describe('every field is checked in decide, whoever sends the command', () => {
+  it('null for a setting with a default means the default; for notifyUrl, none', () => {
+    const [created] = given().when({
+      ...createHttp,
+      overlap: null,
+      catchUp: null,
+      auth: null,
+      mode: null,
+      notifyUrl: null,
+      schedule: null,
+      timezone: null,
+    });
+    expect(created.data).toEqual({
+      triggerId: 't2',
+      scriptId: 's1',
+      triggerType: 'http',
+      overlap: 'allow',
+      catchUp: 'latest',
+      auth: 'none',
+      mode: 'sync',
+    });
+  });
+
+  it('update: null resets overlap/catchUp/timezone to their defaults; a null schedule → validation error', () => {
+    const g = given(...history({ ...createCron, overlap: 'skip', catchUp: 'none' }));
+    expect(g.when({ type: 'UpdateTrigger', overlap: null, catchUp: null, timezone: null })).toEqual([
+      {
+        type: 'TriggerUpdated',
+        data: { triggerId: 't1', changes: { overlap: 'allow', catchUp: 'latest', timezone: 'UTC' } },
+      },
+    ]);
+    expect(() => g.when({ type: 'UpdateTrigger', schedule: null })).toThrow(/needs a schedule/);
+    expect(() => g.when({ type: 'UpdateTrigger', schedule: 5 as any })).toThrow(/schedule must be a string/);
+  });
+
+  it('ids, schedules and inputs the store cannot hold → validation error', () => {
+    expect(() => given().when({ ...createHttp, triggerId: 'a\u0000b' })).toThrow(
+      /triggerId must not contain NUL/,
+    );
+    expect(() => given().when({ ...createHttp, scriptId: '' })).toThrow(/scriptId must not be empty/);
+    expect(() => given().when({ ...createCron, schedule: 7 as any })).toThrow(/schedule must be a string/);
+    expect(() => given().when({ ...createHttp, input: { k: 'v\u0000' } })).toThrow(
+      /input\.k must not contain NUL/,
+    );
+    expect(() => given().when({ ...createHttp, input: { ['\ud800']: 1 } })).toThrow(/input has a key/);
+    expect(() => given().when({ ...createHttp, notifyUrl: 42 as any })).toThrow(/notifyUrl must be a string/);
+    const http = given(...history(createHttp));
+    expect(() => http.when({ type: 'UpdateTrigger', input: ['\u0000'] })).toThrow(ValidationError);
+  });
+});

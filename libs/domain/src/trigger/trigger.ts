@@ -1,6 +1,7 @@
 import { Aggregate } from '../shared/aggregate';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { assertValidSchedule } from './schedule';
+import { id, isoDate, oneOf, storableJson, text } from '../shared/validation';
 import {
   CreateTrigger,
   RotateTriggerSecret,
@@ -106,29 +107,30 @@ export function acceptedSecrets(state: TriggerState, now: Date): TriggerSecret[]
 }
 
 function create(command: CreateTrigger): TriggerEvent {
-  const { triggerId, scriptId, triggerType } = command;
-  requireId('triggerId', triggerId);
-  requireId('scriptId', scriptId);
-  oneOf('type', triggerType, ['cron', 'http'] as const);
+  const triggerId = id('triggerId', command.triggerId);
+  const scriptId = id('scriptId', command.scriptId);
+  const triggerType = oneOf('type', command.triggerType, ['cron', 'http'] as const);
+  // null for a setting with a default means the default (see docs/api-null-fields.md).
   const overlap = oneOf('overlap', command.overlap ?? 'allow', OVERLAP);
   const catchUp = oneOf('catchUp', command.catchUp ?? 'latest', CATCH_UP);
   const auth = oneOf('auth', command.auth ?? 'none', AUTH);
   const mode = oneOf('mode', command.mode ?? 'sync', MODE);
-  const notifyUrl = command.notifyUrl === undefined ? undefined : validUrl(command.notifyUrl);
+  const notifyUrl = command.notifyUrl == null ? undefined : validUrl(command.notifyUrl);
+  const input = command.input === undefined ? undefined : storableJson('input', command.input);
   let schedule: string | undefined;
   let timezone: string | undefined;
   if (triggerType === 'cron') {
-    if (command.schedule === undefined) throw new ValidationError('a cron trigger needs a schedule');
-    schedule = command.schedule.trim();
-    timezone = assertValidSchedule(schedule, command.timezone ?? 'UTC');
+    if (command.schedule == null) throw new ValidationError('a cron trigger needs a schedule');
+    schedule = text('schedule', command.schedule, { maxLength: 1000 }).trim();
+    timezone = assertValidSchedule(schedule, text('timezone', command.timezone ?? 'UTC', { maxLength: 100 }));
     // Webhook-only settings on a cron trigger are a client mistake worth reporting.
-    if (command.auth !== undefined && command.auth !== 'none') {
+    if (command.auth != null && command.auth !== 'none') {
       throw new ValidationError('auth applies to http triggers only');
     }
-    if (command.mode !== undefined) throw new ValidationError('mode applies to http triggers only');
+    if (command.mode != null) throw new ValidationError('mode applies to http triggers only');
   } else {
-    if (command.schedule !== undefined) throw new ValidationError('an http trigger must not have a schedule');
-    if (command.timezone !== undefined) throw new ValidationError('an http trigger must not have a timezone');
+    if (command.schedule != null) throw new ValidationError('an http trigger must not have a schedule');
+    if (command.timezone != null) throw new ValidationError('an http trigger must not have a timezone');
   }
   const secret = validSecret(auth, command);
   return {
@@ -139,7 +141,7 @@ function create(command: CreateTrigger): TriggerEvent {
       triggerType,
       schedule,
       timezone,
-      input: command.input,
+      input,
       overlap,
       catchUp,
       auth,
@@ -150,6 +152,7 @@ function create(command: CreateTrigger): TriggerEvent {
   };
 }
 
+/** Omitted fields stay; null resets a setting to its default, clears input / notifyUrl, and cannot remove a schedule. */
 function update(command: UpdateTrigger, state: TriggerState): TriggerEvent[] {
   const changes: TriggerUpdated['data']['changes'] = {};
   const isCron = state.triggerType === 'cron';
@@ -158,32 +161,39 @@ function update(command: UpdateTrigger, state: TriggerState): TriggerEvent[] {
   };
   if (command.schedule !== undefined || command.timezone !== undefined) {
     cronOnly(command.schedule !== undefined ? 'schedule' : 'timezone');
-    const schedule = (command.schedule ?? state.schedule!).trim();
-    const timezone = assertValidSchedule(schedule, command.timezone ?? state.timezone!);
+    if (command.schedule === null)
+      throw new ValidationError('a cron trigger needs a schedule; it cannot be null');
+    const schedule =
+      command.schedule === undefined
+        ? state.schedule!
+        : text('schedule', command.schedule, { maxLength: 1000 }).trim();
+    const zone = command.timezone === undefined ? state.timezone! : (command.timezone ?? 'UTC');
+    const timezone = assertValidSchedule(schedule, text('timezone', zone, { maxLength: 100 }));
     if (schedule !== state.schedule) changes.schedule = schedule;
     if (timezone !== state.timezone) changes.timezone = timezone;
   }
   if (command.overlap !== undefined) {
     cronOnly('overlap');
-    const overlap = oneOf('overlap', command.overlap, OVERLAP);
+    const overlap = oneOf('overlap', command.overlap ?? 'allow', OVERLAP);
     if (overlap !== state.overlap) changes.overlap = overlap;
   }
   if (command.catchUp !== undefined) {
     cronOnly('catchUp');
-    const catchUp = oneOf('catchUp', command.catchUp, CATCH_UP);
+    const catchUp = oneOf('catchUp', command.catchUp ?? 'latest', CATCH_UP);
     if (catchUp !== state.catchUp) changes.catchUp = catchUp;
   }
   if (command.mode !== undefined) {
     if (isCron) throw new ValidationError('mode applies to http triggers only');
-    const mode = oneOf('mode', command.mode, MODE);
+    const mode = oneOf('mode', command.mode ?? 'sync', MODE);
     if (mode !== state.mode) changes.mode = mode;
   }
   if (command.notifyUrl !== undefined) {
     const notifyUrl = command.notifyUrl === null ? null : validUrl(command.notifyUrl);
     if (notifyUrl !== (state.notifyUrl ?? null)) changes.notifyUrl = notifyUrl;
   }
-  if (command.input !== undefined && JSON.stringify(command.input) !== JSON.stringify(state.input ?? null)) {
-    changes.input = command.input;
+  if (command.input !== undefined) {
+    storableJson('input', command.input);
+    if (JSON.stringify(command.input) !== JSON.stringify(state.input ?? null)) changes.input = command.input;
   }
   return Object.keys(changes).length
     ? [{ type: 'TriggerUpdated', data: { triggerId: state.id, changes } }]
@@ -193,7 +203,7 @@ function update(command: UpdateTrigger, state: TriggerState): TriggerEvent[] {
 function rotate(command: RotateTriggerSecret, state: TriggerState): TriggerEvent {
   if (state.auth === 'none') throw new ValidationError('trigger has no secret to rotate (auth is none)');
   const secret = validSecret(state.auth, command);
-  const graceUntil = validIso('graceUntil', command.graceUntil);
+  const graceUntil = isoDate('graceUntil', command.graceUntil);
   return {
     type: 'TriggerSecretRotated',
     data: compact({
@@ -227,34 +237,15 @@ function validSecret(auth: string, given: { secretHash?: string; secretBox?: str
   if (typeof secretBox !== 'string' || !secretBox) {
     throw new ValidationError('an hmac-authenticated trigger needs secretBox (the encrypted secret)');
   }
+  text('secretBox', secretBox, { maxLength: 10_000 });
   return compact({ secretHash, secretBox });
 }
 
-function requireId(name: string, value: unknown): void {
-  if (typeof value !== 'string' || !value.trim())
-    throw new ValidationError(`${name} must be a non-empty string`);
-}
-
-function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) {
-    throw new ValidationError(
-      `${name} must be one of ${allowed.map((v) => `'${v}'`).join(', ')}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as T;
-}
-
-function validIso(name: string, value: Date | string): string {
-  const time = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : NaN;
-  if (Number.isNaN(time))
-    throw new ValidationError(`${name} must be a valid date, got ${JSON.stringify(value)}`);
-  return new Date(time).toISOString();
-}
-
-function validUrl(value: string): string {
+function validUrl(value: unknown): string {
+  text('notifyUrl', value, { maxLength: 2000 });
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(value as string);
   } catch {
     throw new ValidationError(`notifyUrl must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
   }

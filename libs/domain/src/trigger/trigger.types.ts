@@ -41,32 +41,33 @@ export interface TriggerState {
 }
 
 // The trigger's kind is `triggerType` because `type` names the command / event, as everywhere in the domain.
+// null for an optional setting means its default (notifyUrl: none).
 export interface CreateTrigger {
   type: 'CreateTrigger';
   triggerId: string;
   scriptId: string;
   triggerType: TriggerType;
-  schedule?: string;
-  timezone?: string;
+  schedule?: string | null;
+  timezone?: string | null;
   input?: unknown;
-  overlap?: OverlapPolicy;
-  catchUp?: CatchUpPolicy;
-  auth?: WebhookAuth;
-  mode?: WebhookMode;
+  overlap?: OverlapPolicy | null;
+  catchUp?: CatchUpPolicy | null;
+  auth?: WebhookAuth | null;
+  mode?: WebhookMode | null;
   secretHash?: string;
   secretBox?: string;
-  notifyUrl?: string;
+  notifyUrl?: string | null;
 }
 
-/** Omitted fields stay as they are; `input: null` / `notifyUrl: null` clear them. */
+/** Omitted fields stay as they are; `input: null` / `notifyUrl: null` clear them, null settings take their default. */
 export interface UpdateTrigger {
   type: 'UpdateTrigger';
-  schedule?: string;
-  timezone?: string;
+  schedule?: string | null;
+  timezone?: string | null;
   input?: unknown;
-  overlap?: OverlapPolicy;
-  catchUp?: CatchUpPolicy;
-  mode?: WebhookMode;
+  overlap?: OverlapPolicy | null;
+  catchUp?: CatchUpPolicy | null;
+  mode?: WebhookMode | null;
   notifyUrl?: string | null;
 }
 

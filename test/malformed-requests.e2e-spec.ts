@@ -116,4 +116,18 @@ describe('malformed requests answer 4xx and never stop the read models (platform
       expectContractError(res, 400);
     }
   });
+
+  it('a JSON body nested deeper than values may be stored → 400 before validation (it overflowed the validator: 500)', async () => {
+    const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    for (const [method, path] of [
+      ['POST', '/api/v1/try'],
+      ['POST', `/api/v1/scripts/${scriptId}/runs`],
+      ['PUT', `/api/v1/scripts/${scriptId}`],
+    ]) {
+      const res = await p.api(method, path, `{"input":${deep}}`);
+      expect([path, res.status]).toEqual([path, 400]);
+      expectContractError(res, 400);
+      expect(res.body.message).toMatch(/nested deeper than 1000 levels/);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { ScriptSpec } from '@runlet/domain';
-import { Database } from '@runlet/event-store';
+import { Database, EventStore } from '@runlet/event-store';
 
 export interface ResolvedVersion {
   artifactDir: string;
@@ -10,7 +10,10 @@ export interface ResolvedVersion {
 export class ArtifactResolver {
   private readonly cache = new Map<string, ResolvedVersion>();
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly store: EventStore,
+  ) {}
 
   async resolve(scriptId: string, version: number): Promise<ResolvedVersion> {
     const key = `${scriptId}@${version}`;
@@ -23,9 +26,9 @@ export class ArtifactResolver {
       [scriptId, version],
     );
     if (!build) throw new Error(`version ${version} of script ${scriptId} has no successful build`);
-    const [saved] = await this.db.query(
-      `SELECT data FROM events WHERE stream_id = $1 AND event_type = 'ScriptVersionSaved' AND (data->>'version')::int = $2`,
-      [`script-${scriptId}`, version],
+    // Through the store, so events stored in an older shape are upcast.
+    const saved = (await this.store.readStream(`script-${scriptId}`)).find(
+      (e) => e.type === 'ScriptVersionSaved' && e.data.version === version,
     );
     if (!saved) throw new Error(`script ${scriptId} has no version ${version}`);
     const { scriptId: _s, version: _v, reason: _r, upgrade: _u, ...spec } = saved.data;

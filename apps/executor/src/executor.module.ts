@@ -50,7 +50,11 @@ const RUNTIME = Symbol('RUNTIME');
         return runtime;
       },
     },
-    { provide: ArtifactResolver, inject: [Database], useFactory: (db: Database) => new ArtifactResolver(db) },
+    {
+      provide: ArtifactResolver,
+      inject: [Database, EventStore],
+      useFactory: (db: Database, store: EventStore) => new ArtifactResolver(db, store),
+    },
     {
       provide: Cancellations,
       inject: [RUNLET_CONFIG],

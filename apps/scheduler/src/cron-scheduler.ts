@@ -49,7 +49,7 @@ export class CronScheduler {
 
   constructor(private readonly deps: CronSchedulerDeps) {
     this.triggers = new CronTriggerCache(deps.db);
-    const firer = new TickFirer(deps.db, deps.repo, deps.requests);
+    const firer = new TickFirer(deps.db, deps.requests);
     this.handler = new TickHandler(
       this.triggers,
       firer,

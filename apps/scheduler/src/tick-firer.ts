@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { ConflictError, executionStreamId, tickKey } from '@runlet/domain';
-import { AggregateRepository, ConcurrencyError, Database, EventMetadata } from '@runlet/event-store';
-import { executionAggregate, ExecutionRequests, QueueExecutionParams, uuidFrom } from '@runlet/executor';
+import { tickKey } from '@runlet/domain';
+import { Database, EventMetadata } from '@runlet/event-store';
+import { ExecutionRequests, QueueExecutionParams, uuidFrom } from '@runlet/executor';
 import { CronTrigger } from './cron-trigger-cache';
 import { SCHEDULER_ACTOR } from './scheduler.config';
 
@@ -25,7 +25,6 @@ export class TickFirer {
 
   constructor(
     private readonly db: Database,
-    private readonly repo: AggregateRepository,
     private readonly requests: ExecutionRequests,
   ) {}
 
@@ -94,25 +93,12 @@ export class TickFirer {
    * ExecutionSkipped with the reason, so the history shows it; no job goes to the executors.
    */
   private async recordSkipped(params: QueueExecutionParams, metadata: EventMetadata): Promise<FireOutcome> {
-    const streamId = executionStreamId(params.executionId!);
-    const command = {
-      type: 'QueueExecution' as const,
-      ...params,
-      executionId: params.executionId!,
-      maxAttempts: 1,
-    };
-    try {
-      await this.repo.execute(streamId, executionAggregate, command, metadata, 1);
-    } catch (err) {
-      if (err instanceof ConcurrencyError || err instanceof ConflictError) return 'duplicate';
-      throw err;
-    }
-    await this.repo.execute(
-      streamId,
-      executionAggregate,
-      { type: 'SkipExecution', reason: OVERLAP_SKIP_REASON },
+    const { duplicate } = await this.requests.recordEnded(
+      { ...params, executionId: params.executionId! },
+      [{ type: 'SkipExecution', reason: OVERLAP_SKIP_REASON }],
       metadata,
     );
+    if (duplicate) return 'duplicate';
     this.log.log(`trigger ${params.trigger.id}: tick ${params.trigger.scheduledAt} skipped (overlap: skip)`);
     return 'skipped';
   }

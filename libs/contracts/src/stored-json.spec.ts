@@ -3,6 +3,7 @@ import {
   fromStored,
   fromStoredText,
   MAX_STORED_DEPTH,
+  nestedTooDeep,
   STORED_MARK,
   StoredJsonError,
   toStored,
@@ -109,5 +110,18 @@ describe('stored JSON', () => {
     expect(() => toStored(nest(MAX_STORED_DEPTH + 1))).toThrow(
       `nested deeper than ${MAX_STORED_DEPTH} levels`,
     );
+  });
+
+  it('nestedTooDeep measures exactly what toStored refuses, at any depth, without recursion', () => {
+    const nest = (levels: number) => {
+      let v: unknown = 1;
+      for (let i = 0; i < levels; i++) v = i % 2 ? [v] : { v };
+      return v;
+    };
+    expect(nestedTooDeep(nest(MAX_STORED_DEPTH))).toBe(false);
+    expect(nestedTooDeep(nest(MAX_STORED_DEPTH + 1))).toBe(true);
+    expect(nestedTooDeep(nest(200_000))).toBe(true);
+    expect(nestedTooDeep('text')).toBe(false);
+    expect(nestedTooDeep(undefined)).toBe(false);
   });
 });

@@ -111,3 +111,20 @@ function define(object: Record<string, unknown>, key: string, value: unknown): v
 function hex4(c: string): string {
   return c.charCodeAt(0).toString(16).padStart(4, '0');
 }
+
+/**
+ * Whether a parsed JSON value nests deeper than MAX_STORED_DEPTH containers. Iterative, so a
+ * request body of any depth is measured without recursion (a recursive validator overflows).
+ */
+export function nestedTooDeep(value: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= MAX_STORED_DEPTH) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}

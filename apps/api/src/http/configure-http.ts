@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { bodyErrorReply, ErrorFilter } from './error.filter';
+import { MAX_STORED_DEPTH, nestedTooDeep } from '@runlet/contracts';
+import { bodyErrorReply, contractError, ErrorFilter } from './error.filter';
 import { httpDuration } from './metrics';
 import { StorableTextPipe } from './path-params';
 import { createValidationPipe } from './validation';
@@ -16,12 +17,20 @@ function bodyErrorHandler(err: any, _req: any, res: any, next: (err?: unknown) =
   res.status(reply.status).set(reply.headers).send(reply.body);
 }
 
+/** A body nested deeper than any value may be stored is refused before the (recursive) validator sees it. */
+function rejectDeepBodies(req: any, res: any, next: () => void): void {
+  if (!nestedTooDeep(req.body)) return next();
+  const reply = contractError(400, `the request body is nested deeper than ${MAX_STORED_DEPTH} levels`);
+  res.status(reply.status).set(reply.headers).send(reply.body);
+}
+
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   express.disable('etag'); // answers are dynamic; hashing every body costs more than it saves
   express.useBodyParser('json', { limit: JSON_LIMIT });
   express.use(bodyErrorHandler);
+  express.use(rejectDeepBodies);
   express.use((req: any, res: any, next: () => void) => {
     const end = httpDuration.startTimer();
     res.on('finish', () =>

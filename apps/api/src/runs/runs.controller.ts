@@ -1,10 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { ConflictError, executionStreamId, NotFoundError } from '@runlet/domain';
+import { ConflictError, NotFoundError } from '@runlet/domain';
 import { BuildError } from '@runlet/builder/build';
-import { executionAggregate, ExecutionRequests } from '@runlet/executor';
-import { AggregateRepository } from '@runlet/event-store';
+import { ExecutionRequests } from '@runlet/executor';
 import { LogStore } from '@runlet/logs';
 import { IdParam } from '../http/path-params';
 import { metadataFor } from '../platform/request-context';
@@ -25,7 +24,6 @@ export class RunsController {
     private readonly requests: ExecutionRequests,
     private readonly lookup: ExecutionLookup,
     private readonly logs: LogStore,
-    private readonly repo: AggregateRepository,
     private readonly tryBuilder: TryBuilder,
   ) {}
 
@@ -96,30 +94,17 @@ export class RunsController {
 
   /** A try-out that does not build is still an execution: queued, then failed with the build error. */
   private async recordBuildFailure(executionId: string, base: any, err: BuildError, metadata: any) {
-    const streamId = executionStreamId(executionId);
-    await this.repo.execute(
-      streamId,
-      executionAggregate,
-      { type: 'QueueExecution', executionId, maxAttempts: 1, ...base },
-      metadata,
-    );
-    await this.repo.execute(streamId, executionAggregate, { type: 'StartExecution', attempt: 1 }, metadata);
-    const error = { message: `build failed: ${err.reason}` };
+    const message = `build failed: ${err.reason}`;
+    await this.requests.recordFailedBuild({ ...base, executionId }, message, metadata);
     this.logs.write(executionId, {
       seq: 0,
       ts: new Date().toISOString(),
       level: 'error',
       stream: 'system',
-      message: err.log || error.message,
+      message: err.log || message,
     });
     await this.logs.flush(executionId);
     this.logs.end(executionId);
-    await this.repo.execute(
-      streamId,
-      executionAggregate,
-      { type: 'CompleteExecution', attempt: 1, outcome: { status: 'failed', error, durationMs: 0 } },
-      metadata,
-    );
     const view = await this.lookup.view(executionId);
     return { ...view, logs: (await this.logs.read(executionId)).items };
   }

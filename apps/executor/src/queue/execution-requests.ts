@@ -182,6 +182,54 @@ export class ExecutionRequests {
     return { executionId, state: queued.state, position: result.position, duplicate: false };
   }
 
+  /**
+   * Records an execution that never reaches the executors: queued and at once ended by `end`
+   * (skipped, or failed before it could run), in one append. `duplicate` when it already exists.
+   */
+  async recordEnded(
+    params: QueueExecutionParams & { executionId: string },
+    end: ExecutionCommand[],
+    metadata: EventMetadata,
+  ): Promise<{ duplicate: boolean }> {
+    const now = new Date().toISOString();
+    let state: ExecutionState | undefined;
+    const events: ExecutionEvent[] = [];
+    for (const command of [queueExecutionCommand(params, params.executionId), ...end]) {
+      const decided = decideExecution(command, state);
+      state = evolveExecutionEvents(state, decided, now);
+      events.push(...decided);
+    }
+    try {
+      await this.store.append({
+        streamId: executionStreamId(params.executionId),
+        expectedVersion: 0,
+        events,
+        metadata,
+      });
+      return { duplicate: false };
+    } catch (err) {
+      if (err instanceof ConcurrencyError) return { duplicate: true };
+      throw err;
+    }
+  }
+
+  /** A try-out whose code did not build: recorded as an execution that failed with the build's error. */
+  recordFailedBuild(
+    params: QueueExecutionParams & { executionId: string },
+    message: string,
+    metadata: EventMetadata,
+  ): Promise<{ duplicate: boolean }> {
+    const error = toStored({ message });
+    return this.recordEnded(
+      params,
+      [
+        { type: 'StartExecution', attempt: 1 },
+        { type: 'CompleteExecution', attempt: 1, outcome: { status: 'failed', error, durationMs: 0 } },
+      ],
+      metadata,
+    );
+  }
+
   enqueue(executionId: string, queued?: QueuedSnapshot): Promise<unknown> {
     const data: ExecutionJobData = { executionId };
     if (queued && JSON.stringify(queued).length <= MAX_SNAPSHOT_BYTES) data.queued = queued;

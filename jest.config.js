@@ -13,8 +13,8 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@runlet/(domain|event-store|read-models|contracts|runtime|logs|secrets)$': '<rootDir>/libs/$1/src',
-  '^@runlet/(builder|executor|scheduler)$': '<rootDir>/apps/$1/src',
+  '^@runlet/(domain|event-store|read-models|contracts|runtime|logs|secrets|platform|executions|build|testing)$': '<rootDir>/libs/$1/src',
+  '^@runlet/(api|builder|executor|scheduler)$': '<rootDir>/apps/$1/src',
   '^@runlet/(builder|executor|scheduler)/(.*)$': '<rootDir>/apps/$1/src/$2',
 };
 const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };

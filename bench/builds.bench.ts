@@ -1,4 +1,4 @@
-import { benchBuilds } from '../apps/builder/src/build/bench';
+import { benchBuilds } from './build-pipeline';
 import { ms, report } from './stats';
 
 export async function benchBuildTimes(): Promise<void> {

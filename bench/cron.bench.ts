@@ -1,4 +1,4 @@
-import { benchCronJitter } from '../apps/scheduler/src/bench';
+import { benchCronJitter } from './cron-scheduler';
 import { ms, report } from './stats';
 
 export async function benchCron(): Promise<void> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LoadSpec } from './load-client';
 import { startPlatform, TestPlatform, createBuiltScript } from '../test/support/platform';
-import { RunletConfig } from '../apps/api/src/platform/config';
+import { RunletConfig } from '@runlet/platform';
 import { Database } from '@runlet/event-store';
 
 /** A platform booted in this process for measurements (its own database, so queues do not mix). */

@@ -1,4 +1,4 @@
-import { loadConfig } from '../apps/api/src/platform/config';
+import { loadConfig } from '@runlet/platform';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
 
 const CALLERS = 64;

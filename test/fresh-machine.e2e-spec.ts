@@ -9,14 +9,14 @@ import { ensureBuilt } from './support/role-process';
  * `npm start` on a fresh machine: no PostgreSQL or Redis reachable, DATABASE_URL / REDIS_URL unset.
  *
  * Simulated without touching the machine's shared PostgreSQL and Redis: the platform runs the
- * README's command (`node dist/apps/api/src/main.js`) in a private network namespace (`unshare
+ * README's command (`node dist/apps/runlet/src/main.js`) in a private network namespace (`unshare
  * --net`), whose loopback has nothing on 5432 or 6379. That namespace cannot reach the npm
  * registry, so the script's dependency is served by a registry stand-in inside it
  * (RUNLET_NPM_REGISTRY): the real `dayjs` tarball, packed from the registry before the test, over
  * npm's registry protocol, so the builder's real `npm install` runs unchanged. The test reaches the
  * API through a bridge inside the namespace that listens on a Unix socket (file system, not network).
  */
-const MAIN = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
+const MAIN = join(__dirname, '..', 'dist', 'apps', 'runlet', 'src', 'main.js');
 const COMPANION = join(__dirname, 'fresh-machine', 'namespace-companion.js');
 const ADMIN_KEY = 'fresh-machine-admin-key';
 /** Full paths: some runs below get a PATH without them. */

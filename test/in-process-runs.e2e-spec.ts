@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
 import { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { EXECUTIONS_QUEUE } from '@runlet/executor';
-import { queueOptions } from '../apps/api/src/platform/queue-options';
+import { EXECUTIONS_QUEUE } from '@runlet/executions';
+import { queueOptions } from '@runlet/platform';
 import { recordQueuedExecution } from './support/executions';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
 import { ensureBuilt, freePort, startRoleProcess } from './support/role-process';

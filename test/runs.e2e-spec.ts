@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ExecutionRequests } from '@runlet/executor';
+import { ExecutionRequests } from '@runlet/executions';
 import { recordQueuedExecution } from './support/executions';
 import { startNotificationReceiver } from './support/notification-receiver';
 import { createBuiltScript, startPlatform, TestPlatform, waitForBuild } from './support/platform';

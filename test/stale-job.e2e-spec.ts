@@ -2,9 +2,9 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { executionStreamId, ExecutionState } from '@runlet/domain';
 import { AggregateRepository, Database } from '@runlet/event-store';
-import { executionAggregate, ExecutionRequests, EXECUTIONS_QUEUE } from '@runlet/executor';
+import { executionAggregate, ExecutionRequests, EXECUTIONS_QUEUE } from '@runlet/executions';
 import { LogStore } from '@runlet/logs';
-import { queueOptions } from '../apps/api/src/platform/queue-options';
+import { queueOptions } from '@runlet/platform';
 import { testDatabaseUrl } from './support/database';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
 

@@ -3,8 +3,8 @@ import Redis from 'ioredis';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPlatform } from '../../apps/api/src/bootstrap';
-import { Role, RunletConfig, ROLES } from '../../apps/api/src/platform/config';
+import { createPlatform } from '../../apps/runlet/src/bootstrap';
+import { Role, RunletConfig, ROLES } from '@runlet/platform';
 import { recreateTestDatabase, REDIS_URL, testDatabaseName } from './database';
 
 export interface TestPlatform {

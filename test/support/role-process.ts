@@ -2,10 +2,10 @@ import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { Role } from '../../apps/api/src/platform/config';
+import { Role } from '@runlet/platform';
 import { TestPlatform } from './platform';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
+const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'runlet', 'src', 'main.js');
 
 /** Builds dist/ if a test needs separate platform processes and it is missing. */
 export function ensureBuilt(): void {

@@ -8,7 +8,7 @@ import { ApiKeysController } from './auth/api-keys.controller';
 import { BuildsController } from './builds/builds.controller';
 import { EventsController } from './audit/events.controller';
 import { HealthController } from './health/health.controller';
-import { ReadModelsModule } from './read-models/read-models.module';
+import { ReadModelsModule } from '@runlet/platform';
 import { ExecuteScriptHandler } from './scripts/script.command';
 import { ScriptsController } from './scripts/scripts.controller';
 import { ExecutionsController } from './executions/executions.controller';
@@ -21,7 +21,7 @@ import { TriggerCommands } from './triggers/trigger-commands.service';
 import { TriggersController } from './triggers/triggers.controller';
 import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
 import { WebhookHandler } from './webhooks/webhook-handler';
-import { ExecutionQueueModule } from '@runlet/executor';
+import { ExecutionQueueModule } from '@runlet/executions';
 
 /** The `api` role: REST API, webhooks (served ahead of Express: see serveHooksAhead), health and metrics. */
 @Module({

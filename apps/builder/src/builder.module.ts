@@ -9,9 +9,8 @@ import {
 } from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
 // The platform (config, database, event store, log store) comes from the host process's PlatformModule.
-import { RUNLET_CONFIG, RunletConfig } from '../../api/src/platform/config';
-import { ScriptBuilder } from './build';
-import { loadBuilderSettings, scriptBuilderOptions } from './builder.config';
+import { RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
+import { ScriptBuilder, loadBuilderSettings, scriptBuilderOptions } from '@runlet/build';
 import { BuildHistory } from './builds/build-history';
 import { BuildRequestsProcessManager } from './builds/build-requests.process-manager';
 import { BUILDS_QUEUE, BuildJobData, queueOptions } from './builds/build-queue';

@@ -1,2 +1,1 @@
-export * from './build';
 export { BuilderModule, BuilderService } from './builder.module';

@@ -20,20 +20,21 @@ import {
 import { LogLine, toStored, toStoredText } from '@runlet/contracts';
 import { LogStore, PendingLine } from '@runlet/logs';
 import { Runtime } from '@runlet/runtime';
-import { queueOptions } from '../../api/src/platform/queue-options';
+import { queueOptions } from '@runlet/platform';
 import { ArtifactResolver } from './artifact-resolver';
 import { LogGate } from './log-gate';
-import { Cancellations } from './cancellations';
-import { ExecutionJobData, EXECUTIONS_QUEUE } from './queue/execution-queue';
-import { ExecutionLease } from './queue/execution-lease';
 import {
+  Cancellations,
+  ExecutionJobData,
+  EXECUTIONS_QUEUE,
   executionAggregate,
   InProcessExecutor,
   QueuedSnapshot,
   UnrecordedExecution,
-} from './queue/execution-requests';
-import { ExecutionResults } from './queue/execution-results';
-import { toExecutionView } from './queue/execution-view';
+  ExecutionResults,
+  toExecutionView,
+} from '@runlet/executions';
+import { ExecutionLease } from './execution-lease';
 import { scriptEventOf } from './script-event';
 
 export interface ExecutionWorkerOptions {

@@ -1,3 +1,4 @@
+import { ReadModelsModule, queueOptions, RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
 import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import {
@@ -7,7 +8,6 @@ import {
   EventStore,
   SubscriptionRunner,
 } from '@runlet/event-store';
-import { queueOptions } from '../../api/src/platform/queue-options';
 import {
   FailureNotificationsProcessManager,
   NotificationJobData,
@@ -16,14 +16,16 @@ import {
 import { NotificationWorker } from './notifications/notification.worker';
 import { LogStore } from '@runlet/logs';
 import { ProcessRuntime } from '@runlet/runtime';
-import { RUNLET_CONFIG, RunletConfig } from '../../api/src/platform/config';
 import { ArtifactResolver } from './artifact-resolver';
-import { Cancellations } from './cancellations';
+import {
+  Cancellations,
+  ExecutionQueueModule,
+  EXECUTIONS_QUEUE_TOKEN,
+  ExecutionResults,
+  ExecutionRequests,
+  ExecutionJobData,
+} from '@runlet/executions';
 import { ExecutionWorker } from './execution.worker';
-import { ExecutionQueueModule, EXECUTIONS_QUEUE_TOKEN } from './queue/execution-queue.module';
-import { ExecutionResults } from './queue/execution-results';
-import { ExecutionRequests } from './queue/execution-requests';
-import { ExecutionJobData } from './queue/execution-queue';
 import { ExecutionsQuery } from '@runlet/read-models';
 import { StrandedExecutions } from './stranded-executions';
 
@@ -31,7 +33,8 @@ const RUNTIME = Symbol('RUNTIME');
 
 /** The `executor` role: runs execution jobs in the sandboxed process runtime. */
 @Module({
-  imports: [ExecutionQueueModule],
+  // Read models projected here too, so this role alone reads fresh rm_* tables (no api process needed).
+  imports: [ReadModelsModule, ExecutionQueueModule],
   providers: [
     {
       provide: RUNTIME,

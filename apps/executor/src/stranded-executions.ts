@@ -1,5 +1,5 @@
 import { ExecutionsQuery } from '@runlet/read-models';
-import { ExecutionRequests } from './queue/execution-requests';
+import { ExecutionRequests } from '@runlet/executions';
 
 export interface StrandedExecutionsOptions {
   /** An execution queued longer ago than this with no job is stranded. */

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { AggregateRepository, Database, EventHints, EventStore } from '@runlet/event-store';
-import { ExecutionRequests } from '@runlet/executor';
+import { ExecutionRequests } from '@runlet/executions';
 import { CatchUpClaims } from './catch-up-claims';
 import { cronRepeatStrategy, tickTimeOfJob } from './cron-repeat-strategy';
 import { CronTriggerCache, isActive } from './cron-trigger-cache';

@@ -1,16 +1,15 @@
+import { ReadModelsModule, RUNLET_CONFIG, RunletConfig, REDIS, queueOptions } from '@runlet/platform';
 import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AggregateRepository, Database, EventHints, EventStore } from '@runlet/event-store';
-import { ExecutionQueueModule, ExecutionRequests } from '@runlet/executor';
-import { RUNLET_CONFIG, RunletConfig } from '../../api/src/platform/config';
-import { REDIS } from '../../api/src/platform/platform.module';
+import { ExecutionQueueModule, ExecutionRequests } from '@runlet/executions';
 import { CronScheduler } from './cron-scheduler';
-import { queueOptions } from '../../api/src/platform/queue-options';
 import { DEFAULT_SCHEDULER_OPTIONS } from './scheduler.config';
 
 /** The `scheduler` role: cron triggers → BullMQ job schedulers → one execution per tick. */
 @Module({
-  imports: [ExecutionQueueModule],
+  // Read models projected here too, so this role alone reads fresh rm_* tables (no api process needed).
+  imports: [ReadModelsModule, ExecutionQueueModule],
   providers: [
     {
       provide: CronScheduler,

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { tickKey } from '@runlet/domain';
 import { Database, EventMetadata } from '@runlet/event-store';
-import { ExecutionRequests, QueueExecutionParams, uuidFrom } from '@runlet/executor';
+import { ExecutionRequests, QueueExecutionParams, uuidFrom } from '@runlet/executions';
 import { CronTrigger } from './cron-trigger-cache';
 import { SCHEDULER_ACTOR } from './scheduler.config';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { fromStored, fromStoredText, STORED_MARK, toStored, toStoredText } from './stored-json';
-import { recreateTestDatabase } from '../../../test/support/database';
+import { recreateTestDatabase } from '@runlet/testing';
 
 const anyString = fc.string({
   unit: fc.oneof(

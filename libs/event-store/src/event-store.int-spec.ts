@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { freshDatabase } from '../../../test/support/database';
+import { freshDatabase } from '@runlet/testing';
 import { ConcurrencyError, Database, EventStore, EventMetadata } from '.';
 
 const meta: EventMetadata = { actor: 'test', correlationId: randomUUID(), causationId: null };

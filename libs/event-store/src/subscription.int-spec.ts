@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { freshDatabase } from '../../../test/support/database';
+import { freshDatabase } from '@runlet/testing';
 import {
   Database,
   EventStore,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { LogLevel, LogLine, LogStream } from '@runlet/contracts';
 import type { Database } from '@runlet/event-store';
-import { freshDatabase, REDIS_URL } from '../../../test/support/database';
+import { freshDatabase, REDIS_URL } from '@runlet/testing';
 import { ChannelSubscriber, LogStore, logsMigrations } from '.';
 
 const levels: LogLevel[] = ['debug', 'info', 'warn', 'error'];

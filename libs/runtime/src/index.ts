@@ -10,3 +10,4 @@ export type {
 } from './types';
 export { ProcessRuntime } from './process-runtime';
 export { checkSandboxAvailable } from './sandbox-check';
+export * from './build-sandbox';

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ApiKeysQuery } from '@runlet/read-models';
-import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
-import { ProjectionRunnerService } from '../read-models/projection-runner.service';
+import { RUNLET_CONFIG, RunletConfig, ProjectionRunnerService } from '@runlet/platform';
 import { hashApiKey } from './api-key-hash';
 import { ApiKeyCommands } from './api-key.commands';
 

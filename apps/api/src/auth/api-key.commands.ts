@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { apiKeyStreamId, ApiKeyCommand, decideApiKey, evolveApiKey } from '@runlet/domain';
 import { AggregateRepository, EventMetadata } from '@runlet/event-store';
-import { ProjectionRunnerService } from '../read-models/projection-runner.service';
+import { ProjectionRunnerService } from '@runlet/platform';
 import { generateApiKey, hashApiKey } from './api-key-hash';
 
 const apiKeyAggregate = { decide: decideApiKey, evolve: evolveApiKey };

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { ApiKeysQuery } from '@runlet/read-models';
 import { IdParam } from '../http/path-params';
-import { metadataFor } from '../platform/request-context';
+import { metadataFor } from '../http/request-context';
 import { ApiKeyCommands } from './api-key.commands';
 import { ApiKeyGuard } from './api-key.guard';
 

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { executionStreamId, ExecutionState } from '@runlet/domain';
 import { AggregateRepository } from '@runlet/event-store';
-import { executionAggregate, toExecutionView } from '@runlet/executor';
+import { executionAggregate, toExecutionView } from '@runlet/executions';
 
 /** One execution, folded from its own stream: always current, even before projections catch up. */
 @Injectable()

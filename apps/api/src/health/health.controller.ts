@@ -3,8 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import Redis from 'ioredis';
 import { Database, readSubscriptionFailures, SubscriptionFailure } from '@runlet/event-store';
 import { Public } from '../auth/public.decorator';
-import { metricsRegistry } from '../http/metrics';
-import { REDIS } from '../platform/platform.module';
+import { metricsRegistry, REDIS } from '@runlet/platform';
 
 @ApiTags('health')
 @Public()

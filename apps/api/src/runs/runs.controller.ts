@@ -2,11 +2,11 @@ import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/commo
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '@runlet/domain';
-import { BuildError } from '@runlet/builder/build';
-import { ExecutionRequests } from '@runlet/executor';
+import { BuildError } from '@runlet/build';
+import { ExecutionRequests } from '@runlet/executions';
 import { LogStore } from '@runlet/logs';
 import { IdParam } from '../http/path-params';
-import { metadataFor } from '../platform/request-context';
+import { metadataFor } from '../http/request-context';
 import { ExecutionLookup } from '../executions/execution-lookup.service';
 import { RunScriptDto, TryDto } from '../executions/executions.dto';
 import { ScriptSummaryCache } from './script-summary-cache';

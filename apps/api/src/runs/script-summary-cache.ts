@@ -1,7 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ScriptsQuery, ScriptSummaryView } from '@runlet/read-models';
-import { changedScripts, ReadModelCache } from '../read-models/read-model-cache';
-import { ProjectionRunnerService } from '../read-models/projection-runner.service';
+import { changedScripts, ReadModelCache, ProjectionRunnerService } from '@runlet/platform';
 
 /**
  * Script summaries for the manual-run hot path (which version is deployed), without a query per

@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { ScriptBuilder } from '@runlet/builder/build';
-import { loadBuilderSettings, scriptBuilderOptions } from '@runlet/builder/builder.config';
-import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
+import { ScriptBuilder, loadBuilderSettings, scriptBuilderOptions } from '@runlet/build';
+import { RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
 
 /**
  * Builds unsaved code for POST /try with the same pipeline, install store and settings (registry,

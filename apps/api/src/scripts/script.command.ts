@@ -1,7 +1,7 @@
 import { CommandHandler, ICommand, ICommandHandler } from '@nestjs/cqrs';
 import { decideScript, evolveScript, ScriptCommand, scriptStreamId, ScriptState } from '@runlet/domain';
 import { AggregateRepository, CommandResult, EventMetadata } from '@runlet/event-store';
-import { ProjectionRunnerService } from '../read-models/projection-runner.service';
+import { ProjectionRunnerService } from '@runlet/platform';
 
 /** Any command on one script, as the CommandBus carries it. */
 export class ExecuteScriptCommand implements ICommand {

@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { MAX_CODE_BYTES, ScriptCommand } from '@runlet/domain';
 import { ScriptsQuery } from '@runlet/read-models';
 import { IdParam, VersionParam } from '../http/path-params';
-import { metadataFor } from '../platform/request-context';
+import { metadataFor } from '../http/request-context';
 import { ExecuteScriptCommand } from './script.command';
 import { CreateScriptDto, DeployDto, ListQueryDto, SaveScriptDto } from './scripts.dto';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
+import { RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
 
 /**
  * The key that encrypts secrets the platform must read back (HMAC webhook secrets):

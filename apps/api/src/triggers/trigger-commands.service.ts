@@ -9,7 +9,7 @@ import {
 } from '@runlet/domain';
 import { AggregateRepository, EventMetadata } from '@runlet/event-store';
 import { ScriptsQuery } from '@runlet/read-models';
-import { ProjectionRunnerService } from '../read-models/projection-runner.service';
+import { ProjectionRunnerService } from '@runlet/platform';
 import { encryptSecret, generateTriggerSecret, hashSecret } from '../webhooks/http';
 import { PlatformKey } from './platform-key';
 import { CreateTriggerDto, UpdateTriggerDto } from './triggers.dto';

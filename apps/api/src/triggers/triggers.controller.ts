@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ConflictError, NotFoundError } from '@runlet/domain';
-import { ExecutionRequests } from '@runlet/executor';
+import { ExecutionRequests } from '@runlet/executions';
 import { ScriptsQuery, TriggersQuery } from '@runlet/read-models';
 import { IdParam } from '../http/path-params';
-import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
-import { metadataFor } from '../platform/request-context';
+import { RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
+import { metadataFor } from '../http/request-context';
 import { TriggerCommands } from './trigger-commands.service';
 import { toTriggerView } from './trigger-view';
 import { CreateTriggerDto, RotateSecretDto, RunTriggerDto, UpdateTriggerDto } from './triggers.dto';

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { ExecutionRequests, ExecutionView, uuidFrom } from '@runlet/executor';
+import { ExecutionRequests, ExecutionView, uuidFrom } from '@runlet/executions';
 import { contractError, jsonReply } from '../http/error.filter';
-import { RUNLET_CONFIG, RunletConfig } from '../platform/config';
+import { RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
 import { toHttpEvent, toHttpResponse, verifyHmac, verifyToken } from './http';
 import { RateLimiter } from './rate-limiter';
 import { WebhookTarget, WebhookTriggerCache } from './webhook-trigger-cache';

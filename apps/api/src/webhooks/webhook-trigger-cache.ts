@@ -1,7 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Database } from '@runlet/event-store';
-import { changedScripts, ReadModelCache } from '../read-models/read-model-cache';
-import { ProjectionRunnerService } from '../read-models/projection-runner.service';
+import { changedScripts, ReadModelCache, ProjectionRunnerService } from '@runlet/platform';
 import { PlatformKey } from '../triggers/platform-key';
 import { decryptSecret } from './http';
 

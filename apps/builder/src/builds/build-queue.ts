@@ -1,6 +1,6 @@
 import { JobsOptions } from 'bullmq';
 
-export { queueOptions } from '../../../api/src/platform/queue-options';
+export { queueOptions } from '@runlet/platform';
 
 export const BUILDS_QUEUE = 'builds';
 

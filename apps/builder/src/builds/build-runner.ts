@@ -16,7 +16,7 @@ import {
 } from '@runlet/domain';
 import { AggregateRepository, EventMetadata, EventStore, StoredEvent } from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
-import { BuildError, ScriptBuilder } from '../build';
+import { BuildError, ScriptBuilder } from '@runlet/build';
 import { BuildHistory } from './build-history';
 import { BuildLog, logExcerpt } from './build-log';
 

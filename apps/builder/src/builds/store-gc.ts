@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ScriptBuilder } from '../build';
+import { ScriptBuilder } from '@runlet/build';
 import { BuildHistory } from './build-history';
 
 /** Entries touched this recently may belong to a build another builder has not recorded yet. */

@@ -1,5 +1,5 @@
 import { Job, Worker } from 'bullmq';
-import { queueOptions } from '../../../api/src/platform/queue-options';
+import { queueOptions } from '@runlet/platform';
 import { NotificationJobData, NOTIFICATIONS_QUEUE } from './failure-notifications.process-manager';
 
 const DELIVERY_TIMEOUT_MS = 10_000;

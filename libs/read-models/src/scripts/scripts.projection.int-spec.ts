@@ -9,7 +9,7 @@ import {
   SubscriptionHandler,
   SubscriptionRunner,
 } from '@runlet/event-store';
-import { freshDatabase } from '../../../../test/support/database';
+import { freshDatabase } from '@runlet/testing';
 import { readModelMigrations } from '../migrations';
 import { ScriptsProjection } from './scripts.projection';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScriptBuilder } from './script-builder';
+import { ScriptBuilder } from '@runlet/build';
 
 const DEPS = ['dayjs', 'lodash', 'uuid'];
 const code = (n: number) =>

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { EXECUTION_CANCEL_CHANNEL } from './queue/execution-queue';
+import { EXECUTION_CANCEL_CHANNEL } from './execution-queue';
 
 /** Cancel requests reach whichever executor runs the execution, over Redis pub/sub. */
 export class Cancellations {

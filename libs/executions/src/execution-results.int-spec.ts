@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AggregateRepository, Database, EventStore } from '@runlet/event-store';
-import { freshDatabase, REDIS_URL } from '../../../../test/support/database';
+import { freshDatabase, REDIS_URL } from '@runlet/testing';
 import { ExecutionResults } from './execution-results';
 import { ExecutionView } from './execution-view';
 

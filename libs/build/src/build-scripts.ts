@@ -2,7 +2,7 @@ import { accessSync, constants, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 // A new file of libs/runtime, not yet exported from its index.
-import { BUILD_SANDBOX_WORK_DIR, buildSandboxArgs } from '../../../../libs/runtime/src/build-sandbox';
+import { BUILD_SANDBOX_WORK_DIR, buildSandboxArgs } from '../../runtime/src/build-sandbox';
 import { BuildError } from './build-error';
 import { ProcessStartError, runProcess } from './child-process';
 import type { InstallScriptPackage } from './install-inspection';

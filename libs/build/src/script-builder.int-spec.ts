@@ -162,7 +162,7 @@ describe('ScriptBuilder (real npm)', () => {
     const marker = join(dataDir, 'postinstall-ran');
     process.env.RUNLET_POSTINSTALL_MARKER = marker;
     try {
-      const fixture = resolve(__dirname, '../../test-fixtures/postinstall-pkg');
+      const fixture = resolve(__dirname, '../test-fixtures/postinstall-pkg');
       const err = await builder
         .build(
           input({
@@ -190,7 +190,7 @@ describe('ScriptBuilder (real npm)', () => {
       allowBuildScripts: ['runlet-install-script-fixture'],
     });
     try {
-      const fixture = resolve(__dirname, '../../test-fixtures/install-script-pkg');
+      const fixture = resolve(__dirname, '../test-fixtures/install-script-pkg');
       const lines: string[] = [];
       const out = await allowing.build(
         input({

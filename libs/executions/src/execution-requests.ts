@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import {
   MAX_ATTEMPTS,
   decideExecution,
-  evolveExecution,
   evolveExecutionEvents,
   ExecutionCommand,
   ExecutionEvent,
@@ -18,7 +17,7 @@ import { ExecutionJobData, MAX_SNAPSHOT_BYTES } from './execution-queue';
 import type { ExecutionResults } from './execution-results';
 import type { ExecutionView } from './execution-view';
 
-export const executionAggregate = { decide: decideExecution, evolve: evolveExecution };
+export { executionAggregate } from './execution-aggregate';
 
 /**
  * Every execution job: it may run up to MAX_ATTEMPTS times (the worker asks for a retry, by

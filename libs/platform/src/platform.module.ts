@@ -5,7 +5,7 @@ import { domainUpcasters } from '@runlet/domain';
 import { LogStore, logLinesAttachment } from '@runlet/logs';
 import { RUNLET_CONFIG, RunletConfig } from './config';
 import { platformMigrations } from './migrations';
-import { appendCounter } from '../http/metrics';
+import { appendCounter } from './metrics';
 
 export const REDIS = Symbol('REDIS');
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { BuildError, ScriptBuilder, type BuildInput, type ScriptBuilderOptions } from './index';
 
 // Unit tests against a fake npm (no network); the real npm is covered by script-builder.int-spec.ts.
-const FAKE_NPM = resolve(__dirname, '../../test-fixtures/fake-npm.js');
+const FAKE_NPM = resolve(__dirname, '../test-fixtures/fake-npm.js');
 
 /**
  * The most runs alive at one instant (a sweep over start/end events). Counting, per run, the runs it

@@ -2,11 +2,8 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { configureHttp } from './http/configure-http';
-import { serveHooksAhead } from './webhooks/hooks-route';
-import { WebhookHandler } from './webhooks/webhook-handler';
-import { RunletConfig } from './platform/config';
-import { ensureDatabaseExists } from './platform/ensure-database';
+import { configureHttp, serveHooksAhead, WebhookHandler } from '@runlet/api';
+import { RunletConfig, ensureDatabaseExists } from '@runlet/platform';
 
 /** Builds the platform for the configured roles; the HTTP server listens when `api` is one. */
 export async function createPlatform(

@@ -1,6 +1,6 @@
-import { ALLOW_BUILD_SCRIPTS_ENV, parseAllowedBuildScripts } from './build/build-scripts';
-import { DEFAULT_RESOLVE_CACHE_MS } from './build/resolve-cache';
-import type { ScriptBuilderOptions } from './build/script-builder';
+import { ALLOW_BUILD_SCRIPTS_ENV, parseAllowedBuildScripts } from './build-scripts';
+import { DEFAULT_RESOLVE_CACHE_MS } from './resolve-cache';
+import type { ScriptBuilderOptions } from './script-builder';
 
 /** The builder role's settings (environment, with defaults that suit one machine). */
 export interface BuilderSettings {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { triggerAggregate, triggerStreamId } from '@runlet/domain';
 import { AggregateRepository, Database } from '@runlet/event-store';
-import { createPlatform } from '../../api/src/bootstrap';
-import { loadConfig, RunletConfig } from '../../api/src/platform/config';
-import { recreateTestDatabase, REDIS_URL } from '../../../test/support/database';
+import { createPlatform } from '../apps/runlet/src/bootstrap';
+import { loadConfig, RunletConfig } from '@runlet/platform';
+import { recreateTestDatabase, REDIS_URL } from '../test/support/database';
 
 const TRIGGERS = 100;
 const MEASURE_MS = 5000;

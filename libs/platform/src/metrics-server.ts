@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { runningSubscriptions } from '@runlet/event-store';
-import { metricsRegistry } from '../http/metrics';
+import { metricsRegistry } from './metrics';
 
 /**
  * For processes that run only worker roles (scheduler, builder, executor): a bare HTTP server

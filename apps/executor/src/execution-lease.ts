@@ -1,6 +1,5 @@
 import { Job, Queue } from 'bullmq';
-import { ExecutionJobData } from './execution-queue';
-import { EXECUTION_JOB_OPTIONS } from './execution-requests';
+import { ExecutionJobData, EXECUTION_JOB_OPTIONS } from '@runlet/executions';
 
 /** How the run of an execution handed to this process ended. */
 export type LeaseRelease =

@@ -1,10 +1,9 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { ApiModule } from './api.module';
+import { ApiModule } from '@runlet/api';
 import { BuilderModule } from '@runlet/builder';
 import { ExecutorModule } from '@runlet/executor';
 import { SchedulerModule } from '@runlet/scheduler';
-import { Role, RunletConfig } from './platform/config';
-import { PlatformModule } from './platform/platform.module';
+import { Role, RunletConfig, PlatformModule } from '@runlet/platform';
 
 /** The modules each role adds; a process hosts any subset of roles. */
 const ROLE_MODULES: Record<Role, Type[]> = {

@@ -1,8 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AggregateRepository, EventStore } from '@runlet/event-store';
-import { RUNLET_CONFIG, RunletConfig } from '../../../api/src/platform/config';
-import { queueOptions } from '../../../api/src/platform/queue-options';
+import { RUNLET_CONFIG, RunletConfig, queueOptions } from '@runlet/platform';
 import { ExecutionJobData, EXECUTIONS_QUEUE } from './execution-queue';
 import { ExecutionRequests } from './execution-requests';
 import { ExecutionResults } from './execution-results';

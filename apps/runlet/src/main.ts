@@ -1,18 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import {
-  LocalServices,
-  LocalServicesError,
-  startLocalServices,
-} from '../../runlet/src/local-services/local-services';
-import { stopOnShutdown } from '../../runlet/src/local-services/stop-on-shutdown';
+import { LocalServices, LocalServicesError, startLocalServices } from './local-services/local-services';
+import { stopOnShutdown } from './local-services/stop-on-shutdown';
 import { createPlatform } from './bootstrap';
-import { loadConfig } from './platform/config';
-import { startMetricsServer } from './platform/metrics-server';
+import { loadConfig, startMetricsServer } from '@runlet/platform';
 
 let local: LocalServices | undefined;
 
-/** `node dist/apps/api/src/main.js [--roles api,scheduler,builder,executor]` */
+/** `node dist/apps/runlet/src/main.js [--roles api,scheduler,builder,executor]` */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new Logger('runlet');

@@ -127,7 +127,7 @@ describe('malformed requests answer 4xx and never stop the read models (platform
       const res = await p.api(method, path, `{"input":${deep}}`);
       expect([path, res.status]).toEqual([path, 400]);
       expectContractError(res, 400);
-      expect(res.body.message).toMatch(/nested deeper than 1000 levels/);
+      expect(res.body.message).toMatch(/nested deeper than \d+ levels/);
     }
   });
 });

@@ -113,15 +113,15 @@ function hex4(c: string): string {
 }
 
 /**
- * Whether a parsed JSON value nests deeper than MAX_STORED_DEPTH containers. Iterative, so a
- * request body of any depth is measured without recursion (a recursive validator overflows).
+ * Whether a parsed JSON value nests deeper than `max` containers. Iterative, so a request body of
+ * any depth is measured without recursion (a recursive validator overflows).
  */
-export function nestedTooDeep(value: unknown): boolean {
+export function nestedTooDeep(value: unknown, max = MAX_STORED_DEPTH): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length) {
     const [node, depth] = stack.pop()!;
     if (typeof node !== 'object' || node === null) continue;
-    if (depth >= MAX_STORED_DEPTH) return true;
+    if (depth >= max) return true;
     for (const child of Array.isArray(node) ? node : Object.values(node)) {
       if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
     }

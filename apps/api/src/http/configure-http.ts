@@ -17,10 +17,15 @@ function bodyErrorHandler(err: any, _req: any, res: any, next: (err?: unknown) =
   res.status(reply.status).set(reply.headers).send(reply.body);
 }
 
-/** A body nested deeper than any value may be stored is refused before the (recursive) validator sees it. */
+/**
+ * A body nested far deeper than any value may be stored is refused before the (recursive)
+ * validator overflows on it. The slack leaves the request's own wrapping to the precise check of
+ * each field where it is stored ("input is nested deeper than …").
+ */
+const MAX_BODY_DEPTH = MAX_STORED_DEPTH + 10;
 function rejectDeepBodies(req: any, res: any, next: () => void): void {
-  if (!nestedTooDeep(req.body)) return next();
-  const reply = contractError(400, `the request body is nested deeper than ${MAX_STORED_DEPTH} levels`);
+  if (!nestedTooDeep(req.body, MAX_BODY_DEPTH)) return next();
+  const reply = contractError(400, `the request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
   res.status(reply.status).set(reply.headers).send(reply.body);
 }
 

@@ -1,7 +1,7 @@
 import { ExecutionState } from '@runlet/domain';
 import { fromStored } from '@runlet/contracts';
 
-/** The execution as the API shows it (DESIGN §5). */
+/** The execution as the API shows it (docs/api.md). */
 export interface ExecutionView {
   id: string;
   scriptId: string | null;

@@ -21,7 +21,7 @@ const START_TIMEOUT_MS = 30000;
 
 type Ending = { kind: 'run'; result: RunResult } | { kind: 'timeout' } | { kind: 'cancel' };
 
-/** Runs each execution in a bubblewrap sandbox (see DESIGN.md §6), with a warm pool per version. */
+/** Runs each execution in a bubblewrap sandbox (docs/architecture.md, the sandbox), with a warm pool per version. */
 export class ProcessRuntime implements Runtime {
   readonly name = 'process';
   private readonly pool: WarmPool;

@@ -1,6 +1,6 @@
 import { ValidationError } from '@runlet/domain';
 
-/** What a webhook request looks like to the script (`event.http`, DESIGN §4). */
+/** What a webhook request looks like to the script (`event.http`; docs/api.md, the script contract). */
 export interface HttpEvent {
   /** Upper-case, e.g. 'POST'. */
   method: string;

@@ -1,5 +1,5 @@
 /**
- * How a script's return value becomes the webhook's HTTP response (DESIGN §4):
+ * How a script's return value becomes the webhook's HTTP response (docs/api.md, the script contract):
  * - `undefined` → 204, no body;
  * - a serialized WHATWG Response (below) → that response;
  * - an object whose keys are only `status` (integer 100–599), `headers` and `body` → that response;

@@ -4,7 +4,11 @@ import { createBuiltScript, startPlatform, TestPlatform } from './support/platfo
 import { ensureBuilt, startRoleProcess } from './support/role-process';
 
 /** Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes. */
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -34,7 +38,9 @@ describe('roles in separate processes (real processes, PostgreSQL, Redis, bwrap)
   it('api, builder, executor and scheduler in four processes: builds, runs with wait, sync webhooks and cron ticks', async () => {
     ensureBuilt();
     const p: TestPlatform = await startPlatform('four_roles', { roles: ['api'] });
-    const workers = (['builder', 'executor', 'scheduler'] as const).map((role) => startRoleProcess(p, [role]));
+    const workers = (['builder', 'executor', 'scheduler'] as const).map((role) =>
+      startRoleProcess(p, [role]),
+    );
     try {
       const id = await createBuiltScript(p, {
         name: 'four',
@@ -47,8 +53,9 @@ describe('roles in separate processes (real processes, PostgreSQL, Redis, bwrap)
       const res = await fetch(`${p.url}/hooks/${hook.id}`, { method: 'POST', body: '{}' });
       expect([res.status, await res.json()]).toEqual([200, { type: 'http', year: 2026 }]);
 
-      const cron = (await p.api('POST', `/api/v1/scripts/${id}/triggers`, { type: 'cron', schedule: '* * * * * *' }))
-        .body;
+      const cron = (
+        await p.api('POST', `/api/v1/scripts/${id}/triggers`, { type: 'cron', schedule: '* * * * * *' })
+      ).body;
       const ticks = await eventually(async () => {
         const list = await p.api('GET', `/api/v1/executions?triggerId=${cron.id}&status=succeeded`);
         return list.body.items.length >= 2 ? list.body.items : undefined;
@@ -64,15 +71,18 @@ describe('roles in separate processes (real processes, PostgreSQL, Redis, bwrap)
     ensureBuilt();
     // The api process only records the script and its trigger, and is gone before anything is built.
     const p = await startPlatform('no_api', { roles: ['api'] });
-    const script = (await p.api('POST', '/api/v1/scripts', { name: 'headless', code: 'export default () => 42' }))
-      .body;
+    const script = (
+      await p.api('POST', '/api/v1/scripts', { name: 'headless', code: 'export default () => 42' })
+    ).body;
     const cron = (
       await p.api('POST', `/api/v1/scripts/${script.id}/triggers`, { type: 'cron', schedule: '* * * * * *' })
     ).body;
     expect(cron.id).toEqual(expect.any(String));
     await p.close();
 
-    const workers = (['builder', 'executor', 'scheduler'] as const).map((role) => startRoleProcess(p, [role]));
+    const workers = (['builder', 'executor', 'scheduler'] as const).map((role) =>
+      startRoleProcess(p, [role]),
+    );
     const pg = new Client({ connectionString: p.config.databaseUrl });
     await pg.connect();
     try {

@@ -1,0 +1,193 @@
+import fc from 'fast-check';
+import { Database, SubscriptionHandler } from '@runlet/event-store';
+import { READ_MODELS_SUBSCRIPTION } from '@runlet/read-models';
+import { PROJECTIONS } from '../apps/api/src/read-models/projection-runner.service';
+import { startDeadRegistry } from './support/dead-registry';
+import { describeRequest, FuzzReport, runFuzz } from './support/fuzz-runner';
+import { heapAfterGc } from './support/heap';
+import { operationCases, operationsOf, ResourcePool } from './support/openapi-fuzz';
+import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
+import { diffWithRebuild } from './support/projection-rebuild';
+import { HookTarget, webhookCases } from './support/webhook-fuzz';
+
+/** `FUZZ_SEED` replays another run; `FUZZ_REQUESTS` sends more (or, while developing, fewer). */
+const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
+const CONCURRENCY = 8;
+/** The first batches warm up caches, pools and JIT; the heap is judged from after them. */
+const WARM_UP = Math.min(1000, Math.floor(REQUESTS / 5));
+/**
+ * Heap growth allowed from after the warm-up to the end, after a full GC. Bounded caches and
+ * metrics may still fill a little; a leak of even 10 KiB per request (~90 MiB here) exceeds it.
+ */
+const HEAP_GROWTH_LIMIT = 48 * 1024 * 1024;
+
+const ECHO_HOOK = `export default async function (event, ctx) {
+  ctx.log.info('hook', event.http.method, event.http.path, JSON.stringify(event.http.query));
+  return { status: 200, body: { http: event.http } };
+}`;
+const ECHO_INPUT =
+  'export default async (event, ctx) => { ctx.log.info("input", event.input); return { input: event.input } }';
+
+describe('fuzz: malformed requests from the OpenAPI document and the webhook contract', () => {
+  let p: TestPlatform;
+  let registry: { url: string; close(): Promise<void> };
+  let controlScript: string;
+  let report: FuzzReport;
+  let heap: { warm: number; end: number };
+  const unexpected: unknown[] = [];
+  const record = (err: unknown) => unexpected.push(err);
+
+  beforeAll(async () => {
+    // Scripts saved by the fuzz name made-up packages: their installs must never reach the public registry.
+    registry = await startDeadRegistry();
+    process.env.RUNLET_NPM_REGISTRY = registry.url;
+    process.on('unhandledRejection', record);
+    process.on('uncaughtException', record);
+    p = await startPlatform('fuzz');
+  });
+  afterAll(async () => {
+    process.off('unhandledRejection', record);
+    process.off('uncaughtException', record);
+    delete process.env.RUNLET_NPM_REGISTRY;
+    await p?.close();
+    await registry?.close();
+  });
+
+  it(`answers ${REQUESTS} malformed requests without a 5xx or a crash, with a flat heap`, async () => {
+    const doc = (await p.api('GET', '/api/docs-json')).body;
+    const operations = operationsOf(doc);
+    expect(operations.length).toBeGreaterThan(20);
+
+    // Real rows for the API's requests to hit; the webhook fuzz gets triggers of its own script
+    // (an API request may archive a pool script or delete its triggers, which is fine).
+    const pool: ResourcePool = {
+      adminKey: p.adminKey,
+      scripts: [],
+      triggers: [],
+      executions: [],
+      apiKeys: [],
+      expendable: { scripts: [], triggers: [], apiKeys: [] },
+    };
+    for (const [name, rows] of [
+      ['fuzz-a', pool],
+      ['fuzz-b', pool],
+      ['fuzz-expendable', pool.expendable],
+    ] as const) {
+      const id = await createBuiltScript(p, { name, code: ECHO_INPUT, language: 'javascript' });
+      rows.scripts.push(id);
+      for (const trigger of [
+        { type: 'http', auth: 'token' },
+        { type: 'cron', schedule: '0 0 1 1 *' },
+      ]) {
+        const res = await p.api('POST', `/api/v1/scripts/${id}/triggers`, trigger);
+        rows.triggers.push(res.body.id);
+      }
+      const run = await p.api('POST', `/api/v1/scripts/${id}/runs`, { input: { n: 1 }, wait: true });
+      pool.executions.push(run.body.id);
+      const key = await p.api('POST', '/api/v1/api-keys', { name });
+      rows.apiKeys.push(key.body.id);
+    }
+    const hookScript = await createBuiltScript(p, {
+      name: 'fuzz-hooks',
+      code: ECHO_HOOK,
+      language: 'javascript',
+    });
+    const targets: HookTarget[] = [];
+    for (const t of [
+      { auth: 'none', mode: 'sync' },
+      { auth: 'none', mode: 'async' },
+      { auth: 'token', mode: 'sync' },
+      { auth: 'hmac', mode: 'sync' },
+      { auth: 'hmac', mode: 'async' },
+    ] as const) {
+      const res = await p.api('POST', `/api/v1/scripts/${hookScript}/triggers`, { type: 'http', ...t });
+      targets.push({ id: res.body.id, auth: t.auth, secret: res.body.secret });
+    }
+    const paused = await p.api('POST', `/api/v1/scripts/${hookScript}/triggers`, { type: 'http' });
+    await p.api('PATCH', `/api/v1/triggers/${paused.body.id}`, { paused: true });
+    targets.push({ id: paused.body.id, auth: 'none', paused: true });
+    // Never named by the fuzz: the run afterwards must not depend on what the fuzz did to its pool.
+    controlScript = await createBuiltScript(p, { name: 'control', code: ECHO_INPUT, language: 'javascript' });
+
+    // A quarter of the requests are webhook calls, the rest spread evenly over the operations.
+    const cases = fc.oneof(...operations.map((op) => ({ weight: 3, arbitrary: operationCases(op, pool) })), {
+      weight: operations.length,
+      arbitrary: webhookCases(targets, pool.triggers, p.config.webhooks.bodyLimitBytes),
+    });
+    const port = Number(new URL(p.url).port);
+    const started = Date.now();
+    heap = { warm: 0, end: 0 };
+    report = await runFuzz({
+      port,
+      seed: SEED,
+      count: REQUESTS,
+      concurrency: CONCURRENCY,
+      timeoutMs: 60_000,
+      cases,
+      batchSize: 250,
+      afterBatch: (sent) => {
+        if (!heap.warm && sent >= WARM_UP) heap.warm = heapAfterGc();
+      },
+    });
+    heap.end = heapAfterGc();
+    const seconds = (Date.now() - started) / 1000;
+    console.log(
+      `fuzz: seed ${SEED}, ${report.sent} requests in ${seconds.toFixed(0)} s; ` +
+        `heap after GC ${(heap.warm / 2 ** 20).toFixed(1)} MiB after warm-up → ${(heap.end / 2 ** 20).toFixed(1)} MiB at the end\n` +
+        [...report.busyMs]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 8)
+          .map(([k, ms]) => `  ${k}: ${(ms / 1000).toFixed(0)} s waiting`)
+          .join('\n') +
+        '\n' +
+        [...report.statuses]
+          .sort()
+          .map(([k, n]) => `  ${k}: ${n}`)
+          .join('\n'),
+    );
+
+    const failures = report.failures
+      .slice(0, 15)
+      .map(
+        (f) =>
+          `${f.count}× ${f.key}\n  e.g. request #${f.example.index} → ${f.example.status}: ${f.example.answer.slice(0, 200)}\n` +
+          describeRequest(f.example.request),
+      );
+    expect({ classes: report.failures.length, failures }).toEqual({ classes: 0, failures: [] });
+    expect(report.sent).toBe(REQUESTS);
+    expect(unexpected).toEqual([]);
+    const health = await p.api('GET', '/health');
+    expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(heap.end - heap.warm).toBeLessThan(HEAP_GROWTH_LIMIT);
+  }, 900_000);
+
+  it('afterwards, the read models equal their rebuild from position 0', async () => {
+    // Everything appended so far reaches the read models (a projection stuck on an event never would).
+    const [{ head }] = await p.app.get(Database).query(`SELECT position::int AS head FROM log_head`);
+    const deadline = Date.now() + 30_000;
+    let checkpoint = 0;
+    while (Date.now() < deadline) {
+      const [row] = await p.app
+        .get(Database)
+        .query(`SELECT position::int AS position FROM subscriptions WHERE name = $1`, [
+          READ_MODELS_SUBSCRIPTION,
+        ]);
+      checkpoint = row.position;
+      if (checkpoint >= head) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(checkpoint).toBeGreaterThanOrEqual(head);
+
+    const handlers = p.app.get<SubscriptionHandler[]>(PROJECTIONS);
+    const { position, diffs } = await diffWithRebuild(p.config.databaseUrl, handlers, 'fuzz_rebuild');
+    expect(position).toBeGreaterThan(0);
+    expect(diffs).toEqual([]);
+  }, 300_000);
+
+  it('and a normal run still succeeds', async () => {
+    const res = await p.api('POST', `/api/v1/scripts/${controlScript}/runs`, { input: { n: 7 }, wait: true });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'succeeded', result: { input: { n: 7 } } });
+  });
+});

@@ -3,7 +3,7 @@ import { Database, SubscriptionHandler } from '@runlet/event-store';
 import { READ_MODELS_SUBSCRIPTION } from '@runlet/read-models';
 import { PROJECTIONS } from '../apps/api/src/read-models/projection-runner.service';
 import { startDeadRegistry } from './support/dead-registry';
-import { describeRequest, FuzzReport, runFuzz } from './support/fuzz-runner';
+import { describeRequest, Fuzzer, FuzzReport } from './support/fuzz-runner';
 import { heapAfterGc } from './support/heap';
 import { operationCases, operationsOf, ResourcePool } from './support/openapi-fuzz';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
@@ -24,7 +24,8 @@ const HEAP_GROWTH_LIMIT = 48 * 1024 * 1024;
 
 const ECHO_HOOK = `export default async function (event, ctx) {
   ctx.log.info('hook', event.http.method, event.http.path, JSON.stringify(event.http.query));
-  return { status: 200, body: { http: event.http } };
+  const { rawBody, ...http } = event.http;
+  return { status: 200, body: { http, rawBytes: rawBody.length } };
 }`;
 const ECHO_INPUT =
   'export default async (event, ctx) => { ctx.log.info("input", event.input); return { input: event.input } }';
@@ -117,20 +118,12 @@ describe('fuzz: malformed requests from the OpenAPI document and the webhook con
     });
     const port = Number(new URL(p.url).port);
     const started = Date.now();
-    heap = { warm: 0, end: 0 };
-    report = await runFuzz({
-      port,
-      seed: SEED,
-      count: REQUESTS,
-      concurrency: CONCURRENCY,
-      timeoutMs: 60_000,
-      cases,
-      batchSize: 250,
-      afterBatch: (sent) => {
-        if (!heap.warm && sent >= WARM_UP) heap.warm = heapAfterGc();
-      },
-    });
+    const fuzzer = new Fuzzer({ port, seed: SEED, concurrency: CONCURRENCY, timeoutMs: 35_000, cases });
+    await fuzzer.runUntil(WARM_UP);
+    heap = { warm: heapAfterGc(), end: 0 };
+    await fuzzer.runUntil(REQUESTS);
     heap.end = heapAfterGc();
+    report = fuzzer.report();
     const seconds = (Date.now() - started) / 1000;
     console.log(
       `fuzz: seed ${SEED}, ${report.sent} requests in ${seconds.toFixed(0)} s; ` +

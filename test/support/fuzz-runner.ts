@@ -16,66 +16,86 @@ export interface FuzzReport {
   statuses: Map<string, number>;
   /** `<operation>` → milliseconds spent waiting for its answers, summed. */
   busyMs: Map<string, number>;
+  /** Most frequent first. */
   failures: FailureClass[];
 }
 
 export interface FuzzOptions {
   port: number;
   seed: number;
-  count: number;
   concurrency: number;
   timeoutMs: number;
   cases: fc.Arbitrary<FuzzCase>;
-  /** Generated and sent in batches of this many (bounds what is held in memory at once). */
+  /** Generated in batches of this many (bounds what is held in memory at once). */
   batchSize?: number;
-  /** Called between batches with how many were sent so far. */
-  afterBatch?: (sent: number) => Promise<void> | void;
 }
 
 /**
- * Sends `count` generated requests, `concurrency` at a time. Batch `b` is `fc.sample` of the
- * cases with seed `seed + b`, so a run is the same for the same seed (the answers may vary with timing).
- * A 5xx, a closed connection without an answer, or no answer at all is a failure.
+ * Sends generated requests, `concurrency` at a time. Request `i` is number `i % batchSize` of
+ * `fc.sample` of the cases with seed `seed + floor(i / batchSize)`, so a run sends the same requests
+ * for the same seed (the answers may vary with timing). A 5xx, a connection closed without an
+ * answer, or no answer at all is a failure.
  */
-export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
-  const batchSize = opts.batchSize ?? 500;
-  const statuses = new Map<string, number>();
-  const busyMs = new Map<string, number>();
-  const failures = new Map<string, FailureClass>();
-  let sent = 0;
-  for (let batch = 0; sent < opts.count; batch++) {
-    const cases = fc.sample(opts.cases, {
-      seed: opts.seed + batch,
-      numRuns: Math.min(batchSize, opts.count - sent),
-    });
-    let next = 0;
+export class Fuzzer {
+  private readonly batchSize: number;
+  private batch: FuzzCase[] = [];
+  private batchStart = 0;
+  private sent = 0;
+  private readonly statuses = new Map<string, number>();
+  private readonly busyMs = new Map<string, number>();
+  private readonly failures = new Map<string, FailureClass>();
+
+  constructor(private readonly opts: FuzzOptions) {
+    this.batchSize = opts.batchSize ?? 250;
+  }
+
+  /** Sends requests until `total` have been sent since the start; resolves once all are answered. */
+  async runUntil(total: number): Promise<void> {
     const worker = async () => {
-      while (next < cases.length) {
-        const index = sent + next;
-        const c = cases[next++];
-        const request = finalize(c);
-        const at = Date.now();
-        const res = await sendRaw(opts.port, request, opts.timeoutMs);
-        busyMs.set(c.label, (busyMs.get(c.label) ?? 0) + Date.now() - at);
-        const key = `${c.label} ${res.status}`;
-        statuses.set(key, (statuses.get(key) ?? 0) + 1);
-        if (res.status > 0 && res.status < 500) continue;
-        const answer = 'error' in res ? res.error : res.body.subarray(0, 400).toString();
-        const failureKey = `${key} ${'error' in res ? res.error.replace(/\d+/g, 'N') : messageOf(answer)}`;
-        const known = failures.get(failureKey);
-        const example = { index, request, status: res.status, answer };
-        if (!known) failures.set(failureKey, { key: failureKey, count: 1, example });
-        else {
-          known.count++;
-          if (size(request) < size(known.example.request)) known.example = example;
-        }
+      while (this.sent < total) {
+        const index = this.sent++;
+        await this.send(index, this.caseAt(index));
       }
     };
-    await Promise.all(Array.from({ length: opts.concurrency }, worker));
-    sent += cases.length;
-    await opts.afterBatch?.(sent);
+    await Promise.all(Array.from({ length: this.opts.concurrency }, worker));
   }
-  return { sent, statuses, busyMs, failures: [...failures.values()].sort((a, b) => b.count - a.count) };
+
+  report(): FuzzReport {
+    return {
+      sent: this.sent,
+      statuses: this.statuses,
+      busyMs: this.busyMs,
+      failures: [...this.failures.values()].sort((a, b) => b.count - a.count),
+    };
+  }
+
+  private caseAt(index: number): FuzzCase {
+    const batch = Math.floor(index / this.batchSize);
+    if (batch * this.batchSize !== this.batchStart || this.batch.length === 0) {
+      this.batchStart = batch * this.batchSize;
+      this.batch = fc.sample(this.opts.cases, { seed: this.opts.seed + batch, numRuns: this.batchSize });
+    }
+    return this.batch[index - this.batchStart];
+  }
+
+  private async send(index: number, c: FuzzCase): Promise<void> {
+    const request = finalize(c);
+    const at = Date.now();
+    const res = await sendRaw(this.opts.port, request, this.opts.timeoutMs);
+    this.busyMs.set(c.label, (this.busyMs.get(c.label) ?? 0) + Date.now() - at);
+    const key = `${c.label} ${res.status}`;
+    this.statuses.set(key, (this.statuses.get(key) ?? 0) + 1);
+    if (res.status > 0 && res.status < 500) return;
+    const answer = 'error' in res ? res.error : res.body.subarray(0, 400).toString();
+    const failureKey = `${key} ${'error' in res ? res.error.replace(/\d+/g, 'N') : messageOf(answer)}`;
+    const known = this.failures.get(failureKey);
+    const example = { index, request, status: res.status, answer };
+    if (!known) this.failures.set(failureKey, { key: failureKey, count: 1, example });
+    else {
+      known.count++;
+      if (size(request) < size(known.example.request)) known.example = example;
+    }
+  }
 }
 
 /** Adds what depends on the moment of sending: a valid signature for the final body. */

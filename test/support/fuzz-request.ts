@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { deepJsonText, invalidUtf8, shortNasty, wtf8 } from './fuzz-values';
-import { RawRequest } from './raw-http';
+import { HeaderLines, RawRequest } from './raw-http';
 
 /** One generated request and what it exercises (an OpenAPI operation or the webhook route). */
 export interface FuzzCase {
@@ -123,7 +123,7 @@ export function serializedBody(value: fc.Arbitrary<unknown>): fc.Arbitrary<Buffe
 }
 
 /** Headers anyone may send, odd ones included (on every operation and webhook). */
-export const oddHeaders: fc.Arbitrary<[string, Buffer | string][]> = fc.array(
+export const oddHeaders: fc.Arbitrary<HeaderLines> = fc.array(
   fc.oneof(
     shortNasty.map((v) => ['x-correlation-id', headerBytes(v)] as [string, Buffer]),
     shortNasty.map((v) => ['idempotency-key', headerBytes(v)] as [string, Buffer]),

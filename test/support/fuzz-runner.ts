@@ -7,7 +7,8 @@ import { RawRequest, sendRaw } from './raw-http';
 export interface FailureClass {
   key: string;
   count: number;
-  example: { index: number; request: RawRequest; status: number; answer: string };
+  /** The request as `describeRequest` shows it (held as text: the heap is measured with these kept). */
+  example: { index: number; request: string; size: number; status: number; answer: string };
 }
 
 export interface FuzzReport {
@@ -58,6 +59,7 @@ export class Fuzzer {
       }
     };
     await Promise.all(Array.from({ length: this.opts.concurrency }, worker));
+    this.batch = []; // generated again from its seed if the next run goes on in it
   }
 
   report(): FuzzReport {
@@ -89,11 +91,17 @@ export class Fuzzer {
     const answer = 'error' in res ? res.error : res.body.subarray(0, 400).toString();
     const failureKey = `${key} ${'error' in res ? res.error.replace(/\d+/g, 'N') : messageOf(answer)}`;
     const known = this.failures.get(failureKey);
-    const example = { index, request, status: res.status, answer };
-    if (!known) this.failures.set(failureKey, { key: failureKey, count: 1, example });
-    else {
-      known.count++;
-      if (size(request) < size(known.example.request)) known.example = example;
+    if (known) known.count++;
+    if (!known || size(request) < known.example.size) {
+      const example = {
+        index,
+        request: describeRequest(request),
+        size: size(request),
+        status: res.status,
+        answer,
+      };
+      if (known) known.example = example;
+      else this.failures.set(failureKey, { key: failureKey, count: 1, example });
     }
   }
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { HeaderLines } from './raw-http';
 import {
   contentEncoding,
   contentType,
@@ -243,9 +244,9 @@ function pathOf(op: Operation, pool: ResourcePool, broken: boolean): fc.Arbitrar
     .map((parts) => Buffer.concat(parts.map((p) => (Buffer.isBuffer(p) ? p : Buffer.from(p)))));
 }
 
-const wrongAuthorization = (adminKey: string): fc.Arbitrary<[string, Buffer | string][]> =>
+const wrongAuthorization = (adminKey: string): fc.Arbitrary<HeaderLines> =>
   fc.oneof(
-    fc.constant<[string, Buffer | string][]>([]),
+    fc.constant<HeaderLines>([]),
     fc.constantFrom<[string, string][]>(
       [['authorization', 'Bearer']],
       [['authorization', 'Bearer ']],
@@ -266,8 +267,6 @@ const wrongAuthorization = (adminKey: string): fc.Arbitrary<[string, Buffer | st
 
 const OTHER_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'PROPFIND', 'FOO'];
 
-type Headers = [string, Buffer | string][];
-
 /** Requests for one operation of the OpenAPI document with one or all of their parts malformed. */
 export function operationCases(op: Operation, pool: ResourcePool): fc.Arbitrary<FuzzCase> {
   const label = `${op.method} ${op.path}`;
@@ -276,22 +275,22 @@ export function operationCases(op: Operation, pool: ResourcePool): fc.Arbitrary<
     method: string;
     path: Buffer;
     query: Buffer;
-    auth: Headers;
+    auth: HeaderLines;
     type: string | undefined;
     encoding: { name?: string; apply: (b: Buffer) => Buffer };
     body: Buffer | undefined;
-    odd: Headers;
+    odd: HeaderLines;
     chunked: boolean;
   }>(
     {
       method: fc.constant(op.method),
       path: pathOf(op, pool, false),
       query: fc.constant(Buffer.alloc(0)),
-      auth: fc.constant<Headers>([['authorization', `Bearer ${pool.adminKey}`]]),
+      auth: fc.constant<HeaderLines>([['authorization', `Bearer ${pool.adminKey}`]]),
       type: fc.constant('application/json'),
       encoding: fc.constant({ apply: (b: Buffer) => b }),
       body: op.body ? validValue('body', op.body).map((v) => Buffer.from(JSON.stringify(v))) : none,
-      odd: fc.constant<Headers>([]),
+      odd: fc.constant<HeaderLines>([]),
       chunked: fc.constant(false),
     },
     {
@@ -313,7 +312,7 @@ export function operationCases(op: Operation, pool: ResourcePool): fc.Arbitrary<
     { body: op.body ? 10 : 1, path: 4, query: op.params.some((p) => p.in === 'query') ? 4 : 1 },
   );
   return parts.map(({ method, path, query, auth, type, encoding, body, odd, chunked }) => {
-    const headers: Headers = [...auth, ...odd];
+    const headers: HeaderLines = [...auth, ...odd];
     if (body !== undefined && type !== undefined) headers.push(['content-type', headerBytes(type)]);
     if (body !== undefined && encoding.name) headers.push(['content-encoding', encoding.name]);
     return {

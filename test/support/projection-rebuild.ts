@@ -31,7 +31,7 @@ export async function diffWithRebuild(
   liveUrl: string,
   handlers: SubscriptionHandler[],
   name: string,
-): Promise<{ position: number; diffs: ReadModelDiff[] }> {
+): Promise<{ position: number; diffs: ReadModelDiff[]; blockedBy?: string }> {
   const live = new Client({ connectionString: liveUrl });
   await live.connect();
   const rebuiltUrl = await recreateTestDatabase(name);
@@ -46,11 +46,8 @@ export async function diffWithRebuild(
     await rebuilt.migrate();
     await copyEvents(live, rebuilt, position);
     await rebuilt.query(`UPDATE log_head SET position = $1 WHERE id = 1`, [position]);
-    const runner = new SubscriptionRunner(
-      rebuilt,
-      new EventStore(rebuilt),
-      new CompositeHandler(READ_MODELS_SUBSCRIPTION, handlers),
-    );
+    const composite = new CompositeHandler(READ_MODELS_SUBSCRIPTION, handlers);
+    const runner = new SubscriptionRunner(rebuilt, new EventStore(rebuilt), composite);
     await runner.drain();
     await runner.stop();
 
@@ -74,8 +71,9 @@ export async function diffWithRebuild(
         onlyRebuilt: await rowsByHash((sql, p) => rebuilt.query(sql, p), table, onlyRebuilt),
       });
     }
+    const blockedBy = await firstUnprojectable(live, rebuilt, composite, position);
     await live.query('COMMIT');
-    return { position, diffs };
+    return { position, diffs, blockedBy };
   } finally {
     await live.end();
     await rebuilt.close();
@@ -84,8 +82,8 @@ export async function diffWithRebuild(
 }
 
 /** Events up to `position`, page by page, into the rebuild's event table as they are (JSON is lossless here). */
-async function copyEvents(live: Client, rebuilt: Database, position: number): Promise<void> {
-  for (let after = 0; after < position;) {
+async function copyEvents(live: Client, rebuilt: Database, position: number, from = 0): Promise<void> {
+  for (let after = from; after < position;) {
     const { rows } = await live.query(
       `SELECT COALESCE(jsonb_agg(to_jsonb(e) ORDER BY e.global_position), '[]'::jsonb)::text AS page,
               max(e.global_position)::int AS last
@@ -100,6 +98,36 @@ async function copyEvents(live: Client, rebuilt: Database, position: number): Pr
     );
     after = rows[0].last;
   }
+}
+
+/**
+ * When the live read models stopped short of the head: the first later event the projections
+ * fail on (applied one by one to the rebuild, which is thrown away), as `<type> at <position>: <error>`.
+ */
+async function firstUnprojectable(
+  live: Client,
+  rebuilt: Database,
+  handler: SubscriptionHandler,
+  after: number,
+): Promise<string | undefined> {
+  const [{ head }] = (await live.query(`SELECT max(global_position)::int AS head FROM events`)).rows;
+  if (!head || head <= after) return undefined;
+  await copyEvents(live, rebuilt, head, after);
+  const store = new EventStore(rebuilt);
+  for (let from = after; from < head;) {
+    const events = await store.readAll({ after: from, limit: EVENT_PAGE });
+    if (!events.length) break;
+    for (const e of events) {
+      if (handler.eventTypes && !handler.eventTypes.includes(e.type)) continue;
+      try {
+        await rebuilt.transaction((tx) => handler.handle([e], tx));
+      } catch (err) {
+        return `${e.type} at ${e.position} (${e.streamId}): ${(err as Error).message}`;
+      }
+    }
+    from = events[events.length - 1].position;
+  }
+  return undefined;
 }
 
 type Query = (sql: string, params?: unknown[]) => Promise<any[]>;

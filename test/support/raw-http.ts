@@ -1,11 +1,14 @@
 import { connect } from 'node:net';
 
+/** Header lines in order (a name may repeat); values as bytes or latin1 text. */
+export type HeaderLines = [string, Buffer | string][];
+
 /** A request written byte for byte: no client-side validation or normalisation of any part. */
 export interface RawRequest {
   method: string;
   /** The request-target as sent (may hold bytes that are not UTF-8). */
   target: Buffer;
-  headers: [string, Buffer | string][];
+  headers: HeaderLines;
   body?: Buffer;
   /** Send the body as one chunk of `Transfer-Encoding: chunked` instead of with a Content-Length. */
   chunked?: boolean;

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { HeaderLines } from './raw-http';
 import {
   contentEncoding,
   contentType,
@@ -53,15 +54,13 @@ function hookBody(limit: number): fc.Arbitrary<Buffer> {
   );
 }
 
-type Headers = [string, Buffer | string][];
-
 /** Credentials shaped like the real ones but wrong, or none. */
-const wrongCredentials: fc.Arbitrary<Headers> = fc.oneof(
-  fc.constant<Headers>([]),
-  shortNasty.map((s): Headers => [
+const wrongCredentials: fc.Arbitrary<HeaderLines> = fc.oneof(
+  fc.constant<HeaderLines>([]),
+  shortNasty.map((s): HeaderLines => [
     ['authorization', Buffer.concat([Buffer.from('Bearer '), headerBytes(s)])],
   ]),
-  shortNasty.map((s): Headers => [['x-runlet-signature', headerBytes(s)]]),
+  shortNasty.map((s): HeaderLines => [['x-runlet-signature', headerBytes(s)]]),
   fc
     .tuple(
       fc.constantFrom(
@@ -85,8 +84,8 @@ const wrongCredentials: fc.Arbitrary<Headers> = fc.oneof(
       ),
       fc.constantFrom('', ',v1=', ',v1=00,v1=11', ',,,', ',v2=00', ',t=1'),
     )
-    .map(([t, v1, more]): Headers => [['x-runlet-signature', `t=${t},v1=${v1}${more}`]]),
-  fc.constantFrom<Headers>(
+    .map(([t, v1, more]): HeaderLines => [['x-runlet-signature', `t=${t},v1=${v1}${more}`]]),
+  fc.constantFrom<HeaderLines>(
     [['authorization', 'Bearer']],
     [['authorization', 'Basic Zm9vOmJhcg==']],
     [['x-runlet-signature', '']],
@@ -117,10 +116,10 @@ export function webhookCases(
     body: Buffer;
     type: string | undefined;
     encoding: { name?: string; apply: (b: Buffer) => Buffer };
-    odd: Headers;
+    odd: HeaderLines;
     chunked: boolean;
     /** undefined: the target's own credentials. */
-    creds: Headers | undefined;
+    creds: HeaderLines | undefined;
   }>(
     {
       target: fc.constantFrom(...live).map(aimed),
@@ -134,7 +133,7 @@ export function webhookCases(
         .map((v) => Buffer.from(JSON.stringify(v))),
       type: fc.constant('application/json'),
       encoding: fc.constant({ apply: (b: Buffer) => b }),
-      odd: fc.constant<Headers>([]),
+      odd: fc.constant<HeaderLines>([]),
       chunked: fc.constant(false),
       creds: fc.constant(undefined),
     },
@@ -188,7 +187,7 @@ export function webhookCases(
   );
   return parts.map(
     ({ target, method, subPath, query, body, type, encoding, odd, chunked, creds }): FuzzCase => {
-      const headers: Headers = [...(creds ?? ownCredentials(target)), ...odd];
+      const headers: HeaderLines = [...(creds ?? ownCredentials(target)), ...odd];
       if (type !== undefined) headers.push(['content-type', headerBytes(type)]);
       if (encoding.name) headers.push(['content-encoding', encoding.name]);
       return {
@@ -207,6 +206,6 @@ export function webhookCases(
 }
 
 /** The headers a legitimate caller of the trigger sends (an HMAC signature is added at send time). */
-function ownCredentials(target: HookTarget): Headers {
+function ownCredentials(target: HookTarget): HeaderLines {
   return target.auth === 'token' ? [['authorization', `Bearer ${target.secret}`]] : [];
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Database, SubscriptionHandler } from '@runlet/event-store';
 import { READ_MODELS_SUBSCRIPTION } from '@runlet/read-models';
-import { PROJECTIONS } from '../apps/api/src/read-models/projection-runner.service';
+import { PROJECTIONS } from '@runlet/platform';
 import { startDeadRegistry } from './support/dead-registry';
 import { Fuzzer, FuzzReport } from './support/fuzz-runner';
 import { heapAfterGc } from './support/heap';

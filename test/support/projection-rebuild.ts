@@ -7,7 +7,7 @@ import {
   SubscriptionRunner,
 } from '@runlet/event-store';
 import { READ_MODELS_SUBSCRIPTION } from '@runlet/read-models';
-import { platformMigrations } from '../../apps/api/src/platform/migrations';
+import { platformMigrations } from '@runlet/platform';
 import { recreateTestDatabase, PG_ADMIN_URL, testDatabaseName } from './database';
 
 /** Read-model rows that differ between the live database and the rebuild, per table. */

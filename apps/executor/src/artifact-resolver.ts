@@ -1,5 +1,5 @@
-import { ScriptSpec } from '@runlet/domain';
-import { Database, EventStore } from '@runlet/event-store';
+import { EventType, ScriptSpec, scriptStreamId } from '@runlet/domain';
+import { Database, EventStore, readLatestScriptEvent } from '@runlet/event-store';
 
 export interface ResolvedVersion {
   artifactDir: string;
@@ -19,16 +19,17 @@ export class ArtifactResolver {
     const key = `${scriptId}@${version}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const [build] = await this.db.query(
-      `SELECT data FROM events
-        WHERE (data->>'scriptId') = $1 AND event_type = 'BuildSucceeded' AND (data->>'version')::int = $2
-        ORDER BY global_position DESC LIMIT 1`,
-      [scriptId, version],
+    const build = await readLatestScriptEvent(
+      this.db,
+      this.store,
+      EventType.BuildSucceeded,
+      scriptId,
+      version,
     );
     if (!build) throw new Error(`version ${version} of script ${scriptId} has no successful build`);
     // Through the store, so events stored in an older shape are upcast.
-    const saved = (await this.store.readStream(`script-${scriptId}`)).find(
-      (e) => e.type === 'ScriptVersionSaved' && e.data.version === version,
+    const saved = (await this.store.readStream(scriptStreamId(scriptId))).find(
+      (e) => e.type === EventType.ScriptVersionSaved && e.data.version === version,
     );
     if (!saved) throw new Error(`script ${scriptId} has no version ${version}`);
     const { scriptId: _s, version: _v, reason: _r, upgrade: _u, ...spec } = saved.data;

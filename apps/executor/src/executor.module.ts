@@ -26,7 +26,7 @@ import {
   ExecutionJobData,
 } from '@runlet/executions';
 import { ExecutionWorker } from './execution.worker';
-import { ExecutionsQuery } from '@runlet/read-models';
+import { ExecutionsQuery, ScriptsQuery, TriggersQuery } from '@runlet/read-models';
 import { StrandedExecutions } from './stranded-executions';
 
 const RUNTIME = Symbol('RUNTIME');
@@ -129,7 +129,12 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     this.notifications = new SubscriptionRunner(
       db,
       store,
-      new FailureNotificationsProcessManager(db, store, this.notificationsQueue),
+      new FailureNotificationsProcessManager(
+        new TriggersQuery(db),
+        new ScriptsQuery(db),
+        store,
+        this.notificationsQueue,
+      ),
       hints,
       { pollMs: 1000, minIntervalMs: 50, lazyCheckpoints: true },
     );

@@ -3,6 +3,7 @@ import { Job, Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { AggregateRepository, Database, EventHints, EventStore } from '@runlet/event-store';
 import { ExecutionRequests } from '@runlet/executions';
+import { ExecutionsQuery, ScriptsQuery, TriggersQuery } from '@runlet/read-models';
 import { CatchUpClaims } from './catch-up-claims';
 import { cronRepeatStrategy, tickTimeOfJob } from './cron-repeat-strategy';
 import { CronTriggerCache, isActive } from './cron-trigger-cache';
@@ -48,8 +49,8 @@ export class CronScheduler {
   ticksTaken = 0;
 
   constructor(private readonly deps: CronSchedulerDeps) {
-    this.triggers = new CronTriggerCache(deps.db);
-    const firer = new TickFirer(deps.db, deps.requests);
+    this.triggers = new CronTriggerCache(new TriggersQuery(deps.db));
+    const firer = new TickFirer(new ScriptsQuery(deps.db), new ExecutionsQuery(deps.db), deps.requests);
     this.handler = new TickHandler(
       this.triggers,
       firer,

@@ -1,4 +1,3 @@
-import { Database } from '@runlet/event-store';
 import { TriggerRow, TriggersQuery } from '@runlet/read-models';
 
 /** A cron trigger as the scheduler needs it on the hot path. */
@@ -18,11 +17,7 @@ export type CronTrigger = Pick<
  */
 export class CronTriggerCache {
   private readonly byId = new Map<string, CronTrigger>();
-  private readonly query: TriggersQuery;
-
-  constructor(private readonly db: Database) {
-    this.query = new TriggersQuery(db);
-  }
+  constructor(private readonly query: TriggersQuery) {}
 
   get(id: string): CronTrigger | undefined {
     return this.byId.get(id);
@@ -47,40 +42,32 @@ export class CronTriggerCache {
   /** Reloads some triggers (deleted ones too, so the cache learns about the deletion). */
   async reload(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const rows = await this.db.query(`SELECT * FROM rm_triggers WHERE id = ANY($1::text[])`, [ids]);
-    const found = new Set<string>();
-    for (const raw of rows) {
-      found.add(raw.id);
-      if (raw.type !== 'cron' || !raw.schedule) continue;
-      this.put(
-        toCronTrigger({
-          id: raw.id,
-          scriptId: raw.script_id,
-          schedule: raw.schedule,
-          timezone: raw.timezone,
-          input: raw.input,
-          overlap: raw.overlap,
-          catchUp: raw.catch_up,
-          paused: raw.paused,
-          deleted: raw.deleted,
-          lastScheduledAt: raw.last_scheduled_at?.toISOString() ?? null,
-          updatedAt: raw.updated_at.toISOString(),
-        }),
-      );
-    }
-    for (const id of ids) if (!found.has(id)) this.byId.delete(id);
+    this.replace(ids, await this.query.byIdsWithDeleted(ids));
   }
 
   /** Triggers of a script (after ScriptArchived, whose effect lands on these rows). */
   async reloadScript(scriptId: string): Promise<void> {
-    const rows = await this.db.query(`SELECT id FROM rm_triggers WHERE script_id = $1`, [scriptId]);
-    await this.reload(rows.map((r: any) => r.id));
+    const rows = await this.query.byScriptWithDeleted(scriptId);
+    this.replace(
+      rows.map((r) => r.id),
+      rows,
+    );
   }
 
   /** This process fired `scheduledAt`: move the baseline without waiting for the projection. */
   markFired(id: string, scheduledAt: Date): void {
     const t = this.byId.get(id);
     if (t && scheduledAt > t.baseline) t.baseline = scheduledAt;
+  }
+
+  /** Puts the schedulable ones of `rows`; drops those of `ids` that are not among them. */
+  private replace(ids: string[], rows: TriggerRow[]): void {
+    const found = new Set<string>();
+    for (const row of rows) {
+      found.add(row.id);
+      if (isSchedulable(row)) this.put(toCronTrigger(row));
+    }
+    for (const id of ids) if (!found.has(id)) this.byId.delete(id);
   }
 
   private put(next: CronTrigger): void {

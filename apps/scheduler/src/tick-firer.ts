@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { tickKey } from '@runlet/domain';
-import { Database, EventMetadata } from '@runlet/event-store';
+import { EventMetadata } from '@runlet/event-store';
 import { ExecutionRequests, QueueExecutionParams, uuidFrom } from '@runlet/executions';
+import { ExecutionsQuery, ScriptsQuery } from '@runlet/read-models';
 import { CronTrigger } from './cron-trigger-cache';
 import { SCHEDULER_ACTOR } from './scheduler.config';
 
@@ -24,15 +25,13 @@ export class TickFirer {
   private readonly warnedUndeployed = new Set<string>();
 
   constructor(
-    private readonly db: Database,
+    private readonly scripts: ScriptsQuery,
+    private readonly executions: ExecutionsQuery,
     private readonly requests: ExecutionRequests,
   ) {}
 
   async context(trigger: CronTrigger): Promise<TickContext> {
-    const [row] = await this.db.query(`SELECT deployed_version, archived FROM rm_scripts WHERE id = $1`, [
-      trigger.scriptId,
-    ]);
-    return { deployedVersion: row && !row.archived ? (row.deployed_version ?? null) : null };
+    return { deployedVersion: await this.scripts.deployedVersion(trigger.scriptId) };
   }
 
   async fire(
@@ -72,20 +71,15 @@ export class TickFirer {
       },
     };
     const metadata: EventMetadata = { actor: SCHEDULER_ACTOR, correlationId: executionId, causationId: null };
-    if (trigger.overlap === 'skip' && (await this.previousStillRunning(trigger.id, executionId))) {
+    // From rm_executions: a little stale, which only matters for a run that ends right now.
+    if (
+      trigger.overlap === 'skip' &&
+      (await this.executions.triggerHasRunOtherThan(trigger.id, executionId))
+    ) {
       return this.recordSkipped(params, metadata);
     }
     const { duplicate } = await this.requests.queueExecution(params, metadata);
     return duplicate ? 'duplicate' : 'queued';
-  }
-
-  /** From rm_executions: a little stale, which only matters for a run that ends right now. */
-  private async previousStillRunning(triggerId: string, executionId: string): Promise<boolean> {
-    const rows = await this.db.query(
-      `SELECT 1 FROM rm_executions WHERE trigger_id = $1 AND status IN ('queued', 'running') AND id <> $2 LIMIT 1`,
-      [triggerId, executionId],
-    );
-    return rows.length > 0;
   }
 
   /**

@@ -1,15 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { Database, EventHints, EventStore } from '@runlet/event-store';
+import { EventType } from '@runlet/domain';
+import { Database, EventHints, EventStore, readSubscriptionPosition } from '@runlet/event-store';
 import { READ_MODELS_SUBSCRIPTION } from '@runlet/read-models';
 
-/** Events that change which triggers should tick, or how. TriggerFired is not one (and is frequent). */
-export const TRIGGER_CHANGE_EVENTS = [
-  'TriggerCreated',
-  'TriggerUpdated',
-  'TriggerPaused',
-  'TriggerResumed',
-  'TriggerDeleted',
-  'ScriptArchived',
+/**
+ * Events that change which triggers should tick, or how. TriggerFired is not one (and is
+ * frequent), nor is a secret rotation (a tick uses no secret).
+ */
+export const TRIGGER_CHANGE_EVENTS: readonly string[] = [
+  EventType.TriggerCreated,
+  EventType.TriggerUpdated,
+  EventType.TriggerPaused,
+  EventType.TriggerResumed,
+  EventType.TriggerDeleted,
+  EventType.ScriptArchived,
 ];
 
 export interface TriggerChanges {
@@ -83,7 +87,9 @@ export class TriggerChangeWatcher {
           ...new Set(events.filter((e) => e.data?.triggerId).map((e) => e.data.triggerId as string)),
         ];
         const scriptIds = [
-          ...new Set(events.filter((e) => e.type === 'ScriptArchived').map((e) => e.data.scriptId as string)),
+          ...new Set(
+            events.filter((e) => e.type === EventType.ScriptArchived).map((e) => e.data.scriptId as string),
+          ),
         ];
         await this.onChanges({ triggerIds, scriptIds });
       }
@@ -98,10 +104,7 @@ export class TriggerChangeWatcher {
   private async projectionReached(position: number, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.stopped && Date.now() < deadline) {
-      const [row] = await this.db.query(`SELECT position FROM subscriptions WHERE name = $1`, [
-        TRIGGERS_PROJECTION,
-      ]);
-      if (Number(row?.position ?? 0) >= position) return;
+      if ((await readSubscriptionPosition(this.db, TRIGGERS_PROJECTION)) >= position) return;
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -7,5 +7,6 @@ export * from './api-key/api-key.aggregate';
 export * from './trigger';
 export * from './execution';
 export * from './build';
+export * from './event-types';
 export { isStorableText, MAX_INT } from './shared/validation';
 export * from './upcasters';

@@ -7,7 +7,7 @@ import { StoredEvent } from './types';
  * part seeing only its event types. Cheaper than a subscription (and a transaction) per projection.
  */
 export class CompositeHandler implements SubscriptionHandler {
-  readonly eventTypes?: string[];
+  readonly eventTypes?: readonly string[];
 
   constructor(
     readonly name: string,

@@ -93,7 +93,7 @@ export class EventStore {
   }
 
   /** Events after a global position, oldest first, optionally of one stream or some types. */
-  async readAll(opts: { after?: number; limit?: number; streamId?: string; types?: string[] } = {}) {
+  async readAll(opts: { after?: number; limit?: number; streamId?: string; types?: readonly string[] } = {}) {
     const where = ['global_position > $1'];
     const params: unknown[] = [opts.after ?? 0];
     if (opts.streamId) {
@@ -119,7 +119,7 @@ export class EventStore {
    */
   async readTypes(
     after: number,
-    types: string[],
+    types: readonly string[],
     limit: number,
   ): Promise<{ events: StoredEvent[]; coveredTo: number }> {
     const rows = await this.db.query(

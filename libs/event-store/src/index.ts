@@ -9,3 +9,7 @@ export * from './aggregate-repository';
 export * from './composite-handler';
 export * from './upcasters';
 export * from './subscription-failure';
+export * from './script-events.read';
+export * from './latest-script-event.read';
+export * from './referenced-lockfile-hashes.read';
+export * from './subscription-position.read';

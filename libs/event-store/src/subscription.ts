@@ -13,7 +13,7 @@ import { SubscriptionFailure, SubscriptionStalledError } from './subscription-fa
 export interface SubscriptionHandler {
   readonly name: string;
   /** Only these event types reach `handle` (the checkpoint still moves past the others). */
-  readonly eventTypes?: string[];
+  readonly eventTypes?: readonly string[];
   handle(events: StoredEvent[], tx: Queryable): Promise<void>;
   /** Clears the read model before a rebuild from position 0. */
   reset?(tx: Queryable): Promise<void>;

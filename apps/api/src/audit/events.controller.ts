@@ -2,7 +2,7 @@ import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { Database, EventStore, StoredEvent } from '@runlet/event-store';
+import { Database, EventStore, readScriptEvents, StoredEvent } from '@runlet/event-store';
 import { ScriptsQuery } from '@runlet/read-models';
 import { IdParam } from '../http/path-params';
 
@@ -47,14 +47,8 @@ export class EventsController {
   async history(@Param('id', IdParam.script) id: string, @Query() q: EventsQueryDto) {
     if (!(await this.scripts.summary(id))) throw new NotFoundException(`script ${id} not found`);
     const limit = q.limit ?? 100;
-    const rows = await this.db.query(
-      `SELECT * FROM events WHERE (data->>'scriptId') = $1 AND global_position > $2 ORDER BY global_position LIMIT $3`,
-      [id, q.after ?? 0, limit],
-    );
-    return page(
-      rows.map((row: any) => this.store.fromRow(row)),
-      limit,
-    );
+    const events = await readScriptEvents(this.db, this.store, id, { after: q.after ?? 0, limit });
+    return page(events, limit);
   }
 }
 

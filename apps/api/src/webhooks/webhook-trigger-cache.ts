@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Database } from '@runlet/event-store';
+import { TRIGGER_EVENT_TYPES } from '@runlet/domain';
 import { changedScripts, ReadModelCache, ProjectionRunnerService } from '@runlet/platform';
+import { TriggersQuery } from '@runlet/read-models';
 import { PlatformKey } from '../triggers/platform-key';
 import { decryptSecret } from './http';
 
@@ -19,8 +20,8 @@ export interface WebhookTarget {
   graceUntil: number | null;
 }
 
-/** Trigger events that change a webhook target (a firing does not). */
-const TARGET_CHANGES = /^Trigger(Created|Updated|Paused|Resumed|Deleted|SecretRotated)$/;
+/** Trigger events change a webhook target (a firing does not: TriggerFired is an execution event). */
+const TARGET_CHANGES: ReadonlySet<string> = new Set(TRIGGER_EVENT_TYPES);
 
 /**
  * The webhook hot path reads its trigger (and its script's deployed version) from memory: one
@@ -34,12 +35,12 @@ export class WebhookTriggerCache implements OnModuleDestroy {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly db: Database,
+    private readonly triggers: TriggersQuery,
     private readonly platformKey: PlatformKey,
     projections: ProjectionRunnerService,
   ) {
     this.unsubscribe = projections.onApplied((events) => {
-      for (const e of events) if (TARGET_CHANGES.test(e.type)) this.cache.forget(e.data.triggerId);
+      for (const e of events) if (TARGET_CHANGES.has(e.type)) this.cache.forget(e.data.triggerId);
       const scripts = new Set(changedScripts(events));
       if (scripts.size > 0) this.cache.forgetWhere((target) => !!target && scripts.has(target.scriptId));
     });
@@ -59,28 +60,24 @@ export class WebhookTriggerCache implements OnModuleDestroy {
   }
 
   private async load(triggerId: string): Promise<WebhookTarget | null> {
-    const [r] = await this.db.query(
-      `SELECT t.*, s.deployed_version FROM rm_triggers t JOIN rm_scripts s ON s.id = t.script_id
-        WHERE t.id = $1 AND NOT t.deleted AND NOT s.archived`,
-      [triggerId],
-    );
+    const r = await this.triggers.target(triggerId);
     if (!r) return null;
-    const graceUntil = r.grace_until ? r.grace_until.getTime() : null;
+    const graceUntil = r.graceUntil ? Date.parse(r.graceUntil) : null;
     const inGrace = graceUntil !== null && graceUntil > Date.now();
     const open = (box: string | null) => (box ? decryptSecret(box, this.platformKey.key, triggerId) : null);
     return {
       triggerId,
-      scriptId: r.script_id,
+      scriptId: r.scriptId,
       type: r.type,
       auth: r.auth,
       mode: r.mode,
       paused: r.paused,
       input: r.input,
-      deployedVersion: r.deployed_version,
-      tokenHashes: [r.secret_hash, inGrace ? r.previous_secret_hash : null].filter(Boolean),
+      deployedVersion: r.deployedVersion,
+      tokenHashes: [r.secretHash, inGrace ? r.previousSecretHash : null].filter((h): h is string => !!h),
       hmacSecrets:
         r.auth === 'hmac'
-          ? [open(r.secret_box), inGrace ? open(r.previous_secret_box) : null].filter((s): s is string => !!s)
+          ? [open(r.secretBox), inGrace ? open(r.previousSecretBox) : null].filter((s): s is string => !!s)
           : [],
       graceUntil,
     };

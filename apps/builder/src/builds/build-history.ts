@@ -1,6 +1,12 @@
-import { Database, EventStore } from '@runlet/event-store';
+import {
+  Database,
+  EventStore,
+  readLatestScriptEvent,
+  readReferencedLockfileHashes,
+} from '@runlet/event-store';
 import {
   BuildSucceeded,
+  EventType,
   evolveScript,
   ScriptEvent,
   ScriptSpec,
@@ -31,31 +37,18 @@ export class BuildHistory {
 
   /** The script's last successful build (its lockfile seeds the next build). Uses the scriptId index. */
   async lastSuccess(scriptId: string): Promise<SucceededBuild | undefined> {
-    const [row] = await this.db.query(
-      `SELECT data FROM events WHERE data->>'scriptId' = $1 AND event_type = 'BuildSucceeded'
-       ORDER BY global_position DESC LIMIT 1`,
-      [scriptId],
-    );
-    return row?.data;
+    return (await readLatestScriptEvent(this.db, this.store, EventType.BuildSucceeded, scriptId))?.data;
   }
 
   /**
    * Lockfile hashes still needed: those of each script's deployed version and of every build
    * recorded since `since`.
    */
-  async referencedLockfileHashes(since: Date): Promise<Set<string>> {
-    const rows = await this.db.query(
-      `WITH deployed AS (
-         SELECT DISTINCT ON (data->>'scriptId') data->>'scriptId' AS script_id, (data->>'version')::int AS version
-         FROM events WHERE event_type = 'ScriptVersionDeployed'
-         ORDER BY data->>'scriptId', global_position DESC
-       )
-       SELECT DISTINCT b.data->>'lockfileHash' AS hash FROM events b
-       WHERE b.event_type = 'BuildSucceeded'
-         AND (b.recorded_at >= $1 OR EXISTS (
-           SELECT 1 FROM deployed d WHERE d.script_id = b.data->>'scriptId' AND d.version = (b.data->>'version')::int))`,
-      [since],
+  referencedLockfileHashes(since: Date): Promise<Set<string>> {
+    return readReferencedLockfileHashes(
+      this.db,
+      { deployed: EventType.ScriptVersionDeployed, built: EventType.BuildSucceeded },
+      since,
     );
-    return new Set(rows.map((r: any) => r.hash).filter(Boolean));
   }
 }

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { buildStreamId, decideBuild, ScriptVersionSaved } from '@runlet/domain';
+import { buildStreamId, decideBuild, EventType, ScriptVersionSaved } from '@runlet/domain';
 import { ConcurrencyError, EventStore, StoredEvent, SubscriptionHandler } from '@runlet/event-store';
 import { buildIdFor } from './build-id';
 import { BUILD_JOB_OPTIONS, BuildJobData } from './build-queue';
@@ -11,7 +11,7 @@ import { BUILD_JOB_OPTIONS, BuildJobData } from './build-queue';
  */
 export class BuildRequestsProcessManager implements SubscriptionHandler {
   readonly name = 'process-manager:build-requests';
-  readonly eventTypes = ['ScriptVersionSaved'];
+  readonly eventTypes = [EventType.ScriptVersionSaved];
 
   constructor(
     private readonly store: EventStore,

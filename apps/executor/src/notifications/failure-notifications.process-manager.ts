@@ -1,6 +1,8 @@
 import { Queue } from 'bullmq';
 import { fromStored } from '@runlet/contracts';
-import { Database, EventStore, StoredEvent, SubscriptionHandler } from '@runlet/event-store';
+import { EventType } from '@runlet/domain';
+import { EventStore, StoredEvent, SubscriptionHandler } from '@runlet/event-store';
+import { ScriptsQuery, TriggersQuery } from '@runlet/read-models';
 
 export const NOTIFICATIONS_QUEUE = 'notifications';
 
@@ -15,20 +17,21 @@ export interface NotificationJobData {
  */
 export class FailureNotificationsProcessManager implements SubscriptionHandler {
   readonly name = 'process-manager:failure-notifications';
-  readonly eventTypes = ['ExecutionFailed', 'ExecutionTimedOut'];
+  readonly eventTypes = [EventType.ExecutionFailed, EventType.ExecutionTimedOut];
 
   constructor(
-    private readonly db: Database,
+    private readonly triggers: TriggersQuery,
+    private readonly scripts: ScriptsQuery,
     private readonly store: EventStore,
     private readonly queue: Queue<NotificationJobData>,
   ) {}
 
   async handle(events: StoredEvent[]): Promise<void> {
     for (const event of events) {
-      if (event.type === 'ExecutionFailed' && event.data.willRetry) continue;
+      if (event.type === EventType.ExecutionFailed && event.data.willRetry) continue;
       const [queued] = await this.store.readAll({
         streamId: event.streamId,
-        types: ['ExecutionQueued'],
+        types: [EventType.ExecutionQueued],
         limit: 1,
       });
       if (!queued) continue;
@@ -36,7 +39,7 @@ export class FailureNotificationsProcessManager implements SubscriptionHandler {
       const url = await this.notifyUrlOf(triggerId, queued.data.scriptId, queued.data.version);
       if (!url) continue;
       const payload = {
-        event: event.type === 'ExecutionTimedOut' ? 'execution.timed_out' : 'execution.failed',
+        event: event.type === EventType.ExecutionTimedOut ? 'execution.timed_out' : 'execution.failed',
         executionId: event.data.executionId,
         scriptId: event.data.scriptId,
         triggerId: triggerId ?? null,
@@ -64,15 +67,8 @@ export class FailureNotificationsProcessManager implements SubscriptionHandler {
     scriptId: string | null,
     version: number,
   ): Promise<string | null> {
-    if (triggerId) {
-      const [trigger] = await this.db.query(`SELECT notify_url FROM rm_triggers WHERE id = $1`, [triggerId]);
-      if (trigger?.notify_url) return trigger.notify_url;
-    }
-    if (!scriptId) return null;
-    const [saved] = await this.db.query(
-      `SELECT notify_url FROM rm_script_versions WHERE script_id = $1 AND version = $2`,
-      [scriptId, version],
-    );
-    return saved?.notify_url ?? null;
+    const ofTrigger = triggerId ? await this.triggers.notifyUrl(triggerId) : null;
+    if (ofTrigger) return ofTrigger;
+    return scriptId ? this.scripts.versionNotifyUrl(scriptId, version) : null;
   }
 }

@@ -1,13 +1,14 @@
 import { Queryable, StoredEvent, SubscriptionHandler } from '@runlet/event-store';
+import { EventType, API_KEY_EVENT_TYPES } from '@runlet/domain';
 
 /** rm_api_keys: what the auth guard looks keys up in (by hash). */
 export class ApiKeysProjection implements SubscriptionHandler {
   readonly name = 'projection:api-keys';
-  readonly eventTypes = ['ApiKeyCreated', 'ApiKeyRevoked'];
+  readonly eventTypes = API_KEY_EVENT_TYPES;
 
   async handle(events: StoredEvent[], tx: Queryable): Promise<void> {
     for (const e of events) {
-      if (e.type === 'ApiKeyCreated') {
+      if (e.type === EventType.ApiKeyCreated) {
         await tx.query(
           `INSERT INTO rm_api_keys (id, name, key_hash, role, created_at) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (id) DO NOTHING`,

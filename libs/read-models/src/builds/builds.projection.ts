@@ -1,9 +1,10 @@
 import { Queryable, StoredEvent, SubscriptionHandler } from '@runlet/event-store';
+import { EventType, BUILD_EVENT_TYPES } from '@runlet/domain';
 
 /** Keeps rm_builds, and the latest build's state on rm_scripts, in step with the build streams. */
 export class BuildsProjection implements SubscriptionHandler {
   readonly name = 'projection:builds';
-  readonly eventTypes = ['BuildRequested', 'BuildStarted', 'BuildSucceeded', 'BuildFailed'];
+  readonly eventTypes = BUILD_EVENT_TYPES;
 
   async handle(events: StoredEvent[], tx: Queryable): Promise<void> {
     for (const e of events) await this.apply(e, tx);
@@ -18,20 +19,20 @@ export class BuildsProjection implements SubscriptionHandler {
     const d = e.data;
     const at = e.recordedAt;
     switch (e.type) {
-      case 'BuildRequested':
+      case EventType.BuildRequested:
         await tx.query(
           `INSERT INTO rm_builds (id, script_id, version, status, upgrade, requested_at)
            VALUES ($1, $2, $3, 'pending', $4, $5) ON CONFLICT (id) DO NOTHING`,
           [d.buildId, d.scriptId, d.version, d.upgrade === true, at],
         );
         return this.scriptBuild(tx, d, 'pending', null);
-      case 'BuildStarted':
+      case EventType.BuildStarted:
         await tx.query(
           `UPDATE rm_builds SET status = 'building', attempt = $2, started_at = $3 WHERE id = $1`,
           [d.buildId, d.attempt, at],
         );
         return this.scriptBuild(tx, d, 'building', null);
-      case 'BuildSucceeded':
+      case EventType.BuildSucceeded:
         await tx.query(
           `UPDATE rm_builds SET status = 'succeeded', cache_hit = $2, resolved_dependencies = $3, lockfile_hash = $4,
              changes = $5, duration_ms = $6, finished_at = $7 WHERE id = $1`,
@@ -46,7 +47,7 @@ export class BuildsProjection implements SubscriptionHandler {
           ],
         );
         return this.scriptBuild(tx, d, 'succeeded', null);
-      case 'BuildFailed':
+      case EventType.BuildFailed:
         await tx.query(
           `UPDATE rm_builds SET status = 'failed', error = $2, error_location = $3, finished_at = $4,
              duration_ms = (EXTRACT(EPOCH FROM ($4::timestamptz - requested_at)) * 1000)::int WHERE id = $1`,

@@ -1,4 +1,5 @@
 import { StoredEvent } from '@runlet/event-store';
+import { EventType } from '@runlet/domain';
 
 /** Columns of rm_executions an event may set (snake_case, as stored). */
 export interface ExecutionRowPatch {
@@ -39,7 +40,7 @@ export function foldExecutionEvents(events: StoredEvent[]): {
   for (const e of events) {
     const d = e.data;
     const at = e.recordedAt.toISOString();
-    if (e.type === 'ExecutionQueued') {
+    if (e.type === EventType.ExecutionQueued) {
       inserts.set(d.executionId, {
         id: d.executionId,
         script_id: d.scriptId ?? null,
@@ -65,19 +66,19 @@ export function foldExecutionEvents(events: StoredEvent[]): {
 
 function patchOf(type: string, d: any, at: string): ExecutionRowPatch | null {
   switch (type) {
-    case 'ExecutionStarted':
+    case EventType.ExecutionStarted:
       return { status: 'running', attempt: d.attempt, started_at: at, error: null };
-    case 'ExecutionSucceeded':
+    case EventType.ExecutionSucceeded:
       return { status: 'succeeded', result: d.result ?? null, finished_at: at, duration_ms: d.durationMs };
-    case 'ExecutionFailed':
+    case EventType.ExecutionFailed:
       return d.willRetry
         ? { status: 'queued', error: d.error }
         : { status: 'failed', error: d.error, finished_at: at, duration_ms: d.durationMs };
-    case 'ExecutionTimedOut':
+    case EventType.ExecutionTimedOut:
       return { status: 'timed_out', error: d.error, finished_at: at, duration_ms: d.durationMs };
-    case 'ExecutionCancelled':
+    case EventType.ExecutionCancelled:
       return { status: 'cancelled', finished_at: at, duration_ms: d.durationMs ?? null };
-    case 'ExecutionSkipped':
+    case EventType.ExecutionSkipped:
       return { status: 'skipped', error: { message: d.reason }, finished_at: at };
     default:
       return null;

@@ -1,4 +1,5 @@
 import { Queryable, StoredEvent, SubscriptionHandler } from '@runlet/event-store';
+import { EventType, EXECUTION_EVENT_TYPES } from '@runlet/domain';
 import { foldExecutionEvents } from './execution-row-changes';
 
 const INSERT_ROWS = `
@@ -27,15 +28,8 @@ WHERE r.id = p.id`;
 /** rm_executions: execution history for lists and filters (single executions are read from their stream). */
 export class ExecutionsProjection implements SubscriptionHandler {
   readonly name = 'projection:executions';
-  readonly eventTypes = [
-    'ExecutionQueued',
-    'ExecutionStarted',
-    'ExecutionSucceeded',
-    'ExecutionFailed',
-    'ExecutionTimedOut',
-    'ExecutionCancelled',
-    'ExecutionSkipped',
-  ];
+  /** Every execution event but TriggerFired (the triggers projection counts firings). */
+  readonly eventTypes = EXECUTION_EVENT_TYPES.filter((t) => t !== EventType.TriggerFired);
 
   /** Two statements per batch at most, however many executions it holds. */
   async handle(events: StoredEvent[], tx: Queryable): Promise<void> {

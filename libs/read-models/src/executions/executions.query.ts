@@ -40,6 +40,15 @@ export class ExecutionsQuery {
     return { items, nextCursor: last ? encodeCursor([last.queued_at.toISOString(), last.id]) : null };
   }
 
+  /** Whether an execution of the trigger other than `exceptId` is queued or running (overlap: skip). */
+  async triggerHasRunOtherThan(triggerId: string, exceptId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM rm_executions WHERE trigger_id = $1 AND status IN ('queued', 'running') AND id <> $2 LIMIT 1`,
+      [triggerId, exceptId],
+    );
+    return rows.length > 0;
+  }
+
   /** Ids of executions still waiting for a run that were queued before `before`, oldest first. */
   async waitingSince(before: Date, limit: number): Promise<string[]> {
     const rows = await this.db.query(

@@ -1,15 +1,10 @@
 import { Queryable, StoredEvent, SubscriptionHandler } from '@runlet/event-store';
+import { EventType, SCRIPT_EVENT_TYPES } from '@runlet/domain';
 
 /** Keeps rm_scripts and rm_script_versions in step with the script streams. */
 export class ScriptsProjection implements SubscriptionHandler {
   readonly name = 'projection:scripts';
-  readonly eventTypes = [
-    'ScriptCreated',
-    'ScriptVersionSaved',
-    'ScriptRenamed',
-    'ScriptArchived',
-    'ScriptVersionDeployed',
-  ];
+  readonly eventTypes = SCRIPT_EVENT_TYPES;
 
   async handle(events: StoredEvent[], tx: Queryable): Promise<void> {
     for (const e of events) await this.apply(e, tx);
@@ -24,14 +19,14 @@ export class ScriptsProjection implements SubscriptionHandler {
     const d = e.data;
     const at = e.recordedAt;
     switch (e.type) {
-      case 'ScriptCreated':
+      case EventType.ScriptCreated:
         await tx.query(
           `INSERT INTO rm_scripts (id, name, latest_version, created_at, updated_at) VALUES ($1, $2, 0, $3, $3)
            ON CONFLICT (id) DO NOTHING`,
           [d.scriptId, d.name, at],
         );
         return;
-      case 'ScriptVersionSaved':
+      case EventType.ScriptVersionSaved:
         await tx.query(
           `INSERT INTO rm_script_versions
              (script_id, version, code, language, dependencies, secrets, timeout_ms, memory_mb, network, reason, actor, created_at,
@@ -60,20 +55,20 @@ export class ScriptsProjection implements SubscriptionHandler {
           at,
         ]);
         return;
-      case 'ScriptRenamed':
+      case EventType.ScriptRenamed:
         await tx.query(`UPDATE rm_scripts SET name = $2, updated_at = $3 WHERE id = $1`, [
           d.scriptId,
           d.name,
           at,
         ]);
         return;
-      case 'ScriptArchived':
+      case EventType.ScriptArchived:
         await tx.query(`UPDATE rm_scripts SET archived = true, updated_at = $2 WHERE id = $1`, [
           d.scriptId,
           at,
         ]);
         return;
-      case 'ScriptVersionDeployed':
+      case EventType.ScriptVersionDeployed:
         await tx.query(`UPDATE rm_scripts SET deployed_version = $2, updated_at = $3 WHERE id = $1`, [
           d.scriptId,
           d.version,

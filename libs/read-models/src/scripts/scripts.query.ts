@@ -57,6 +57,23 @@ export class ScriptsQuery {
     return row ? toSummary(row) : null;
   }
 
+  /** The version a firing of the script runs: null when nothing is deployed or the script is archived. */
+  async deployedVersion(id: string): Promise<number | null> {
+    const [row] = await this.db.query(`SELECT deployed_version, archived FROM rm_scripts WHERE id = $1`, [
+      id,
+    ]);
+    return row && !row.archived ? (row.deployed_version ?? null) : null;
+  }
+
+  /** The notifyUrl of one saved version (archived scripts included). */
+  async versionNotifyUrl(id: string, version: number): Promise<string | null> {
+    const [row] = await this.db.query(
+      `SELECT notify_url FROM rm_script_versions WHERE script_id = $1 AND version = $2`,
+      [id, version],
+    );
+    return row?.notify_url ?? null;
+  }
+
   async detail(id: string): Promise<ScriptDetailView | null> {
     const summary = await this.summary(id);
     if (!summary) return null;

@@ -1,4 +1,5 @@
 import { Queryable, StoredEvent, SubscriptionHandler } from '@runlet/event-store';
+import { EventType, TRIGGER_EVENT_TYPES } from '@runlet/domain';
 
 const COLUMN_OF: Record<string, string> = {
   schedule: 'schedule',
@@ -13,22 +14,13 @@ const COLUMN_OF: Record<string, string> = {
 /** rm_triggers: every trigger's settings, state and last firing (fed by trigger streams and firings). */
 export class TriggersProjection implements SubscriptionHandler {
   readonly name = 'projection:triggers';
-  readonly eventTypes = [
-    'TriggerCreated',
-    'TriggerUpdated',
-    'TriggerPaused',
-    'TriggerResumed',
-    'TriggerDeleted',
-    'TriggerSecretRotated',
-    'TriggerFired',
-    'ScriptArchived',
-  ];
+  readonly eventTypes = [...TRIGGER_EVENT_TYPES, EventType.TriggerFired, EventType.ScriptArchived];
 
   /** Firings are counted per trigger and written together (before any other change to it). */
   async handle(events: StoredEvent[], tx: Queryable): Promise<void> {
     const fired = new Map<string, FiringTally>();
     for (const e of events) {
-      if (e.type === 'TriggerFired') {
+      if (e.type === EventType.TriggerFired) {
         tally(fired, e.data);
         continue;
       }
@@ -48,7 +40,7 @@ export class TriggersProjection implements SubscriptionHandler {
     const set = (sql: string, params: unknown[] = []) =>
       tx.query(`UPDATE rm_triggers SET ${sql}, updated_at = $2 WHERE id = $1`, [d.triggerId, at, ...params]);
     switch (e.type) {
-      case 'TriggerCreated':
+      case EventType.TriggerCreated:
         await tx.query(
           `INSERT INTO rm_triggers (id, script_id, type, schedule, timezone, input, overlap, catch_up, auth, mode, notify_url,
                                     secret_hash, secret_box, created_at, updated_at)
@@ -71,7 +63,7 @@ export class TriggersProjection implements SubscriptionHandler {
           ],
         );
         return;
-      case 'TriggerUpdated': {
+      case EventType.TriggerUpdated: {
         const entries = Object.entries(d.changes ?? {}).filter(([k]) => COLUMN_OF[k]);
         if (entries.length === 0) return;
         const sql = entries.map(([k], i) => `${COLUMN_OF[k]} = $${i + 3}`).join(', ');
@@ -81,16 +73,16 @@ export class TriggersProjection implements SubscriptionHandler {
         );
         return;
       }
-      case 'TriggerPaused':
+      case EventType.TriggerPaused:
         await set(`paused = true`);
         return;
-      case 'TriggerResumed':
+      case EventType.TriggerResumed:
         await set(`paused = false`);
         return;
-      case 'TriggerDeleted':
+      case EventType.TriggerDeleted:
         await set(`deleted = true`);
         return;
-      case 'TriggerSecretRotated':
+      case EventType.TriggerSecretRotated:
         await set(
           `secret_hash = $3, secret_box = $4, previous_secret_hash = $5, previous_secret_box = $6, grace_until = $7`,
           [
@@ -102,7 +94,7 @@ export class TriggersProjection implements SubscriptionHandler {
           ],
         );
         return;
-      case 'ScriptArchived':
+      case EventType.ScriptArchived:
         // An archived script's triggers stop.
         await tx.query(`UPDATE rm_triggers SET deleted = true, updated_at = $2 WHERE script_id = $1`, [
           d.scriptId,

@@ -26,6 +26,9 @@ export interface TriggerRow {
   updatedAt: string;
 }
 
+/** A live trigger of a live script, with the version a firing runs (null: nothing deployed). */
+export type TriggerTarget = TriggerRow & { deployedVersion: number | null };
+
 export class TriggersQuery {
   constructor(private readonly db: Database) {}
 
@@ -40,6 +43,34 @@ export class TriggersQuery {
   async byId(id: string): Promise<TriggerRow | null> {
     const [row] = await this.db.query(`SELECT * FROM rm_triggers WHERE id = $1 AND NOT deleted`, [id]);
     return row ? toRow(row) : null;
+  }
+
+  /** The webhook hot path's one read: the trigger and its script's deployed version. */
+  async target(id: string): Promise<TriggerTarget | null> {
+    const [row] = await this.db.query(
+      `SELECT t.*, s.deployed_version FROM rm_triggers t JOIN rm_scripts s ON s.id = t.script_id
+        WHERE t.id = $1 AND NOT t.deleted AND NOT s.archived`,
+      [id],
+    );
+    return row ? { ...toRow(row), deployedVersion: row.deployed_version } : null;
+  }
+
+  /** These triggers, deleted ones too (so a cache learns about a deletion). */
+  async byIdsWithDeleted(ids: string[]): Promise<TriggerRow[]> {
+    const rows = await this.db.query(`SELECT * FROM rm_triggers WHERE id = ANY($1::text[])`, [ids]);
+    return rows.map(toRow);
+  }
+
+  /** Every trigger of a script, deleted ones too. */
+  async byScriptWithDeleted(scriptId: string): Promise<TriggerRow[]> {
+    const rows = await this.db.query(`SELECT * FROM rm_triggers WHERE script_id = $1`, [scriptId]);
+    return rows.map(toRow);
+  }
+
+  /** The trigger's notifyUrl, also once deleted: a run it fired before still reports its failure. */
+  async notifyUrl(id: string): Promise<string | null> {
+    const [row] = await this.db.query(`SELECT notify_url FROM rm_triggers WHERE id = $1`, [id]);
+    return row?.notify_url ?? null;
   }
 
   /** Every live cron trigger (for the scheduler). */

@@ -4,7 +4,7 @@ import {
   EventHints,
   EventStore,
   CompositeHandler,
-  failureOfRow,
+  readSubscriptionState,
   SubscriptionHandler,
   StoredEvent,
   SubscriptionRunner,
@@ -91,15 +91,10 @@ export class ProjectionRunnerService implements OnModuleInit, OnApplicationShutd
       await Promise.race([local.catch(() => undefined), new Promise((r) => setTimeout(r, 25))]);
       if (stalled) throw stalled;
       if (done) return;
-      const [row] = await this.db.query(
-        `SELECT name, position, failures, failed_position, failed_event_type, last_error, failing_since
-           FROM subscriptions WHERE name = $1`,
-        [READ_MODELS_SUBSCRIPTION],
-      );
-      if (Number(row?.position ?? 0) >= position) return;
-      const failing = row && Number(row.failures) > 0 && Number(row.failed_position) <= position;
-      if (failing && (Number(row.failures) >= 2 || Date.now() >= deadline)) {
-        throw new SubscriptionStalledError(failureOfRow(row));
+      const { position: reached, failure } = await readSubscriptionState(this.db, READ_MODELS_SUBSCRIPTION);
+      if (reached >= position) return;
+      if (failure && failure.position <= position && (failure.failures >= 2 || Date.now() >= deadline)) {
+        throw new SubscriptionStalledError(failure);
       }
       if (Date.now() >= deadline) return;
     }

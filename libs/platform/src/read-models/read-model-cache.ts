@@ -4,6 +4,7 @@
  * `forgetWhere`, usually called as this process applies events to the read models) and expire
  * after `ttlMs` for changes applied elsewhere. A lookup that raced a change is not cached.
  */
+import { BUILD_EVENT_TYPES, SCRIPT_EVENT_TYPES } from '@runlet/domain';
 export class ReadModelCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
   /** Bumped by every change; a lookup started under an older epoch is returned but not kept. */
@@ -39,9 +40,11 @@ export class ReadModelCache<V> {
   }
 }
 
+const SCRIPT_SUMMARY_EVENTS = new Set<string>([...SCRIPT_EVENT_TYPES, ...BUILD_EVENT_TYPES]);
+
 /** Script ids whose summary (versions, deployment, build) the events change. */
 export function changedScripts(events: { type: string; data: any }[]): string[] {
   return events
-    .filter((e) => /^(Script|Build)/.test(e.type) && typeof e.data?.scriptId === 'string')
+    .filter((e) => SCRIPT_SUMMARY_EVENTS.has(e.type) && typeof e.data?.scriptId === 'string')
     .map((e) => e.data.scriptId as string);
 }

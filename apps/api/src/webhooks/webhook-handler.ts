@@ -26,7 +26,10 @@ export interface WebhookReply {
   body: string | Buffer;
 }
 
-/** The webhook hot path: the trigger's own auth, limits, then the execution (sync or async). */
+/**
+ * The webhook hot path: the trigger's own auth, limits, then the execution (sync or async).
+ * It queues through ExecutionRequests directly, not a command on the CommandBus: the bus adds its per-call cost to every webhook.
+ */
 @Injectable()
 export class WebhookHandler {
   private readonly limiter: RateLimiter;

@@ -9,6 +9,7 @@ import { CancelExecutionCommand } from './cancel-execution/cancel-execution.comm
 import { ListExecutionsDto, LogsQueryDto } from './executions.dto';
 import { GetExecutionQuery } from './get-execution/get-execution.query';
 import { ListExecutionsQuery } from './list-executions/list-executions.query';
+import { ReadExecutionLogsQuery } from './read-execution-logs/read-execution-logs.query';
 import { ReplayExecutionCommand } from './replay-execution/replay-execution.command';
 
 @ApiTags('executions')
@@ -32,12 +33,11 @@ export class ExecutionsController {
   }
 
   @Get(':id/logs')
-  async logsOf(@Param('id', IdParam.execution) id: string, @Query() q: LogsQueryDto) {
-    await this.one(id); // 404 for an unknown execution
-    return this.logs.read(id, q);
+  logsOf(@Param('id', IdParam.execution) id: string, @Query() q: LogsQueryDto) {
+    return this.queries.execute(new ReadExecutionLogsQuery(id, q));
   }
 
-  /** Live tail as server-sent events: stored lines first, then new ones; `end` when it finishes. */
+  /** Live tail as server-sent events: stored lines first, then new ones; `end` when it finishes (a subscription, not a query). */
   @Sse(':id/logs/stream')
   async stream(
     @Param('id', IdParam.execution) id: string,

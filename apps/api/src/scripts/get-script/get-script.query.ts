@@ -1,8 +1,8 @@
 import { Query } from '@nestjs/cqrs';
-import { ScriptDetailView } from '@runlet/read-models';
+import { ScriptDetailView, ScriptVersionView } from '@runlet/read-models';
 
 export type ScriptDetailResponse = ScriptDetailView & {
-  versions: { version: number; createdAt: unknown; actor: unknown }[];
+  versions: Pick<ScriptVersionView, 'version' | 'createdAt' | 'actor'>[];
 };
 
 /** One script as the API shows it: its detail and its versions; 404 when there is none. */

@@ -1,29 +1,35 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ExecutionQueueModule } from '@runlet/executions';
+import { ReadModelsModule } from '@runlet/platform';
+import { EventsController } from './audit/events.controller';
 import { AdminKeyBootstrap } from './auth/admin-key.bootstrap';
-import { ApiKeyCommands } from './auth/api-key.commands';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
+import { apiKeyHandlers } from './auth/auth.handlers';
 import { BuildsController } from './builds/builds.controller';
-import { EventsController } from './audit/events.controller';
-import { HealthController } from './health/health.controller';
-import { ReadModelsModule } from '@runlet/platform';
-import { ExecuteScriptHandler } from './scripts/script.command';
-import { ScriptsController } from './scripts/scripts.controller';
+import { buildHandlers } from './builds/builds.handlers';
 import { ExecutionsController } from './executions/executions.controller';
-import { ExecutionLookup } from './executions/execution-lookup.service';
+import { executionHandlers } from './executions/executions.handlers';
+import { HealthController } from './health/health.controller';
 import { RunsController } from './runs/runs.controller';
+import { runHandlers } from './runs/runs.handlers';
 import { ScriptSummaryCache } from './runs/script-summary-cache';
 import { TryBuilder } from './runs/try-builder';
+import { ScriptsController } from './scripts/scripts.controller';
+import { scriptHandlers } from './scripts/scripts.handlers';
 import { PlatformKey } from './triggers/platform-key';
-import { TriggerCommands } from './triggers/trigger-commands.service';
 import { TriggersController } from './triggers/triggers.controller';
-import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
+import { triggerHandlers } from './triggers/triggers.handlers';
 import { WebhookHandler } from './webhooks/webhook-handler';
-import { ExecutionQueueModule } from '@runlet/executions';
+import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
 
-/** The `api` role: REST API, webhooks (served ahead of Express: see serveHooksAhead), health and metrics. */
+/**
+ * The `api` role: REST API, webhooks (served ahead of Express: see serveHooksAhead), health and
+ * metrics. Controllers send every write as a command and every read as a query over the buses;
+ * each use case has its own folder with its command (or query) and handler.
+ */
 @Module({
   imports: [CqrsModule.forRoot(), ReadModelsModule, ExecutionQueueModule],
   controllers: [
@@ -39,14 +45,16 @@ import { ExecutionQueueModule } from '@runlet/executions';
   providers: [
     ApiKeyGuard,
     { provide: APP_GUARD, useExisting: ApiKeyGuard },
-    ApiKeyCommands,
     AdminKeyBootstrap,
-    ExecuteScriptHandler,
-    ExecutionLookup,
+    ...scriptHandlers,
+    ...triggerHandlers,
+    ...apiKeyHandlers,
+    ...executionHandlers,
+    ...runHandlers,
+    ...buildHandlers,
     TryBuilder,
     ScriptSummaryCache,
     PlatformKey,
-    TriggerCommands,
     WebhookTriggerCache,
     WebhookHandler,
   ],

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { ApiKeysQuery } from '@runlet/read-models';
 import { RUNLET_CONFIG, RunletConfig, ProjectionRunnerService } from '@runlet/platform';
 import { hashApiKey } from './api-key-hash';
-import { ApiKeyCommands } from './api-key.commands';
+import { CreateApiKeyCommand } from './create-api-key/create-api-key.command';
 
 /**
  * The first admin key: RUNLET_ADMIN_KEY when set (registered once), otherwise, on a platform
@@ -16,7 +17,7 @@ export class AdminKeyBootstrap implements OnApplicationBootstrap {
   constructor(
     @Inject(RUNLET_CONFIG) private readonly config: RunletConfig,
     private readonly keys: ApiKeysQuery,
-    private readonly commands: ApiKeyCommands,
+    private readonly commands: CommandBus,
     private readonly projections: ProjectionRunnerService,
   ) {}
 
@@ -31,11 +32,13 @@ export class AdminKeyBootstrap implements OnApplicationBootstrap {
     }
     if (this.config.adminKey) {
       if (await this.keys.findActiveByHash(hashApiKey(this.config.adminKey))) return;
-      await this.commands.create('admin (RUNLET_ADMIN_KEY)', metadata, this.config.adminKey);
+      await this.commands.execute(
+        new CreateApiKeyCommand('admin (RUNLET_ADMIN_KEY)', metadata, this.config.adminKey),
+      );
       return;
     }
     if ((await this.keys.count()) > 0) return;
-    const { key } = await this.commands.create('admin (generated)', metadata);
+    const { key } = await this.commands.execute(new CreateApiKeyCommand('admin (generated)', metadata));
     this.logger.warn(
       `No RUNLET_ADMIN_KEY was set; generated the first admin key (shown only this once):\n\n    ${key}\n`,
     );

@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { ApiKeysQuery } from '@runlet/read-models';
 import { IdParam } from '../http/path-params';
 import { metadataFor } from '../http/request-context';
-import { ApiKeyCommands } from './api-key.commands';
-import { ApiKeyGuard } from './api-key.guard';
+import { CreateApiKeyCommand } from './create-api-key/create-api-key.command';
+import { ListApiKeysQuery } from './list-api-keys/list-api-keys.query';
+import { RevokeApiKeyCommand } from './revoke-api-key/revoke-api-key.command';
 
 class CreateApiKeyDto {
   @ApiProperty() @IsString() @Length(1, 100) name: string;
@@ -16,26 +17,24 @@ class CreateApiKeyDto {
 @Controller('api/v1/api-keys')
 export class ApiKeysController {
   constructor(
-    private readonly commands: ApiKeyCommands,
-    private readonly keys: ApiKeysQuery,
-    private readonly guard: ApiKeyGuard,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post()
   async create(@Body() body: CreateApiKeyDto, @Req() req: any) {
-    const { id, key } = await this.commands.create(body.name, metadataFor(req));
+    const { id, key } = await this.commands.execute(new CreateApiKeyCommand(body.name, metadataFor(req)));
     return { id, name: body.name, key };
   }
 
   @Get()
   async list() {
-    return { items: await this.keys.list(), nextCursor: null };
+    return { items: await this.queries.execute(new ListApiKeysQuery()), nextCursor: null };
   }
 
   @Delete(':id')
   @HttpCode(204)
   async revoke(@Param('id', IdParam.apiKey) id: string, @Req() req: any) {
-    await this.commands.revoke(id, metadataFor(req));
-    this.guard.forget(id);
+    await this.commands.execute(new RevokeApiKeyCommand(id, metadataFor(req)));
   }
 }

@@ -4,7 +4,6 @@ import {
   Delete,
   Get,
   HttpCode,
-  NotFoundException,
   Param,
   PayloadTooLargeException,
   Post,
@@ -12,14 +11,19 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
-import { MAX_CODE_BYTES, ScriptCommand } from '@runlet/domain';
-import { ScriptsQuery } from '@runlet/read-models';
+import { MAX_CODE_BYTES } from '@runlet/domain';
 import { IdParam, VersionParam } from '../http/path-params';
 import { metadataFor } from '../http/request-context';
-import { ExecuteScriptCommand } from './script.command';
+import { ArchiveScriptCommand } from './archive-script/archive-script.command';
+import { CreateScriptCommand } from './create-script/create-script.command';
+import { DeployScriptVersionCommand } from './deploy-script-version/deploy-script-version.command';
+import { GetScriptQuery } from './get-script/get-script.query';
+import { GetScriptVersionQuery } from './get-script-version/get-script-version.query';
+import { ListScriptVersionsQuery } from './list-script-versions/list-script-versions.query';
+import { ListScriptsQuery } from './list-scripts/list-scripts.query';
+import { SaveScriptVersionCommand } from './save-script-version/save-script-version.command';
 import { CreateScriptDto, DeployDto, ListQueryDto, SaveScriptDto } from './scripts.dto';
 
 @ApiTags('scripts')
@@ -28,100 +32,77 @@ import { CreateScriptDto, DeployDto, ListQueryDto, SaveScriptDto } from './scrip
 export class ScriptsController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly scripts: ScriptsQuery,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post()
   async create(@Body() body: CreateScriptDto, @Req() req: any) {
     assertCodeSize(body.code);
-    const scriptId = randomUUID();
     const { name, ...spec } = body;
-    await this.run(scriptId, { type: 'CreateScript', scriptId, name, spec }, req);
+    const { scriptId } = await this.commands.execute(new CreateScriptCommand(name, spec, metadataFor(req)));
     return { ...(await this.detail(scriptId)), version: 1 };
   }
 
   @Get()
   list(@Query() query: ListQueryDto) {
-    return this.scripts.list(query);
+    return this.queries.execute(new ListScriptsQuery(query));
   }
 
   @Get(':id')
   detail(@Param('id', IdParam.script) id: string) {
-    return this.findDetail(id);
+    return this.queries.execute(new GetScriptQuery(id));
   }
 
   @Put(':id')
   async save(@Param('id', IdParam.script) id: string, @Body() body: SaveScriptDto, @Req() req: any) {
     if (typeof body.code === 'string') assertCodeSize(body.code);
     const { name, expectedVersion, ...spec } = body;
-    await this.findDetail(id);
-    const result = await this.run(id, { type: 'SaveScriptVersion', name, spec, expectedVersion }, req);
-    return { ...(await this.findDetail(id)), version: result.state?.latestVersion };
+    await this.detail(id);
+    const { version } = await this.commands.execute(
+      new SaveScriptVersionCommand(id, { name, spec, expectedVersion }, metadataFor(req)),
+    );
+    return { ...(await this.detail(id)), version };
   }
 
   @Delete(':id')
   @HttpCode(204)
   async archive(@Param('id', IdParam.script) id: string, @Req() req: any) {
-    await this.findDetail(id);
-    await this.run(id, { type: 'ArchiveScript' }, req);
+    await this.detail(id);
+    await this.commands.execute(new ArchiveScriptCommand(id, metadataFor(req)));
   }
 
   @Get(':id/versions')
   async versions(@Param('id', IdParam.script) id: string) {
-    await this.findDetail(id);
-    return { items: await this.scripts.versions(id), nextCursor: null };
+    await this.detail(id);
+    return { items: await this.queries.execute(new ListScriptVersionsQuery(id)), nextCursor: null };
   }
 
   @Get(':id/versions/:version')
   async version(@Param('id', IdParam.script) id: string, @Param('version', VersionParam) version: number) {
-    await this.findDetail(id);
-    const found = await this.scripts.version(id, version);
-    if (!found) throw new NotFoundException(`script ${id} has no version ${version}`);
-    return found;
+    await this.detail(id);
+    return this.queries.execute(new GetScriptVersionQuery(id, version));
   }
 
   @Post(':id/deploy')
   async deploy(@Param('id', IdParam.script) id: string, @Body() body: DeployDto, @Req() req: any) {
-    await this.findDetail(id);
-    await this.run(id, { type: 'DeployScriptVersion', version: body.version, reason: 'manual deploy' }, req);
-    return this.findDetail(id);
+    await this.detail(id);
+    await this.commands.execute(new DeployScriptVersionCommand(id, body.version, metadataFor(req)));
+    return this.detail(id);
   }
 
   /** Saves the same spec as a new version whose build re-resolves every range (`changes` shows what moved). */
   @Post(':id/dependencies/upgrade')
   @HttpCode(202)
   async upgradeDependencies(@Param('id', IdParam.script) id: string, @Req() req: any) {
-    await this.findDetail(id);
-    const command: ScriptCommand = {
-      type: 'SaveScriptVersion',
-      spec: {},
-      reason: 'dependency upgrade',
-      upgrade: true,
-    };
-    const result = await this.run(id, command, req);
-    return { ...(await this.findDetail(id)), version: result.state?.latestVersion };
-  }
-
-  private run(scriptId: string, command: ScriptCommand, req: any) {
-    return this.commands.execute(new ExecuteScriptCommand(scriptId, command, metadataFor(req)));
-  }
-
-  private async findDetail(id: string) {
-    const detail = await this.scripts.detail(id);
-    if (!detail) throw new NotFoundException(`script ${id} not found`);
-    return {
-      ...detail,
-      // Until the latest version's build is projected, that build is pending (not the previous one's state).
-      build:
-        detail.build && (detail.build.version ?? 0) >= detail.latestVersion
-          ? detail.build
-          : { status: 'pending', version: detail.latestVersion },
-      versions: (await this.scripts.versions(id)).map((v) => ({
-        version: v.version,
-        createdAt: v.createdAt,
-        actor: v.actor,
-      })),
-    };
+    await this.detail(id);
+    const { version } = await this.commands.execute(
+      new SaveScriptVersionCommand(
+        id,
+        { spec: {}, reason: 'dependency upgrade', upgrade: true },
+        metadataFor(req),
+      ),
+    );
+    return { ...(await this.detail(id)), version };
   }
 }
 

@@ -1,0 +1,4 @@
+import { Query } from '@nestjs/cqrs';
+import { ApiKeysQuery } from '@runlet/read-models';
+
+export class ListApiKeysQuery extends Query<Awaited<ReturnType<ApiKeysQuery['list']>>> {}

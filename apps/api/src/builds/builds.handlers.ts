@@ -1,0 +1,4 @@
+import { ListBuildsHandler } from './list-builds/list-builds.handler';
+
+/** The builds use cases' command and query handlers, for the module's providers. */
+export const buildHandlers = [ListBuildsHandler];

@@ -1,0 +1,35 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import Redis from 'ioredis';
+import { ConflictError, executionStreamId, isTerminal } from '@runlet/domain';
+import { AggregateRepository } from '@runlet/event-store';
+import { Cancellations, executionAggregate } from '@runlet/executions';
+import { REDIS } from '@runlet/platform';
+import { loadExecution } from '../execution-state';
+import { CancelExecutionCommand } from './cancel-execution.command';
+
+@CommandHandler(CancelExecutionCommand)
+export class CancelExecutionHandler implements ICommandHandler<CancelExecutionCommand> {
+  constructor(
+    private readonly repo: AggregateRepository,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async execute({ executionId, metadata }: CancelExecutionCommand): Promise<void> {
+    const state = await loadExecution(this.repo, executionId);
+    if (isTerminal(state.status))
+      throw new ConflictError(`execution ${executionId} has already ${state.status.replace('_', ' ')}`);
+    if (state.status === 'queued') {
+      await this.repo
+        .execute(
+          executionStreamId(executionId),
+          executionAggregate,
+          { type: 'CancelExecution', reason: 'cancelled by request' },
+          metadata,
+        )
+        // It may have started meanwhile: then the executor's abort below ends it.
+        .catch(() => undefined);
+    }
+    await Cancellations.request(this.redis, executionId);
+  }
+}

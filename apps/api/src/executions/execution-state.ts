@@ -1,0 +1,14 @@
+import { NotFoundException } from '@nestjs/common';
+import { executionStreamId, ExecutionState } from '@runlet/domain';
+import { AggregateRepository } from '@runlet/event-store';
+import { executionAggregate } from '@runlet/executions';
+
+/** One execution, folded from its own stream: always current, even before projections catch up. */
+export async function loadExecution(repo: AggregateRepository, executionId: string): Promise<ExecutionState> {
+  const { state } = await repo.load<ExecutionState, any>(
+    executionStreamId(executionId),
+    executionAggregate.evolve,
+  );
+  if (!state) throw new NotFoundException(`execution ${executionId} not found`);
+  return state;
+}

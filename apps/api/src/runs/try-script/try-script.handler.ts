@@ -1,0 +1,69 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { BuildError } from '@runlet/build';
+import { AggregateRepository, EventMetadata } from '@runlet/event-store';
+import { ExecutionRequests, toExecutionView } from '@runlet/executions';
+import { LogStore } from '@runlet/logs';
+import { loadExecution } from '../../executions/execution-state';
+import { MAX_SYNC_WAIT_MS } from '../sync-wait';
+import { TryBuilder } from '../try-builder';
+import { TryScriptCommand } from './try-script.command';
+
+/** Queues through ExecutionRequests, which owns every write to an execution stream. */
+@CommandHandler(TryScriptCommand)
+export class TryScriptHandler implements ICommandHandler<TryScriptCommand> {
+  constructor(
+    private readonly requests: ExecutionRequests,
+    private readonly repo: AggregateRepository,
+    private readonly logs: LogStore,
+    private readonly tryBuilder: TryBuilder,
+  ) {}
+
+  async execute({ tryOut: body, metadata }: TryScriptCommand) {
+    const executionId = randomUUID();
+    const base = { scriptId: null, version: 0, trigger: { type: 'try' as const }, input: body.input ?? null };
+    let artifactDir: string;
+    try {
+      const built = await this.tryBuilder.builder.build({
+        scriptId: `try-${executionId}`,
+        version: 1,
+        code: body.code,
+        language: body.language ?? 'typescript',
+        dependencies: body.dependencies ?? {},
+      });
+      artifactDir = built.artifactDir;
+    } catch (err) {
+      if (!(err instanceof BuildError)) throw err;
+      return this.recordBuildFailure(executionId, base, err, metadata);
+    }
+    const limits = {
+      timeoutMs: body.timeoutMs ?? 30_000,
+      memoryMb: body.memoryMb ?? 256,
+      network: body.network ?? 'egress',
+    };
+    const { finished } = await this.requests.queueAndWait(
+      { ...base, executionId, artifactDir, limits },
+      metadata,
+      { newId: true, waitMs: MAX_SYNC_WAIT_MS },
+    );
+    const view = finished ?? toExecutionView(await loadExecution(this.repo, executionId));
+    return { ...view, logs: (await this.logs.read(executionId, { limit: 5000 })).items };
+  }
+
+  /** A try-out that does not build is still an execution: queued, then failed with the build error. */
+  private async recordBuildFailure(executionId: string, base: any, err: BuildError, metadata: EventMetadata) {
+    const message = `build failed: ${err.reason}`;
+    await this.requests.recordFailedBuild({ ...base, executionId }, message, metadata);
+    this.logs.write(executionId, {
+      seq: 0,
+      ts: new Date().toISOString(),
+      level: 'error',
+      stream: 'system',
+      message: err.log || message,
+    });
+    await this.logs.flush(executionId);
+    this.logs.end(executionId);
+    const view = toExecutionView(await loadExecution(this.repo, executionId));
+    return { ...view, logs: (await this.logs.read(executionId)).items };
+  }
+}

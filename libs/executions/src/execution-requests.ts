@@ -12,12 +12,14 @@ import {
   ValidationError,
 } from '@runlet/domain';
 import { StoredJsonError, toStored } from '@runlet/contracts';
-import { ConcurrencyError, EventMetadata, EventStore } from '@runlet/event-store';
+import { AggregateRepository, ConcurrencyError, EventMetadata, EventStore } from '@runlet/event-store';
 import { ExecutionJobData, MAX_SNAPSHOT_BYTES } from './execution-queue';
 import type { ExecutionResults } from './execution-results';
 import type { ExecutionView } from './execution-view';
 
-export { executionAggregate } from './execution-aggregate';
+import { executionAggregate } from './execution-aggregate';
+
+export { executionAggregate };
 
 /**
  * Every execution job: it may run up to MAX_ATTEMPTS times (the worker asks for a retry, by
@@ -210,6 +212,19 @@ export class ExecutionRequests {
       if (err instanceof ConcurrencyError) return { duplicate: true };
       throw err;
     }
+  }
+
+  /**
+   * Records a queued execution as cancelled. Rejects (ConflictError, ConcurrencyError) when it has
+   * started or ended meanwhile; a running one is ended by its executor on the cancel signal.
+   */
+  async recordCancelled(executionId: string, reason: string, metadata: EventMetadata): Promise<void> {
+    await new AggregateRepository(this.store).execute(
+      executionStreamId(executionId),
+      executionAggregate,
+      { type: 'CancelExecution', reason },
+      metadata,
+    );
   }
 
   /** A try-out whose code did not build: recorded as an execution that failed with the build's error. */

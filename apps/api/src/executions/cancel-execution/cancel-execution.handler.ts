@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import Redis from 'ioredis';
-import { ConflictError, executionStreamId, isTerminal } from '@runlet/domain';
+import { ConflictError, isTerminal } from '@runlet/domain';
 import { AggregateRepository } from '@runlet/event-store';
-import { Cancellations, executionAggregate } from '@runlet/executions';
+import { Cancellations, ExecutionRequests } from '@runlet/executions';
 import { REDIS } from '@runlet/platform';
 import { loadExecution } from '../execution-state';
 import { CancelExecutionCommand } from './cancel-execution.command';
@@ -12,6 +12,7 @@ import { CancelExecutionCommand } from './cancel-execution.command';
 export class CancelExecutionHandler implements ICommandHandler<CancelExecutionCommand> {
   constructor(
     private readonly repo: AggregateRepository,
+    private readonly requests: ExecutionRequests,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -20,13 +21,8 @@ export class CancelExecutionHandler implements ICommandHandler<CancelExecutionCo
     if (isTerminal(state.status))
       throw new ConflictError(`execution ${executionId} has already ${state.status.replace('_', ' ')}`);
     if (state.status === 'queued') {
-      await this.repo
-        .execute(
-          executionStreamId(executionId),
-          executionAggregate,
-          { type: 'CancelExecution', reason: 'cancelled by request' },
-          metadata,
-        )
+      await this.requests
+        .recordCancelled(executionId, 'cancelled by request', metadata)
         // It may have started meanwhile: then the executor's abort below ends it.
         .catch(() => undefined);
     }

@@ -51,6 +51,8 @@ export function buildSandboxArgs(plan: BuildSandboxPlan): string[] {
     }
   }
   for (const path of SYSTEM_ETC) if (existsSync(path)) args.push('--ro-bind', path, path);
+  // The private /tmp goes under the binds below, so node or npm living under the host's /tmp stay visible.
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   for (const path of plan.readOnly) {
     if (mounted.some((m) => isInside(path, m))) continue;
     args.push('--ro-bind', path, path);
@@ -60,7 +62,7 @@ export function buildSandboxArgs(plan: BuildSandboxPlan): string[] {
     if (mounted.some((m) => isInside(dir, m)) && pathKind(dir) === 'dir') args.push('--tmpfs', dir);
   }
   args.push('--bind', plan.workDir, BUILD_SANDBOX_WORK_DIR);
-  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--chdir', BUILD_SANDBOX_WORK_DIR);
+  args.push('--chdir', BUILD_SANDBOX_WORK_DIR);
   args.push('--ro-bind', '/dev/null', '/proc/1/environ');
   args.push('--', ...plan.command);
   return args;

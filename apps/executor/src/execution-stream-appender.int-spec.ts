@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  decideExecution,
-  domainUpcasters,
-  evolveExecutionEvents,
-  ExecutionState,
-  executionStreamId,
-} from '@runlet/domain';
+import { decideExecution, domainUpcasters, evolveExecutionEvents, executionStreamId } from '@runlet/domain';
 import { Database, EventMetadata, EventStore } from '@runlet/event-store';
 import { LogLine } from '@runlet/contracts';
 import { LogStore, logLinesAttachment, logsMigrations } from '@runlet/logs';

@@ -1,0 +1,99 @@
+import { Queue } from 'bullmq';
+import { ExecutionJobData, InProcessExecutor, QueuedSnapshot, UnrecordedExecution } from '@runlet/executions';
+import { ExecutionAttempts } from './execution-attempt';
+import { ExecutionLease } from './execution-lease';
+import { PendingQueueing } from './execution-stream-appender';
+import { RetryAttempt, retryDelayMs } from './retry-policy';
+
+export interface InProcessHandoffOptions {
+  /** Executions run at once this way (beside the queue's jobs). */
+  concurrency: number;
+  /** How long a parked job waits before any executor may take it over (ExecutionLease). */
+  leaseMs: number;
+}
+
+/**
+ * Executions handed to this process directly by a request here that waits for them: no queue
+ * hop. Once a run turns long its job is parked in the queue (ExecutionLease), so if this process
+ * dies any executor takes it over; whatever the run leaves to do (a retry, a hand-over) goes
+ * through the queue. Refused while closed or when every slot is busy (the caller queues it).
+ */
+export class InProcessHandoff implements InProcessExecutor {
+  private readonly running = new Map<string, Promise<void>>();
+  private open = false;
+
+  constructor(
+    private readonly attempts: ExecutionAttempts,
+    private readonly queue: Queue<ExecutionJobData>,
+    private readonly options: InProcessHandoffOptions,
+  ) {}
+
+  /** Takes executions from now on. */
+  start(): void {
+    this.open = true;
+  }
+
+  /** Takes no more; resolves when the runs it took are over. */
+  stop(): Promise<void> {
+    this.open = false;
+    return Promise.all(this.running.values()).then(() => undefined);
+  }
+
+  /** Runs a just-queued execution here; false when refused. */
+  runHere(executionId: string, queued: QueuedSnapshot): boolean {
+    if (!this.hasFreeSlot()) return false;
+    this.track(executionId, this.runLeased(executionId, queued));
+    return true;
+  }
+
+  /**
+   * Like runHere, for an execution not recorded yet: its queueing events go into the attempt's
+   * first append (with its outcome for a quick run, else with ExecutionStarted), so a quick
+   * execution costs one append. Resolves once they are recorded; rejects if they could not be,
+   * and then the run is aborted and nothing of it is stored. Undefined when refused.
+   */
+  runUnrecorded(executionId: string, execution: UnrecordedExecution): Promise<void> | undefined {
+    if (!this.hasFreeSlot()) return undefined;
+    let settle!: (err?: unknown) => void;
+    const recorded = new Promise<void>((resolve, reject) => {
+      settle = (err) => (err === undefined ? resolve() : reject(err));
+    });
+    const events = execution.events.map((event) => ({ ...event, metadata: execution.metadata }));
+    const queued = { state: execution.state, version: events.length };
+    this.track(executionId, this.runLeased(executionId, queued, { events, settle }));
+    return recorded;
+  }
+
+  private hasFreeSlot(): boolean {
+    return this.open && this.running.size < this.options.concurrency;
+  }
+
+  private track(executionId: string, run: Promise<void>): void {
+    this.running.set(executionId, run);
+    void run.finally(() => this.running.delete(executionId));
+  }
+
+  private async runLeased(
+    executionId: string,
+    queued: QueuedSnapshot,
+    queueing?: PendingQueueing,
+  ): Promise<void> {
+    const lease = new ExecutionLease(this.queue, executionId, this.options.leaseMs);
+    const of = { executionId, jobId: undefined, queueing, onLongRun: () => lease.hold() };
+    // An execution whose queueing never got recorded leaves nothing for the queue to take over.
+    const leftover = (): 'finished' | 'handover' =>
+      queueing && !queueing.recorded ? 'finished' : 'handover';
+    try {
+      const ended = await this.attempts.run(of, queued);
+      await lease.release({ kind: ended === 'finished' ? 'finished' : leftover() });
+    } catch (err) {
+      if (err instanceof RetryAttempt)
+        return lease.release({ kind: 'retry', delayMs: retryDelayMs(err.attempt) });
+      console.error(`[executor] execution ${executionId}: ${(err as Error).message}`);
+      queueing?.settle(err);
+      await lease.release({ kind: leftover() });
+    } finally {
+      queueing?.settle(new Error(`execution ${executionId} could not be recorded`)); // no-op once settled
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
 import { ensureBuilt, freePort, startRoleProcess } from './support/role-process';
 
@@ -60,5 +61,30 @@ describe('an executor killed with SIGKILL mid-execution (real processes)', () =>
     expect(health.status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/^runlet_process_cpu_seconds_total \d/m);
+  });
+
+  it('leaves no sandbox behind: an executor killed while its warm sandboxes are idle takes them with it', async () => {
+    for (const c of children.splice(0)) c.kill('SIGKILL'); // the earlier test's executors
+    const id = await createBuiltScript(p, { name: 'warm', code: `export default () => 'warm'` });
+    const executor = startExecutor(p);
+    children.push(executor);
+    // Until the executor is up, the run waits in the queue; with wait it answers once it ran there.
+    const run = await p.api('POST', `/api/v1/scripts/${id}/runs`, { wait: true });
+    expect(run.body).toMatchObject({ status: 'succeeded', result: 'warm' });
+    // The sandboxes of this test's data dir (their bwrap arguments name its artifacts).
+    const sandboxes = () =>
+      readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${p.config.dataDir}/artifacts`);
+          } catch {
+            return false; // gone meanwhile
+          }
+        });
+    expect(sandboxes().length).toBeGreaterThan(0); // the warm instance, idle
+    executor.kill('SIGKILL');
+    for (let i = 0; i < 50 && sandboxes().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(sandboxes()).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ export interface CgroupSpec {
 
 /**
  * Per-sandbox cgroup: a hard memory limit (the kernel OOM-kills inside it), a task limit (contains
- * fork bombs), a CPU quota, and a freezer (an idle sandbox is frozen). Works with cgroup v1 (one
+ * fork bombs), a CPU quota, and a freezer (a sandbox is frozen while its stray processes are listed and killed). Works with cgroup v1 (one
  * hierarchy per controller) and v2; when neither is writable, `create` returns null and the runtime
  * falls back to its RSS watchdog.
  */

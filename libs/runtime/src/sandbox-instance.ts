@@ -149,7 +149,20 @@ export class SandboxInstance {
     }
     await Promise.race([ready, proc.failed]);
     this.harnessPid = insecure ? proc.pid : this.findHarness();
-    this.cgroup?.freeze(); // idle until its first run
+    this.pause(); // idle until its first run
+  }
+
+  /**
+   * An idle sandbox uses no CPU: its harness (the only process left after a run) is stopped. Not
+   * the cgroup freezer: a (v1) frozen task cannot act on SIGKILL, so a sandbox frozen when its
+   * executor dies would outlive it; a stopped one dies with it (bwrap --die-with-parent).
+   */
+  private pause(): void {
+    if (this.harnessPid !== undefined && !this.dead) signal(this.harnessPid, 'SIGSTOP');
+  }
+
+  private resume(): void {
+    if (this.harnessPid !== undefined) signal(this.harnessPid, 'SIGCONT');
   }
 
   /** bwrap runs the command as pid 2 of the sandbox's PID namespace, a child of its init. */
@@ -211,7 +224,7 @@ export class SandboxInstance {
   execute(request: RunRequest, sink: LogSink): Promise<RunResult> {
     if (this.dead || this.active)
       return Promise.resolve({ kind: 'died', error: { message: 'Sandbox unavailable' } });
-    this.cgroup?.thaw();
+    this.resume();
     return new Promise((resolve) => {
       this.active = { id: request.id, sink, resolve };
       this.proc!.send(3, JSON.stringify({ t: 'run', ...request }) + '\n');
@@ -220,12 +233,12 @@ export class SandboxInstance {
 
   /**
    * Before the instance serves another run: every process the last run left behind is killed and
-   * the sandbox frozen while idle. An instance that cannot be cleaned up is retired (`ready` rejects).
+   * the harness stopped while idle. An instance that cannot be cleaned up is retired (`ready` rejects).
    */
   recycle(): void {
     this.available = this.available.then(async () => {
       const clean = this.harnessPid !== undefined && (await reapStrays(() => this.strays(), this.cgroup));
-      if (clean && !this.dead) return;
+      if (clean && !this.dead) return this.pause();
       void this.kill();
       throw new Error('The sandbox could not be cleaned up after its previous run');
     });
@@ -283,6 +296,14 @@ export class SandboxInstance {
     this.active = undefined;
     run?.resolve({ kind: 'died', error: { message } });
     if (!this.dead) void this.kill();
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone: its exit is reported by the sandbox's own exit handler
   }
 }
 

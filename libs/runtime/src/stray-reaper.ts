@@ -6,8 +6,8 @@ const GONE_WAIT_MS = 500;
 
 /**
  * After a run of a warm sandbox: SIGKILLs every process `strays` lists (detached, double-forked,
- * setsid children… — everything but the harness), then leaves the sandbox frozen until its next
- * run. The group is frozen before it is listed, so nothing forks in between. Resolves false when
+ * setsid children… — everything but the harness). The group is frozen while it is listed and
+ * killed, so nothing forks in between, and thawed again before this returns. Resolves false when
  * the sandbox must be retired instead: strays that would not go, or strays in a sandbox without a
  * cgroup (nothing then guarantees every stray was seen).
  */
@@ -15,7 +15,10 @@ export async function reapStrays(strays: () => number[], cgroup: Cgroup | null):
   for (let round = 0; round < ROUNDS; round++) {
     if (cgroup?.freeze() && !cgroup.settled()) await cgroup.frozen();
     const found = strays();
-    if (found.length === 0) return true;
+    if (found.length === 0) {
+      cgroup?.thaw(); // never left frozen: a frozen (v1) task cannot die with its executor
+      return true;
+    }
     killPids(found);
     if (!cgroup) return false;
     cgroup.thaw(); // a frozen task only dies once thawed

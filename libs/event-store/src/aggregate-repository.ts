@@ -1,11 +1,7 @@
+import type { Aggregate } from '@runlet/domain';
 import { ConcurrencyError } from './errors';
 import { EventStore } from './event-store';
 import { EventMetadata, StoredEvent } from './types';
-
-export interface PureAggregate<S, C, E extends { type: string; data: any }> {
-  decide(command: C, state: S | undefined): E[];
-  evolve(state: S | undefined, event: E): S | undefined;
-}
 
 export interface CommandResult<S> {
   state: S | undefined;
@@ -37,7 +33,7 @@ export class AggregateRepository {
 
   async execute<S, C, E extends { type: string; data: any }>(
     streamId: string,
-    aggregate: PureAggregate<S, C, E>,
+    aggregate: Aggregate<S, C, E>,
     command: C,
     metadata: EventMetadata,
     attempts = 5,

@@ -1,4 +1,2 @@
-import { decideExecution, evolveExecution } from '@runlet/domain';
-
-/** The execution aggregate, as the repository takes it. */
-export const executionAggregate = { decide: decideExecution, evolve: evolveExecution };
+// The execution aggregate lives in the domain; re-exported for the library's callers.
+export { executionAggregate } from '@runlet/domain';

@@ -1,8 +1,6 @@
-import { apiKeyStreamId, ApiKeyCommand, decideApiKey, evolveApiKey } from '@runlet/domain';
+import { apiKeyAggregate, apiKeyStreamId, ApiKeyCommand } from '@runlet/domain';
 import { AggregateRepository, EventMetadata } from '@runlet/event-store';
 import { ProjectionRunnerService } from '@runlet/platform';
-
-const apiKeyAggregate = { decide: decideApiKey, evolve: evolveApiKey };
 
 /** Decides and appends on the key's stream, then waits until the read models show it (the guard reads them). */
 export async function executeOnApiKey(

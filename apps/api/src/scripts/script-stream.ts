@@ -1,8 +1,6 @@
-import { decideScript, evolveScript, ScriptCommand, scriptStreamId, ScriptState } from '@runlet/domain';
+import { scriptAggregate, ScriptCommand, scriptStreamId, ScriptState } from '@runlet/domain';
 import { AggregateRepository, CommandResult, EventMetadata } from '@runlet/event-store';
 import { ProjectionRunnerService } from '@runlet/platform';
-
-const scriptAggregate = { decide: decideScript, evolve: evolveScript };
 
 /**
  * What every script command handler does: decide and append on the script's stream, then wait

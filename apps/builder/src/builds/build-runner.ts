@@ -3,8 +3,8 @@ import {
   BuildEvent,
   BuildState,
   buildStreamId,
-  decideBuild,
   decideScript,
+  buildAggregate,
   dependencyChanges,
   evolveBuild,
   evolveScript,
@@ -19,8 +19,6 @@ import { LogStore } from '@runlet/logs';
 import { BuildError, ScriptBuilder } from '@runlet/build';
 import { BuildHistory } from './build-history';
 import { BuildLog, logExcerpt } from './build-log';
-
-const buildAggregate = { decide: decideBuild, evolve: evolveBuild };
 
 /** Deploys only forward: a late or retried build never replaces a newer deployed version. */
 const deployIfNewer = {

@@ -1,3 +1,4 @@
+import type { Aggregate } from '../shared/aggregate';
 import { DomainEvent } from '../shared/aggregate';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { id, oneOf, text } from '../shared/validation';
@@ -55,3 +56,9 @@ export function evolveApiKey(state: ApiKeyState | undefined, event: ApiKeyEvent)
       return state && { ...state, revoked: true };
   }
 }
+
+/** The apiKey aggregate, as repositories take it. */
+export const apiKeyAggregate: Aggregate<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
+  decide: decideApiKey,
+  evolve: evolveApiKey,
+};

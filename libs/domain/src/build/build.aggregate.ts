@@ -1,3 +1,4 @@
+import type { Aggregate } from '../shared/aggregate';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import {
   boolean,
@@ -131,3 +132,9 @@ export function dependencyChanges(
   }
   return changes;
 }
+
+/** The build aggregate, as repositories take it. */
+export const buildAggregate: Aggregate<BuildState, BuildCommand, BuildEvent> = {
+  decide: decideBuild,
+  evolve: evolveBuild,
+};

@@ -1,3 +1,4 @@
+import type { Aggregate } from '../shared/aggregate';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { MAX_ATTEMPTS } from '../script/script-limits';
 import {
@@ -267,3 +268,9 @@ export function evolveExecutionEvents(
 ): ExecutionState | undefined {
   return events.reduce<ExecutionState | undefined>((s, e) => evolveExecution(s, { ...e, at }), state);
 }
+
+/** The execution aggregate, as repositories take it. */
+export const executionAggregate: Aggregate<ExecutionState, ExecutionCommand, ExecutionEvent> = {
+  decide: decideExecution,
+  evolve: evolveExecution,
+};

@@ -1,3 +1,4 @@
+import type { Aggregate } from '../shared/aggregate';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { boolean, id, integer, isPlainObject, oneOf, optionalText, text } from '../shared/validation';
 import {
@@ -189,3 +190,9 @@ function isHttpUrl(value: unknown): boolean {
     return false;
   }
 }
+
+/** The script aggregate, as repositories take it. */
+export const scriptAggregate: Aggregate<ScriptState, ScriptCommand, ScriptEvent> = {
+  decide: decideScript,
+  evolve: evolveScript,
+};

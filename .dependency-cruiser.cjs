@@ -38,6 +38,13 @@ module.exports = {
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
+      name: 'only-tests-import-test-support',
+      comment: 'libs/testing (test databases) serves the tests beside each lib and app, never production code.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: '(\\.(spec|int-spec|e2e-spec)\\.ts$|^libs/testing/|/test-[a-z-]+\\.ts$)' },
+      to: { path: '^libs/testing/' },
+    },
+    {
       name: 'no-cycles',
       comment: 'Modules import each other in one direction only.',
       severity: 'error',

@@ -1,7 +1,6 @@
-import { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
-import { ensureBuilt, startRoleProcess } from './support/role-process';
+import { ensureBuilt, startRoleProcess, stopRoleProcesses } from './support/role-process';
 
 /** Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes. */
 async function eventually<T>(
@@ -16,20 +15,6 @@ async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-function stopAll(processes: ChildProcess[]): Promise<void> {
-  return Promise.all(
-    processes.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-        }),
-    ),
-  ).then(() => undefined);
 }
 
 // Each role in its own process, as Kubernetes runs them: every role projects the read models it
@@ -62,7 +47,7 @@ describe('roles in separate processes (real processes, PostgreSQL, Redis, bwrap)
       }, 'two succeeded cron executions');
       expect(ticks[0]).toMatchObject({ status: 'succeeded', result: { type: 'cron', year: 2026 } });
     } finally {
-      await stopAll(workers);
+      await stopRoleProcesses(workers);
       await p.close();
     }
   });
@@ -107,7 +92,7 @@ describe('roles in separate processes (real processes, PostgreSQL, Redis, bwrap)
       expect(scripts).toEqual([{ deployed_version: 1 }]);
     } finally {
       await pg.end();
-      await stopAll(workers);
+      await stopRoleProcesses(workers);
     }
   });
 });

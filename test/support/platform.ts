@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { ChildProcess } from 'node:child_process';
 import Redis from 'ioredis';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,7 @@ import { join } from 'node:path';
 import { createPlatform } from '../../apps/runlet/src/bootstrap';
 import { Role, RunletConfig, ROLES } from '@runlet/platform';
 import { recreateTestDatabase, REDIS_URL, testDatabaseName } from './database';
+import { ensureBuilt, executorEnv, startRoleProcess, stopRoleProcesses } from './role-process';
 
 export interface TestPlatform {
   app: INestApplication;
@@ -38,6 +40,14 @@ async function clearQueues(database: string): Promise<void> {
   }
 }
 
+/**
+ * With RUNLET_TEST_SPLIT_ROLES=1, a platform with the api and other roles runs each role in a
+ * process of its own, as Kubernetes runs them: the api here, the builder, executor and scheduler
+ * (those asked for) each in its own process from dist/. `npm run test:split-roles` runs the
+ * execution e2e tests that way.
+ */
+const SPLIT_ROLES = process.env.RUNLET_TEST_SPLIT_ROLES === '1';
+
 /** Boots the whole platform in this process on a random port against its own test database. */
 export async function startPlatform(
   name: string,
@@ -65,11 +75,20 @@ export async function startPlatform(
     },
     ...opts.config,
   };
+  const roles = config.roles;
+  const elsewhere = SPLIT_ROLES && roles.includes('api') ? roles.filter((r) => r !== 'api') : [];
+  const workers: ChildProcess[] = [];
+  if (elsewhere.length) {
+    ensureBuilt();
+    config.roles = ['api'];
+  }
   const app = await createPlatform(config, ['error']);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${address.port}`;
   config.publicUrl = url;
+  for (const role of elsewhere) workers.push(startRoleProcess({ config }, [role], executorEnv(config)));
+  config.roles = roles;
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(url + path, {
       method,
@@ -89,7 +108,11 @@ export async function startPlatform(
     }
     return { status: res.status, body: parsed, headers: res.headers };
   };
-  return { app, url, adminKey, config, api, close: () => app.close() };
+  const close = async () => {
+    await stopRoleProcesses(workers);
+    await app.close();
+  };
+  return { app, url, adminKey, config, api, close };
 }
 
 /** Polls the script until `version` is deployed (its build succeeded) or its build failed. */

@@ -2,7 +2,7 @@ import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { Role } from '@runlet/platform';
+import { Role, RunletConfig } from '@runlet/platform';
 import { TestPlatform } from './platform';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'runlet', 'src', 'main.js');
@@ -14,7 +14,7 @@ export function ensureBuilt(): void {
 
 /** A separate platform process (the built entry point) running `roles` on `p`'s database and Redis. */
 export function startRoleProcess(
-  p: TestPlatform,
+  p: Pick<TestPlatform, 'config'>,
   roles: Role[],
   env: Record<string, string> = {},
 ): ChildProcess {
@@ -28,6 +28,31 @@ export function startRoleProcess(
     },
     stdio: 'ignore',
   });
+}
+
+/** The settings of a test platform's executor, as the environment a role process reads. */
+export function executorEnv(config: RunletConfig): Record<string, string> {
+  return {
+    RUNLET_EXECUTOR_CONCURRENCY: String(config.executor.concurrency),
+    RUNLET_EXECUTOR_LOCK_MS: String(config.executor.lockDurationMs),
+    RUNLET_POOL_SIZE: String(config.executor.poolSize),
+    RUNLET_POOL_REUSE: String(config.executor.reuseInstances),
+  };
+}
+
+/** Stops role processes as Kubernetes would (SIGTERM, then SIGKILL after 10 s) and waits for them. */
+export async function stopRoleProcesses(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+        }),
+    ),
+  );
 }
 
 export function freePort(): Promise<number> {

@@ -9,6 +9,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { apiKeyHandlers } from './auth/auth.handlers';
 import { BuildsController } from './builds/builds.controller';
+import { auditHandlers } from './audit/audit.handlers';
 import { buildHandlers } from './builds/builds.handlers';
 import { ExecutionsController } from './executions/executions.controller';
 import { executionHandlers } from './executions/executions.handlers';
@@ -52,6 +53,7 @@ import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
     ...executionHandlers,
     ...runHandlers,
     ...buildHandlers,
+    ...auditHandlers,
     TryBuilder,
     ScriptSummaryCache,
     PlatformKey,

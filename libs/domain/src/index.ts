@@ -1,5 +1,5 @@
-export * from './shared/aggregate';
-export * from './shared/errors';
+export * from './common/aggregate';
+export * from './common/errors';
 export * from './script/script.types';
 export * from './script/script-limits';
 export * from './script/script.aggregate';
@@ -8,5 +8,5 @@ export * from './trigger';
 export * from './execution';
 export * from './build';
 export * from './event-types';
-export { isStorableText, MAX_INT } from './shared/validation';
+export { isStorableText, MAX_INT } from './common/validation';
 export * from './upcasters';

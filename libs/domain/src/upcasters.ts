@@ -1,4 +1,4 @@
-import { EventUpcaster } from './shared/aggregate';
+import { EventUpcaster } from './common/aggregate';
 import { scriptUpcasters } from './script/script.upcasters';
 
 export { scriptVersionSavedV2 } from './script/script.upcasters';

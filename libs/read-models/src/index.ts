@@ -1,5 +1,5 @@
 export * from './migrations';
-export * from './shared/cursor';
+export * from './common/cursor';
 export * from './scripts/scripts.projection';
 export * from './scripts/scripts.query';
 export * from './api-keys/api-keys.projection';

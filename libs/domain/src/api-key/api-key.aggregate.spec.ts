@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { fold } from '../shared/aggregate';
-import { ConflictError, ValidationError } from '../shared/errors';
+import { fold } from '../common/aggregate';
+import { ConflictError, ValidationError } from '../common/errors';
 import { ApiKeyEvent, ApiKeyState, decideApiKey, evolveApiKey } from './api-key.aggregate';
 
 const hash = createHash('sha256').update('secret').digest('hex');

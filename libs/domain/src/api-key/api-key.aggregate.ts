@@ -1,7 +1,7 @@
-import type { Aggregate } from '../shared/aggregate';
-import { DomainEvent } from '../shared/aggregate';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
-import { id, oneOf, text } from '../shared/validation';
+import type { Aggregate } from '../common/aggregate';
+import { DomainEvent } from '../common/aggregate';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
+import { id, oneOf, text } from '../common/validation';
 
 export type ApiKeyRole = 'admin';
 const ROLES: readonly ApiKeyRole[] = ['admin'];

@@ -1,5 +1,5 @@
-import { fold } from '../shared/aggregate';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { fold } from '../common/aggregate';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { decideBuild, dependencyChanges, evolveBuild } from './build.aggregate';
 import { BuildCommand, BuildEvent, BuildState } from './build.types';
 

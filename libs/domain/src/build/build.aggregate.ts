@@ -1,5 +1,5 @@
-import type { Aggregate } from '../shared/aggregate';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import type { Aggregate } from '../common/aggregate';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import {
   boolean,
   durationMs,
@@ -9,7 +9,7 @@ import {
   storableDiagnostic,
   stringMap,
   text,
-} from '../shared/validation';
+} from '../common/validation';
 import {
   BuildCommand,
   BuildEvent,

@@ -1,4 +1,4 @@
-import { ConflictError } from '../shared/errors';
+import { ConflictError } from '../common/errors';
 import { decideExecution, evolveExecutionEvents } from './execution.aggregate';
 import { ExecutionCommand, ExecutionEvent, ExecutionState } from './execution.types';
 

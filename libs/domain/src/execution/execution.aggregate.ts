@@ -1,5 +1,5 @@
-import type { Aggregate } from '../shared/aggregate';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import type { Aggregate } from '../common/aggregate';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { MAX_ATTEMPTS } from '../script/script-limits';
 import {
   boolean,
@@ -11,7 +11,7 @@ import {
   oneOf,
   optionalText,
   text,
-} from '../shared/validation';
+} from '../common/validation';
 import {
   ExecutionCommand,
   ExecutionError,

@@ -1,4 +1,4 @@
-import { DomainEvent } from '../shared/aggregate';
+import { DomainEvent } from '../common/aggregate';
 
 export type ExecutionTriggerType = 'http' | 'cron' | 'manual' | 'try';
 export type ExecutionStatus =

@@ -1,5 +1,5 @@
-import { fold } from '../shared/aggregate';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { fold } from '../common/aggregate';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { decideScript, evolveScript } from './script.aggregate';
 import { ScriptCommand, ScriptEvent, ScriptState } from './script.types';
 

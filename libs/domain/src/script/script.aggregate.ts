@@ -1,6 +1,6 @@
-import type { Aggregate } from '../shared/aggregate';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
-import { boolean, id, integer, isPlainObject, oneOf, optionalText, text } from '../shared/validation';
+import type { Aggregate } from '../common/aggregate';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
+import { boolean, id, integer, isPlainObject, oneOf, optionalText, text } from '../common/validation';
 import {
   DEFAULT_SPEC,
   MAX_ATTEMPTS,

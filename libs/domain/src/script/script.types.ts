@@ -1,4 +1,4 @@
-import { DomainEvent } from '../shared/aggregate';
+import { DomainEvent } from '../common/aggregate';
 
 export type ScriptLanguage = 'typescript' | 'javascript';
 export type NetworkPolicy = 'none' | 'egress';

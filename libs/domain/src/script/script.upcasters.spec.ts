@@ -1,4 +1,4 @@
-import { fold } from '../shared/aggregate';
+import { fold } from '../common/aggregate';
 import { decideScript, evolveScript } from './script.aggregate';
 import { ScriptEvent, ScriptState } from './script.types';
 import { scriptVersionSavedV2 } from './script.upcasters';

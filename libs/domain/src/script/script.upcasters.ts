@@ -1,4 +1,4 @@
-import { EventUpcaster } from '../shared/aggregate';
+import { EventUpcaster } from '../common/aggregate';
 import { DEFAULT_SPEC } from './script-limits';
 
 /**

@@ -1,4 +1,4 @@
-import { fold } from '../shared/aggregate';
+import { fold } from '../common/aggregate';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import {
   acceptedSecrets,

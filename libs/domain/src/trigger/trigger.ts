@@ -1,7 +1,7 @@
-import { Aggregate } from '../shared/aggregate';
+import { Aggregate } from '../common/aggregate';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import { assertValidSchedule } from './schedule';
-import { id, isoDate, oneOf, storableJson, text } from '../shared/validation';
+import { id, isoDate, oneOf, storableJson, text } from '../common/validation';
 import {
   CreateTrigger,
   RotateTriggerSecret,

@@ -1,4 +1,4 @@
-import { DomainEvent } from '../shared/aggregate';
+import { DomainEvent } from '../common/aggregate';
 import { CatchUpPolicy } from './tick';
 
 export type TriggerType = 'cron' | 'http';

@@ -1,6 +1,6 @@
 import { fromStored } from '@runlet/contracts';
 import { Database } from '@runlet/event-store';
-import { decodeCursor, encodeCursor, Page } from '../shared/cursor';
+import { decodeCursor, encodeCursor, Page } from '../common/cursor';
 
 export interface ExecutionFilter {
   scriptId?: string;

@@ -1,5 +1,5 @@
 import { Database } from '@runlet/event-store';
-import { decodeCursor, encodeCursor, Page } from '../shared/cursor';
+import { decodeCursor, encodeCursor, Page } from '../common/cursor';
 
 export interface ScriptVersionView {
   version: number;

@@ -2,17 +2,7 @@ import { StoredEvent } from '@runlet/event-store';
 
 /** An audit page as the API shows it: events oldest first, the cursor the last position when full. */
 export interface AuditPage {
-  items: {
-    position: number;
-    streamId: string;
-    streamVersion: number;
-    eventId: string;
-    type: string;
-    schemaVersion: number;
-    data: unknown;
-    metadata: unknown;
-    recordedAt: Date;
-  }[];
+  items: StoredEvent[];
   nextCursor: string | null;
 }
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { BuildError } from './build-error';
 import { ProcessStartError, runProcess } from './child-process';
 
@@ -20,6 +21,16 @@ const COMMON_FLAGS = [
   '--install-links',
 ];
 
+/** The npm runs of one build's own calls (builds run side by side, so a shared counter would mix them). */
+const buildRuns = new AsyncLocalStorage<{ runs: number }>();
+
+/** Runs `fn`, counting the npm processes its own calls start (not those of builds beside it). */
+export async function countingNpmRuns<T>(fn: () => Promise<T>): Promise<{ value: T; npmRuns: number }> {
+  const counter = { runs: 0 };
+  const value = await buildRuns.run(counter, fn);
+  return { value, npmRuns: counter.runs };
+}
+
 /** Spawns npm and counts the runs, so callers (and tests) can see that a cache hit started no process. */
 export class NpmRunner {
   private runs = 0;
@@ -35,6 +46,8 @@ export class NpmRunner {
     const fullArgs = [...args, ...COMMON_FLAGS];
     if (this.opts.registry) fullArgs.push(`--registry=${this.opts.registry}`);
     this.runs++;
+    const own = buildRuns.getStore();
+    if (own) own.runs++;
     log(`$ npm ${fullArgs.join(' ')}`);
     let result;
     try {

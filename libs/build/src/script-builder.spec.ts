@@ -152,6 +152,28 @@ describe('ScriptBuilder (fake npm)', () => {
     expect(out.lockfileHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("a code-only build is a cache hit even while another build's npm runs beside it", async () => {
+    const b = builder();
+    const first = await b.build(input());
+    const prev = {
+      lockfile: first.lockfile,
+      lockfileHash: first.lockfileHash,
+      dependencySpec: first.dependencySpec,
+    };
+    process.env.FAKE_NPM_DELAY_MS = '300';
+    try {
+      // Started together: the other build's npm starts while the code-only one is bundling.
+      const [codeOnly, other] = await Promise.all([
+        b.build(input({ version: 2, previousLock: prev })),
+        b.build(input({ scriptId: 'scr_2', dependencies: { 'pkg-b': '*' } })),
+      ]);
+      expect(other.cacheHit).toBe(false);
+      expect(codeOnly.cacheHit).toBe(true);
+    } finally {
+      delete process.env.FAKE_NPM_DELAY_MS;
+    }
+  });
+
   it('reuses the previous lockfile for a code-only change: cache hit, no npm process', async () => {
     const b = builder();
     const first = await b.build(input());

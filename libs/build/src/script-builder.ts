@@ -5,7 +5,7 @@ import { detectImports, type ScriptLanguage } from './detect-imports';
 import { mergeDependencySpec, sameDependencySpec } from './dependency-spec';
 import { emptyLockfile, hashLockfile, resolvedVersions } from './lockfile';
 import { InstallStore, type StoreEntry } from './install-store';
-import { NpmRunner } from './npm-runner';
+import { countingNpmRuns, NpmRunner } from './npm-runner';
 import { DEFAULT_RESOLVE_CACHE_MS, ResolveCache, resolutionKey } from './resolve-cache';
 import { Semaphore } from './semaphore';
 import { writeArtifact } from './artifact';
@@ -118,14 +118,15 @@ export class ScriptBuilder {
         // A broken log sink must not fail the build.
       }
     };
-    const npmRunsBefore = this.npm.runCount;
     try {
       log(`build ${input.scriptId} v${input.version} (${input.language})`);
       const imports = await detectImports(input.code, input.language);
       log(`imports: ${imports.length ? imports.join(', ') : '(none)'}`);
       const dependencySpec = mergeDependencySpec(imports, input.dependencies);
       // Syntax errors surfaced in detectImports, so npm never runs for code that cannot build.
-      const deps = await this.installDependencies(dependencySpec, input, log);
+      const { value: deps, npmRuns } = await countingNpmRuns(() =>
+        this.installDependencies(dependencySpec, input, log),
+      );
       const finish = async (): Promise<BuildOutput> => {
         const external = deps.natives;
         const script = await this.bundler.bundle(
@@ -146,7 +147,7 @@ export class ScriptBuilder {
           lockfileHash: deps.lockfileHash,
           resolvedDependencies,
         });
-        const cacheHit = this.npm.runCount === npmRunsBefore && !deps.installed;
+        const cacheHit = npmRuns === 0 && !deps.installed;
         const durationMs = Date.now() - started;
         log(`built in ${durationMs} ms${cacheHit ? ' (dependency cache hit)' : ''} → ${artifactDir}`);
         return {

@@ -1,7 +1,8 @@
 import { Job } from 'bullmq';
 import { executionStreamId, ExecutionState, isTerminal } from '@runlet/domain';
 import { AggregateRepository } from '@runlet/event-store';
-import { executionAggregate, ExecutionJobData } from '@runlet/executions';
+import { executionAggregate } from '@runlet/domain';
+import { ExecutionJobData } from '@runlet/executions';
 import { ExecutionAttempts } from './execution-attempt';
 import { StreamState } from './execution-stream-appender';
 

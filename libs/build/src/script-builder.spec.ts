@@ -2,7 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BuildError, ScriptBuilder, type BuildInput, type ScriptBuilderOptions } from './index';
+import {
+  BuildError,
+  ScriptBuilder,
+  type BuildInput,
+  type BuildOutput,
+  type ScriptBuilderOptions,
+} from './index';
 
 // Unit tests against a fake npm (no network); the real npm is covered by script-builder.int-spec.ts.
 const FAKE_NPM = resolve(__dirname, '../test-fixtures/fake-npm.js');
@@ -67,6 +73,12 @@ describe('ScriptBuilder (fake npm)', () => {
     builders.push(b);
     return b;
   };
+  /** What the builder role passes on from a script's last successful build. */
+  const previousLockOf = (out: BuildOutput) => ({
+    lockfile: out.lockfile,
+    lockfileHash: out.lockfileHash,
+    dependencySpec: out.dependencySpec,
+  });
   const input = (over: Partial<BuildInput> = {}): BuildInput => ({
     scriptId: 'scr_1',
     version: 1,
@@ -155,11 +167,7 @@ describe('ScriptBuilder (fake npm)', () => {
   it("a code-only build is a cache hit even while another build's npm runs beside it", async () => {
     const b = builder();
     const first = await b.build(input());
-    const prev = {
-      lockfile: first.lockfile,
-      lockfileHash: first.lockfileHash,
-      dependencySpec: first.dependencySpec,
-    };
+    const prev = previousLockOf(first);
     process.env.FAKE_NPM_DELAY_MS = '300';
     try {
       // Started together: the other build's npm starts while the code-only one is bundling.
@@ -177,11 +185,7 @@ describe('ScriptBuilder (fake npm)', () => {
   it('reuses the previous lockfile for a code-only change: cache hit, no npm process', async () => {
     const b = builder();
     const first = await b.build(input());
-    const prev = {
-      lockfile: first.lockfile,
-      lockfileHash: first.lockfileHash,
-      dependencySpec: first.dependencySpec,
-    };
+    const prev = previousLockOf(first);
     process.env.FAKE_NPM_VERSION = '9.9.9'; // a re-resolution would now pick another version
     const second = await b.build(
       input({ version: 2, code: `import a from 'pkg-a';\nexport default () => [a];\n`, previousLock: prev }),
@@ -196,11 +200,7 @@ describe('ScriptBuilder (fake npm)', () => {
     const first = await builder().build(input());
     rmSync(join(dataDir, 'store'), { recursive: true });
     const b = builder();
-    const prev = {
-      lockfile: first.lockfile,
-      lockfileHash: first.lockfileHash,
-      dependencySpec: first.dependencySpec,
-    };
+    const prev = previousLockOf(first);
     const out = await b.build(input({ version: 2, previousLock: prev }));
     expect(out.cacheHit).toBe(false);
     expect(out.lockfileHash).toBe(first.lockfileHash);
@@ -210,11 +210,7 @@ describe('ScriptBuilder (fake npm)', () => {
   it('seeds a changed dependency set with the previous lockfile, and upgrade ignores it', async () => {
     const b = builder();
     const first = await b.build(input());
-    const prev = {
-      lockfile: first.lockfile,
-      lockfileHash: first.lockfileHash,
-      dependencySpec: first.dependencySpec,
-    };
+    const prev = previousLockOf(first);
     process.env.FAKE_NPM_VERSION = '2.0.0';
     const changed = await b.build(input({ version: 2, dependencies: { 'pkg-b': '*' }, previousLock: prev }));
     expect(changed.resolvedDependencies).toEqual({ 'pkg-a': '1.0.0', 'pkg-b': '2.0.0' });
@@ -314,11 +310,7 @@ describe('ScriptBuilder (fake npm)', () => {
     const allowing = builder({ allowBuildScripts: ['scripted-pkg'] });
     const code = `import s from 'scripted-pkg';\nexport default s;\n`;
     const first = await allowing.build(input({ code }));
-    const prev = {
-      lockfile: first.lockfile,
-      lockfileHash: first.lockfileHash,
-      dependencySpec: first.dependencySpec,
-    };
+    const prev = previousLockOf(first);
     const err = await builder()
       .build(input({ version: 2, code, previousLock: prev }))
       .catch((e: unknown) => e);

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import {
+  executionAggregate,
   MAX_ATTEMPTS,
   decideExecution,
   evolveExecutionEvents,
@@ -16,10 +17,6 @@ import { AggregateRepository, ConcurrencyError, EventMetadata, EventStore } from
 import { ExecutionJobData, MAX_SNAPSHOT_BYTES } from './execution-queue';
 import type { ExecutionResults } from './execution-results';
 import type { ExecutionView } from './execution-view';
-
-import { executionAggregate } from './execution-aggregate';
-
-export { executionAggregate };
 
 /**
  * Every execution job: it may run up to MAX_ATTEMPTS times (the worker asks for a retry, by
@@ -96,12 +93,15 @@ function storedOrRefused<T>(what: string, value: T): T {
  */
 export class ExecutionRequests {
   private local?: InProcessExecutor;
+  private readonly repo: AggregateRepository;
 
   constructor(
     private readonly store: EventStore,
     private readonly queue: Queue<ExecutionJobData>,
     private readonly results: ExecutionResults,
-  ) {}
+  ) {
+    this.repo = new AggregateRepository(store);
+  }
 
   /** Called by the executor role when it runs in this process. */
   attachInProcessExecutor(executor: InProcessExecutor | undefined): void {
@@ -219,7 +219,7 @@ export class ExecutionRequests {
    * started or ended meanwhile; a running one is ended by its executor on the cancel signal.
    */
   async recordCancelled(executionId: string, reason: string, metadata: EventMetadata): Promise<void> {
-    await new AggregateRepository(this.store).execute(
+    await this.repo.execute(
       executionStreamId(executionId),
       executionAggregate,
       { type: 'CancelExecution', reason },

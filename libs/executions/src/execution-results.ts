@@ -1,11 +1,9 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { ExecutionState, isTerminal } from '@runlet/domain';
+import { executionAggregate, executionStreamId, ExecutionState, isTerminal } from '@runlet/domain';
 import { AggregateRepository } from '@runlet/event-store';
 import { EXECUTION_DONE_CHANNEL } from './execution-queue';
 import { ExecutionView, toExecutionView } from './execution-view';
-import { executionAggregate } from './execution-aggregate';
-import { executionStreamId } from '@runlet/domain';
 
 /** A request's wait for one execution's result; see `ExecutionResults.listen`. */
 export interface ResultListener {

@@ -1,7 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import { executionStreamId, ExecutionState } from '@runlet/domain';
 import { AggregateRepository } from '@runlet/event-store';
-import { executionAggregate } from '@runlet/executions';
+import { executionAggregate } from '@runlet/domain';
 
 /** One execution, folded from its own stream: always current, even before projections catch up. */
 export async function loadExecution(repo: AggregateRepository, executionId: string): Promise<ExecutionState> {

@@ -1,13 +1,17 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { benchBuildTimes } from './builds.bench';
 import { benchEventStore } from './event-store.bench';
 import { benchExecutions } from './executions.bench';
 import { benchWebhooks } from './webhooks.bench';
 import { benchCron } from './cron.bench';
 import { benchTry } from './try.bench';
+import { benchFloors } from './floors.bench';
+import { writeReport } from './results';
 
 /** `npm run bench [-- names…]`: prints figures; never part of the tests. */
 const benches: Record<string, () => Promise<void>> = {
+  floors: () => benchFloors(),
   'event-store': () => benchEventStore(),
   builds: () => benchBuildTimes(),
   executions: () => benchExecutions(),
@@ -18,10 +22,16 @@ const benches: Record<string, () => Promise<void>> = {
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !(name in benches));
+  if (unknown.length)
+    throw new Error(`unknown bench(es) ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}`);
+  const ran: string[] = [];
   for (const [name, bench] of Object.entries(benches)) {
     if (wanted.length && !wanted.includes(name)) continue;
     await bench();
+    ran.push(name);
   }
+  console.log(`\nreport: ${writeReport(join(__dirname, '..', '..', 'bench', 'results'), ran)}`);
 }
 
 main().then(

@@ -1,3 +1,5 @@
+import { recordSection, type Figure } from './results';
+
 /** Small helpers for printing benchmark figures. */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -11,7 +13,34 @@ export function summarize(samplesMs: number[]): { p50: number; p99: number; n: n
 
 export const ms = (n: number) => `${n.toFixed(2)} ms`;
 
-export function report(title: string, rows: [string, string | number][]): void {
+/** A goal beside a figure: what it should be, and whether this run met it. */
+export interface Goal {
+  goal: string;
+  met: boolean;
+}
+
+/** A goal that a number meets when it is at most `limit` (`≤ 25 ms`). */
+export const atMost = (value: number, limit: number, unit = ''): Goal => ({
+  goal: `≤ ${limit}${unit && ` ${unit}`}`,
+  met: value <= limit,
+});
+
+/** A goal that a number meets when it is at least `limit` (`≥ 1000 /s`). */
+export const atLeast = (value: number, limit: number, unit = ''): Goal => ({
+  goal: `≥ ${limit}${unit && ` ${unit}`}`,
+  met: value >= limit,
+});
+
+export type Row = [label: string, value: string | number, goal?: Goal];
+
+/** Prints a section of figures and records it for the run's report (bench/results/). */
+export function report(title: string, rows: Row[]): void {
   console.log(`\n## ${title}`);
-  for (const [k, v] of rows) console.log(`  ${k.padEnd(48)} ${v}`);
+  const figures: Figure[] = [];
+  for (const [label, value, goal] of rows) {
+    const mark = goal ? `   goal ${goal.goal}: ${goal.met ? 'met' : 'NOT met'}` : '';
+    console.log(`  ${label.padEnd(48)} ${value}${mark}`);
+    figures.push({ label, value, ...(goal ?? {}) });
+  }
+  recordSection(title, figures);
 }

@@ -12,19 +12,7 @@ export async function benchEventStore(seconds = 5): Promise<void> {
   const store = new EventStore(db);
   const [{ synchronous_commit }] = await db.query('SHOW synchronous_commit');
 
-  const latencies: number[] = [];
-  const until = Date.now() + seconds * 1000;
-  const writers = Array.from({ length: 64 }, async () => {
-    const stream = `bench-${randomUUID()}`;
-    for (let v = 0; Date.now() < until; v++) {
-      const t0 = performance.now();
-      await store.appendToStream(stream, v, [{ type: 'Ticked', data: { v } }], meta);
-      latencies.push(performance.now() - t0);
-    }
-  });
-  const t0 = performance.now();
-  await Promise.all(writers);
-  const singleSeconds = (performance.now() - t0) / 1000;
+  const { latencies, seconds: singleSeconds } = await singleAppends(store, seconds);
   const single = summarize(latencies);
 
   let batchedEvents = 0;
@@ -49,4 +37,30 @@ export async function benchEventStore(seconds = 5): Promise<void> {
     ['batched appends (100 events/append, 8 writers): events/s', Math.round(batchedEvents / batchedSeconds)],
   ]);
   await db.close();
+}
+
+/** Single-event appends from 64 concurrent writers, each on a stream of its own, for `seconds`. */
+async function singleAppends(
+  store: EventStore,
+  seconds: number,
+): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  const until = Date.now() + seconds * 1000;
+  const writers = Array.from({ length: 64 }, async () => {
+    const stream = `bench-${randomUUID()}`;
+    for (let v = 0; Date.now() < until; v++) {
+      const t0 = performance.now();
+      await store.appendToStream(stream, v, [{ type: 'Ticked', data: { v } }], meta);
+      latencies.push(performance.now() - t0);
+    }
+  });
+  const t0 = performance.now();
+  await Promise.all(writers);
+  return { latencies, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Appends per second of `singleAppends`. */
+export async function singleAppendRate(store: EventStore, seconds: number): Promise<number> {
+  const run = await singleAppends(store, seconds);
+  return run.latencies.length / run.seconds;
 }

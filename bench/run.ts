@@ -7,6 +7,7 @@ import { benchWebhooks } from './webhooks.bench';
 import { benchCron } from './cron.bench';
 import { benchTry } from './try.bench';
 import { benchFloors } from './floors.bench';
+import { benchScale } from './scale.bench';
 import { writeReport } from './results';
 
 /** `npm run bench [-- names…]`: prints figures; never part of the tests. */
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void>> = {
   webhooks: () => benchWebhooks(),
   cron: () => benchCron(),
   try: () => benchTry(),
+  scale: () => benchScale(),
 };
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@ import { benchCron } from './cron.bench';
 import { benchTry } from './try.bench';
 import { benchFloors } from './floors.bench';
 import { benchScale } from './scale.bench';
+import { benchSoak } from './soak.bench';
 import { writeReport } from './results';
 
 /** `npm run bench [-- names…]`: prints figures; never part of the tests. */
@@ -20,7 +21,11 @@ const benches: Record<string, () => Promise<void>> = {
   cron: () => benchCron(),
   try: () => benchTry(),
   scale: () => benchScale(),
+  soak: () => benchSoak(),
 };
+
+/** Run only when named: the soak takes RUNLET_SOAK_MINUTES (10) on its own. */
+const ON_REQUEST = ['soak'];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
@@ -29,7 +34,7 @@ async function main(): Promise<void> {
     throw new Error(`unknown bench(es) ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}`);
   const ran: string[] = [];
   for (const [name, bench] of Object.entries(benches)) {
-    if (wanted.length && !wanted.includes(name)) continue;
+    if (wanted.length ? !wanted.includes(name) : ON_REQUEST.includes(name)) continue;
     await bench();
     ran.push(name);
   }

@@ -1,11 +1,13 @@
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Role, RunletConfig } from '@runlet/platform';
 import { TestPlatform } from './platform';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'runlet', 'src', 'main.js');
+// The repository's root, whether this file runs from test/support (jest) or dist/test/support (bench).
+const ROOT = join(__dirname, '..', '..', ...(basename(join(__dirname, '..', '..')) === 'dist' ? ['..'] : []));
+const MAIN = join(ROOT, 'dist', 'apps', 'runlet', 'src', 'main.js');
 
 /** Builds dist/ if a test needs separate platform processes and it is missing. */
 export function ensureBuilt(): void {

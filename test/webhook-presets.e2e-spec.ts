@@ -5,6 +5,10 @@ import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import nacl from 'tweetnacl';
 import twilio from 'twilio';
+import { EventStore } from '@runlet/event-store';
+import { ProjectionRunnerService } from '@runlet/platform';
+import { encryptSecret, hashSecret, signatureHeader } from '../apps/api/src/webhooks/http';
+import { PlatformKey } from '../apps/api/src/triggers/platform-key';
 import { linearVerify, octokitSign } from './support/esm-webhook-libs';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
 
@@ -415,6 +419,56 @@ describe('webhook signature presets, signed by the senders\' own libraries (plat
     expect(metrics).toContain(
       `runlet_webhook_verification_failures_total{trigger="${trigger.id}",reason="bad_signature"} 1`,
     );
+  });
+
+  it('triggers recorded before secrets had ids (secret in the event) keep verifying, and can be rotated', async () => {
+    const legacy = async (auth: 'hmac' | 'token', secret: string) => {
+      const triggerId = `legacy${randomUUID().replace(/-/g, '')}`;
+      const key = p.app.get(PlatformKey).key;
+      const appended = await p.app.get(EventStore).append({
+        streamId: `trigger-${triggerId}`,
+        expectedVersion: 0,
+        events: [
+          {
+            type: 'TriggerCreated',
+            data: {
+              triggerId,
+              scriptId,
+              triggerType: 'http',
+              overlap: 'allow',
+              catchUp: 'latest',
+              auth,
+              mode: 'sync',
+              secretHash: hashSecret(secret),
+              ...(auth === 'hmac' ? { secretBox: encryptSecret(secret, key, triggerId) } : {}),
+            },
+          },
+        ],
+        metadata: { actor: 'test', correlationId: triggerId, causationId: null },
+      });
+      await p.app.get(ProjectionRunnerService).waitFor(appended.position);
+      return triggerId;
+    };
+    const hmacId = await legacy('hmac', 'old-hmac-secret');
+    const raw = '{"legacy":true}';
+    const signed = (secret: string): Delivery => ({
+      body: raw,
+      headers: { 'x-runlet-signature': signatureHeader(secret, now(), Buffer.from(raw)) },
+    });
+    expect((await send(hmacId, signed('old-hmac-secret'))).status).toBe(200);
+    expect((await send(hmacId, signed('another-secret'))).status).toBe(401);
+    const rotated = await p.api('POST', `/api/v1/triggers/${hmacId}/rotate-secret`, { graceSeconds: 60 });
+    expect(rotated.status).toBe(201);
+    for (const secret of ['old-hmac-secret', rotated.body.secret]) {
+      expect((await send(hmacId, signed(secret))).status).toBe(200);
+    }
+    const ids = (await p.api('GET', `/api/v1/triggers/${hmacId}/secrets`)).body.items.map((x: any) => x.id);
+    expect(ids).toEqual(expect.arrayContaining(['legacy', rotated.body.secretId]));
+
+    const tokenId = await legacy('token', 'old-token-value');
+    const bearer = (token: string): Delivery => ({ body: '{}', headers: { authorization: `Bearer ${token}` } });
+    expect((await send(tokenId, bearer('old-token-value'))).status).toBe(200);
+    expect((await send(tokenId, bearer('wrong-token'))).status).toBe(401);
   });
 
   it('bad settings → 400 with a precise message, and nothing is created', async () => {

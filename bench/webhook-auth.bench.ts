@@ -23,7 +23,13 @@ function signedHeaders(auth: string): Record<string, string> {
 export async function benchWebhookAuth(): Promise<void> {
   const p = await benchPlatform('webhook_auth', {
     webhooks: { bodyLimitBytes: 1024 * 1024, ratePerSecond: 1_000_000, syncWaitMs: 30_000 },
-    executor: { concurrency: 4, lockDurationMs: 30_000, poolSize: 4, reuseInstances: true, allowInsecureSandbox: false },
+    executor: {
+      concurrency: 4,
+      lockDurationMs: 30_000,
+      poolSize: 4,
+      reuseInstances: true,
+      allowInsecureSandbox: false,
+    },
   });
   try {
     const id = await trivialScript(p);
@@ -50,7 +56,10 @@ export async function benchWebhookAuth(): Promise<void> {
       ['github − none at p50 (HTTP, noisy)', ms(p50s.github - p50s.none)],
     );
     for (const auth of ['stripe', 'github'] as const) {
-      rows.push([`${auth} verification alone, in process: p50`, `${(verificationP50(auth) * 1000).toFixed(1)} µs`]);
+      rows.push([
+        `${auth} verification alone, in process: p50`,
+        `${(verificationP50(auth) * 1000).toFixed(1)} µs`,
+      ]);
     }
     report('webhook auth (sync, trivial script, 1 client in a separate process)', rows);
   } finally {

@@ -1,5 +1,5 @@
 import { isValidSlackRequest } from '@slack/bolt';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
@@ -7,7 +7,7 @@ import nacl from 'tweetnacl';
 import twilio from 'twilio';
 import { EventStore } from '@runlet/event-store';
 import { ProjectionRunnerService } from '@runlet/platform';
-import { encryptSecret, hashSecret, signatureHeader } from '../apps/api/src/webhooks/http';
+import { encryptSecret, signatureHeader } from '../apps/api/src/webhooks/http';
 import { PlatformKey } from '../apps/api/src/triggers/platform-key';
 import { linearVerify, octokitSign } from './support/esm-webhook-libs';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
@@ -72,7 +72,11 @@ const senders: Sender[] = [
     sign: (secret, payload, age) => ({
       body: payload,
       headers: {
-        'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: now() - age }),
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret,
+          timestamp: now() - age,
+        }),
       },
     }),
     signsTimestamp: true,
@@ -116,7 +120,8 @@ const senders: Sender[] = [
   {
     auth: 'slack',
     secret: () => randomUUID().replace(/-/g, ''),
-    payload: () => JSON.stringify({ type: 'event_callback', event_id: `Ev${randomUUID()}`, event: { type: 'message' } }),
+    payload: () =>
+      JSON.stringify({ type: 'event_callback', event_id: `Ev${randomUUID()}`, event: { type: 'message' } }),
     sign: (secret, body, age) => {
       const ts = now() - age;
       const signature = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
@@ -146,7 +151,8 @@ const senders: Sender[] = [
     auth: 'twilio',
     secret: () => randomUUID().replace(/-/g, ''),
     contentType: 'application/x-www-form-urlencoded',
-    payload: () => new URLSearchParams({ From: '+15551234567', Body: `hi ${Math.random()}`, SmsSid: 'SM1' }).toString(),
+    payload: () =>
+      new URLSearchParams({ From: '+15551234567', Body: `hi ${Math.random()}`, SmsSid: 'SM1' }).toString(),
     sign: (secret, body) => ({
       body,
       headers: {
@@ -165,7 +171,9 @@ const senders: Sender[] = [
     secret: () => `lin_wh_${randomUUID()}`,
     payload: () => JSON.stringify({ action: 'create', type: 'Issue', webhookTimestamp: Date.now() }),
     sign: (secret, payload, age) => {
-      const body = age ? JSON.stringify({ ...JSON.parse(payload), webhookTimestamp: Date.now() - age * 1000 }) : payload;
+      const body = age
+        ? JSON.stringify({ ...JSON.parse(payload), webhookTimestamp: Date.now() - age * 1000 })
+        : payload;
       const signature = createHmac('sha256', secret).update(body).digest('hex');
       if (age === 0 && !linearVerify(secret, body, signature)) {
         throw new Error("@linear/sdk's verifier does not accept the Linear signature computed here");
@@ -178,7 +186,10 @@ const senders: Sender[] = [
     auth: 'gitlab',
     secret: () => `glwt-${randomUUID()}`,
     payload: () => JSON.stringify({ object_kind: 'push', n: Math.random() }),
-    sign: (secret, body) => ({ body, headers: { 'x-gitlab-token': secret, 'x-gitlab-event-uuid': randomUUID() } }),
+    sign: (secret, body) => ({
+      body,
+      headers: { 'x-gitlab-token': secret, 'x-gitlab-event-uuid': randomUUID() },
+    }),
     signsTimestamp: false,
     signsBody: false,
   },
@@ -218,7 +229,7 @@ const send = (triggerId: string, delivery: Delivery, contentType = 'application/
 const executionsOf = async (triggerId: string) =>
   (await p.api('GET', `/api/v1/executions?triggerId=${triggerId}&limit=100`)).body.items as unknown[];
 
-describe('webhook signature presets, signed by the senders\' own libraries (platform on real PostgreSQL, Redis, bwrap)', () => {
+describe("webhook signature presets, signed by the senders' own libraries (platform on real PostgreSQL, Redis, bwrap)", () => {
   let scriptId: string;
 
   beforeAll(async () => {
@@ -233,73 +244,85 @@ describe('webhook signature presets, signed by the senders\' own libraries (plat
     return res.body;
   };
 
-  describe.each(senders.map((s, i) => [`${s.auth}${i === 3 ? ' (svix)' : ''}`, s] as const))('%s', (_name, sender) => {
-    it('valid → 200 with the result; tampered, stale, wrong secret → 401; rotation with both secrets, then retiring', async () => {
-      const first = sender.secret();
-      const trigger = await create({
-        auth: sender.auth,
-        secret: first,
-        ...(sender.auth === 'hmac' ? { hmac: GENERIC_HMAC } : {}),
+  describe.each(senders.map((s, i) => [`${s.auth}${i === 3 ? ' (svix)' : ''}`, s] as const))(
+    '%s',
+    (_name, sender) => {
+      it('valid → 200 with the result; tampered, stale, wrong secret → 401; rotation with both secrets, then retiring', async () => {
+        const first = sender.secret();
+        const trigger = await create({
+          auth: sender.auth,
+          secret: first,
+          ...(sender.auth === 'hmac' ? { hmac: GENERIC_HMAC } : {}),
+        });
+        current = trigger;
+        expect(trigger.secret).toBeUndefined(); // supplied, so not echoed
+        const ct = sender.contentType;
+
+        const payload = sender.payload();
+        const ok = await send(trigger.id, sender.sign(first, payload, 0), ct);
+        expect(ok.status).toBe(200);
+        const result = await ok.json();
+        expect(result.trigger).toBe(trigger.id);
+        expect(result.echoed).toEqual(
+          ct ? Object.fromEntries(new URLSearchParams(payload)) : JSON.parse(payload),
+        );
+        // The execution's recorded request carries no secret (GitLab's token is sent as is).
+        const executionId = ok.headers.get('x-runlet-execution-id');
+        const recorded = await p.api('GET', `/api/v1/events?stream=execution-${executionId}`);
+        expect(recorded.body.items.map((e: any) => e.type)).toContain('ExecutionQueued');
+        expect(JSON.stringify(recorded.body.items)).not.toContain(first);
+
+        if (sender.signsBody !== false) {
+          const signed = sender.sign(first, payload, 0);
+          const tamperedBody = ct
+            ? `${signed.body}&Extra=1`
+            : JSON.stringify({ ...JSON.parse(signed.body), extra: 1 });
+          const tampered = await send(trigger.id, { ...signed, body: tamperedBody }, ct);
+          expect(tampered.status).toBe(401);
+          expect((await tampered.json()).message).toMatch(/^bad signature/);
+        }
+
+        if (sender.signsTimestamp) {
+          const stale = await send(trigger.id, sender.sign(first, sender.payload(), STALE), ct);
+          expect(stale.status).toBe(401);
+          expect((await stale.json()).message).toMatch(/outside the \d+ s tolerance/);
+        }
+
+        const wrong = await send(trigger.id, sender.sign(sender.secret(), sender.payload(), 0), ct);
+        expect(wrong.status).toBe(401);
+
+        // Rotation: a second secret; both verify.
+        const second = sender.secret();
+        const added = await p.api('POST', `/api/v1/triggers/${trigger.id}/secrets`, { secret: second });
+        expect(added.status).toBe(201);
+        expect(added.body.secret).toBeUndefined();
+        for (const secret of [first, second]) {
+          expect((await send(trigger.id, sender.sign(secret, sender.payload(), 0), ct)).status).toBe(200);
+        }
+        const listed = await p.api('GET', `/api/v1/triggers/${trigger.id}/secrets`);
+        expect(listed.body.items.map((s: any) => s.id)).toHaveLength(2);
+        expect(JSON.stringify(listed.body)).not.toContain(first);
+        const firstId = listed.body.items.find((s: any) => s.id !== added.body.id).id;
+
+        // Retiring the first: it is refused from now on, the second still verifies.
+        expect((await p.api('DELETE', `/api/v1/triggers/${trigger.id}/secrets/${firstId}`)).status).toBe(204);
+        const retired = await send(trigger.id, sender.sign(first, sender.payload(), 0), ct);
+        expect(retired.status).toBe(401);
+        expect((await send(trigger.id, sender.sign(second, sender.payload(), 0), ct)).status).toBe(200);
+
+        // No secret in any of the trigger's events, only ids.
+        const events = await p.api('GET', `/api/v1/events?stream=trigger-${trigger.id}`);
+        const text = JSON.stringify(events.body.items);
+        expect(text).not.toContain(first);
+        expect(text).not.toContain(second);
+        expect(events.body.items.map((e: any) => e.type)).toEqual([
+          'TriggerCreated',
+          'TriggerSecretAdded',
+          'TriggerSecretRetired',
+        ]);
       });
-      current = trigger;
-      expect(trigger.secret).toBeUndefined(); // supplied, so not echoed
-      const ct = sender.contentType;
-
-      const payload = sender.payload();
-      const ok = await send(trigger.id, sender.sign(first, payload, 0), ct);
-      expect(ok.status).toBe(200);
-      const result = await ok.json();
-      expect(result.trigger).toBe(trigger.id);
-      expect(result.echoed).toEqual(ct ? Object.fromEntries(new URLSearchParams(payload)) : JSON.parse(payload));
-
-      if (sender.signsBody !== false) {
-        const signed = sender.sign(first, payload, 0);
-        const tamperedBody = ct ? `${signed.body}&Extra=1` : JSON.stringify({ ...JSON.parse(signed.body), extra: 1 });
-        const tampered = await send(trigger.id, { ...signed, body: tamperedBody }, ct);
-        expect(tampered.status).toBe(401);
-        expect((await tampered.json()).message).toMatch(/^bad signature/);
-      }
-
-      if (sender.signsTimestamp) {
-        const stale = await send(trigger.id, sender.sign(first, sender.payload(), STALE), ct);
-        expect(stale.status).toBe(401);
-        expect((await stale.json()).message).toMatch(/outside the \d+ s tolerance/);
-      }
-
-      const wrong = await send(trigger.id, sender.sign(sender.secret(), sender.payload(), 0), ct);
-      expect(wrong.status).toBe(401);
-
-      // Rotation: a second secret; both verify.
-      const second = sender.secret();
-      const added = await p.api('POST', `/api/v1/triggers/${trigger.id}/secrets`, { secret: second });
-      expect(added.status).toBe(201);
-      expect(added.body.secret).toBeUndefined();
-      for (const secret of [first, second]) {
-        expect((await send(trigger.id, sender.sign(secret, sender.payload(), 0), ct)).status).toBe(200);
-      }
-      const listed = await p.api('GET', `/api/v1/triggers/${trigger.id}/secrets`);
-      expect(listed.body.items.map((s: any) => s.id)).toHaveLength(2);
-      expect(JSON.stringify(listed.body)).not.toContain(first);
-      const firstId = listed.body.items.find((s: any) => s.id !== added.body.id).id;
-
-      // Retiring the first: it is refused from now on, the second still verifies.
-      expect((await p.api('DELETE', `/api/v1/triggers/${trigger.id}/secrets/${firstId}`)).status).toBe(204);
-      const retired = await send(trigger.id, sender.sign(first, sender.payload(), 0), ct);
-      expect(retired.status).toBe(401);
-      expect((await send(trigger.id, sender.sign(second, sender.payload(), 0), ct)).status).toBe(200);
-
-      // No secret in any of the trigger's events, only ids.
-      const events = await p.api('GET', `/api/v1/events?stream=trigger-${trigger.id}`);
-      const text = JSON.stringify(events.body.items);
-      expect(text).not.toContain(first);
-      expect(text).not.toContain(second);
-      expect(events.body.items.map((e: any) => e.type)).toEqual([
-        'TriggerCreated',
-        'TriggerSecretAdded',
-        'TriggerSecretRetired',
-      ]);
-    });
-  });
+    },
+  );
 
   describe('discord', () => {
     const keyPair = () => nacl.sign.keyPair();
@@ -325,7 +348,9 @@ describe('webhook signature presets, signed by the senders\' own libraries (plat
       const other = keyPair();
       expect((await send(trigger.id, sign(other.secretKey, interaction(2)))).status).toBe(401);
 
-      const patched = await p.api('PATCH', `/api/v1/triggers/${trigger.id}`, { publicKey: hex(other.publicKey) });
+      const patched = await p.api('PATCH', `/api/v1/triggers/${trigger.id}`, {
+        publicKey: hex(other.publicKey),
+      });
       expect(patched.status).toBe(200);
       expect((await send(trigger.id, sign(other.secretKey, interaction(2)))).status).toBe(200);
       expect((await send(trigger.id, sign(keys.secretKey, interaction(2)))).status).toBe(401);
@@ -338,7 +363,12 @@ describe('webhook signature presets, signed by the senders\' own libraries (plat
       expect(ping.status).toBe(200);
       expect(await ping.json()).toEqual({ type: 1 });
       expect(
-        (await send(trigger.id, { body: interaction(1), headers: { 'x-signature-timestamp': String(now()) } })).status,
+        (
+          await send(trigger.id, {
+            body: interaction(1),
+            headers: { 'x-signature-timestamp': String(now()) },
+          })
+        ).status,
       ).toBe(401);
       expect(await executionsOf(trigger.id)).toHaveLength(0);
     });
@@ -364,7 +394,10 @@ describe('webhook signature presets, signed by the senders\' own libraries (plat
       const delivery = sender.sign(secret, sender.payload(), 0);
       const a = await send(trigger.id, delivery);
       // Slack's retry repeats the event with its retry headers.
-      const again = auth === 'slack' ? { ...delivery, headers: { ...delivery.headers, 'x-slack-retry-num': '1' } } : delivery;
+      const again =
+        auth === 'slack'
+          ? { ...delivery, headers: { ...delivery.headers, 'x-slack-retry-num': '1' } }
+          : delivery;
       const b = await send(trigger.id, again);
       expect([a.status, b.status]).toEqual([200, 200]);
       expect(b.headers.get('x-runlet-execution-id')).toBe(a.headers.get('x-runlet-execution-id'));
@@ -385,7 +418,11 @@ describe('webhook signature presets, signed by the senders\' own libraries (plat
     const open = await create({});
     const stripe = senders[1];
     const secret = stripe.secret();
-    const patched = await p.api('PATCH', `/api/v1/triggers/${open.id}`, { auth: 'stripe', secret, toleranceSeconds: 60 });
+    const patched = await p.api('PATCH', `/api/v1/triggers/${open.id}`, {
+      auth: 'stripe',
+      secret,
+      toleranceSeconds: 60,
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ auth: 'stripe', toleranceSeconds: 60 });
     expect((await send(open.id, { body: '{}', headers: {} })).status).toBe(401);
@@ -410,7 +447,10 @@ describe('webhook signature presets, signed by the senders\' own libraries (plat
     const missing = await send(trigger.id, { body: '{}', headers: {} });
     expect(missing.status).toBe(401);
     expect((await missing.json()).message).toBe('missing header X-Hub-Signature-256');
-    const bad = await send(trigger.id, { body: '{}', headers: { 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) } });
+    const bad = await send(trigger.id, {
+      body: '{}',
+      headers: { 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) },
+    });
     expect((await bad.json()).message).toBe('bad signature: X-Hub-Signature-256 does not match the body');
     const metrics = await (await fetch(`${p.url}/metrics`)).text();
     expect(metrics).toContain(
@@ -439,7 +479,7 @@ describe('webhook signature presets, signed by the senders\' own libraries (plat
               catchUp: 'latest',
               auth,
               mode: 'sync',
-              secretHash: hashSecret(secret),
+              secretHash: createHash('sha256').update(secret).digest('hex'),
               ...(auth === 'hmac' ? { secretBox: encryptSecret(secret, key, triggerId) } : {}),
             },
           },
@@ -466,7 +506,10 @@ describe('webhook signature presets, signed by the senders\' own libraries (plat
     expect(ids).toEqual(expect.arrayContaining(['legacy', rotated.body.secretId]));
 
     const tokenId = await legacy('token', 'old-token-value');
-    const bearer = (token: string): Delivery => ({ body: '{}', headers: { authorization: `Bearer ${token}` } });
+    const bearer = (token: string): Delivery => ({
+      body: '{}',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect((await send(tokenId, bearer('old-token-value'))).status).toBe(200);
     expect((await send(tokenId, bearer('wrong-token'))).status).toBe(401);
   });
@@ -486,7 +529,10 @@ describe('webhook signature presets, signed by the senders\' own libraries (plat
     await bad({ auth: 'stripe', toleranceSeconds: -1 }, /toleranceSeconds must be an integer between 1 and/);
     await bad({ auth: 'standard-webhooks', secret: 'plain-secret' }, /whsec_/);
     await bad({ auth: 'hmac', hmac: { header: 'x-sig', algorithm: 'md5' } }, /hmac.algorithm must be one of/);
-    await bad({ auth: 'hmac', hmac: { header: 'x-sig', template: '{body}', timestampHeader: 'x-ts' } }, /does not sign/);
+    await bad(
+      { auth: 'hmac', hmac: { header: 'x-sig', template: '{body}', timestampHeader: 'x-ts' } },
+      /does not sign/,
+    );
     await bad({ auth: 'github', secret: 'short' }, 'secret must be at least 8 characters');
     expect((await p.api('GET', `/api/v1/scripts/${scriptId}/triggers`)).body.items.length).toBe(before);
     const trigger = await create({ auth: 'github', secret: 'a-github-secret' });

@@ -1,3 +1,4 @@
+/* global process, console, Buffer */
 // Senders' libraries published only as ES modules (@octokit/webhooks-methods, @linear/sdk), run in a
 // plain Node process because the tests' CommonJS loader cannot import them. Reads one JSON request
 // from argv and prints the JSON answer.

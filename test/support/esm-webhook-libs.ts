@@ -9,7 +9,8 @@ function call<T>(request: Record<string, unknown>): T {
 }
 
 /** `@octokit/webhooks-methods` sign: the `X-Hub-Signature-256` value GitHub sends. */
-export const octokitSign = (secret: string, payload: string) => call<string>({ op: 'octokit-sign', secret, payload });
+export const octokitSign = (secret: string, payload: string) =>
+  call<string>({ op: 'octokit-sign', secret, payload });
 
 /** `@linear/sdk`'s LinearWebhookClient.verify (signature and the body's webhookTimestamp within 60 s). */
 export const linearVerify = (secret: string, body: string, signature: string) =>

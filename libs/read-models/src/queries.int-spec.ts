@@ -173,7 +173,15 @@ describe('read-model queries (real PostgreSQL)', () => {
   describe('TriggersQuery.target: the secrets accepted now', () => {
     const created = (triggerId: string, scriptId: string, data: Record<string, unknown>): NewEvent => ({
       type: EventType.TriggerCreated,
-      data: { triggerId, scriptId, triggerType: 'http', overlap: 'allow', catchUp: 'none', mode: 'sync', ...data },
+      data: {
+        triggerId,
+        scriptId,
+        triggerType: 'http',
+        overlap: 'allow',
+        catchUp: 'none',
+        mode: 'sync',
+        ...data,
+      },
     });
 
     it('secrets by id come with their box from the vault; a rotation lets the others expire; retired ones go', async () => {
@@ -185,12 +193,18 @@ describe('read-model queries (real PostgreSQL)', () => {
         `trigger-${t}`,
         created(t, s, { auth: 'github', secretId: 'k1' }),
         { type: EventType.TriggerSecretAdded, data: { triggerId: t, secretId: 'k2' } },
-        { type: EventType.TriggerSecretRotated, data: { triggerId: t, secretId: 'k3', graceUntil: new Date(Date.now() - 1000).toISOString() } },
+        {
+          type: EventType.TriggerSecretRotated,
+          data: { triggerId: t, secretId: 'k3', graceUntil: new Date(Date.now() - 1000).toISOString() },
+        },
       );
       await project();
       expect((await triggers.target(t))!.secrets).toEqual([{ id: 'k3', box: 'box-k3', hash: null }]);
       expect((await triggers.secrets(t)).map((x) => x.id)).toEqual(['k3']);
-      await append(`trigger-${t}`, { type: EventType.TriggerSecretRetired, data: { triggerId: t, secretId: 'k3' } });
+      await append(`trigger-${t}`, {
+        type: EventType.TriggerSecretRetired,
+        data: { triggerId: t, secretId: 'k3' },
+      });
       await project();
       expect((await triggers.target(t))!.secrets).toEqual([]);
     });
@@ -199,14 +213,17 @@ describe('read-model queries (real PostgreSQL)', () => {
       const s = await script({ deploy: 1 });
       const t = randomUUID();
       const graceUntil = new Date(Date.now() + 60_000).toISOString();
-      await append(
-        `trigger-${t}`,
-        created(t, s, { auth: 'hmac', secretHash: 'h1', secretBox: 'b1' }),
-        {
-          type: EventType.TriggerSecretRotated,
-          data: { triggerId: t, secretHash: 'h2', secretBox: 'b2', previousSecretHash: 'h1', previousSecretBox: 'b1', graceUntil },
+      await append(`trigger-${t}`, created(t, s, { auth: 'hmac', secretHash: 'h1', secretBox: 'b1' }), {
+        type: EventType.TriggerSecretRotated,
+        data: {
+          triggerId: t,
+          secretHash: 'h2',
+          secretBox: 'b2',
+          previousSecretHash: 'h1',
+          previousSecretBox: 'b1',
+          graceUntil,
         },
-      );
+      });
       await project();
       const secrets = (await triggers.target(t))!.secrets;
       expect(secrets).toHaveLength(2);

@@ -35,8 +35,8 @@ export class TriggersController {
     summary: 'Create a cron or webhook trigger',
     description:
       'A webhook trigger may verify its sender with a preset (github, stripe, standard-webhooks, slack, shopify, ' +
-      'twilio, linear, discord, gitlab) or a generic hmac; `secret` is the sender\'s (generated and answered once ' +
-      'when omitted), `publicKey` is Discord\'s. See docs/webhooks.md for each sender\'s set-up.',
+      "twilio, linear, discord, gitlab) or a generic hmac; `secret` is the sender's (generated and answered once " +
+      "when omitted), `publicKey` is Discord's. See docs/webhooks.md for each sender's set-up.",
   })
   async create(
     @Param('id', IdParam.script) scriptId: string,
@@ -61,7 +61,7 @@ export class TriggersController {
 
   @Patch('triggers/:id')
   @ApiOperation({
-    summary: 'Edit, pause or resume a trigger; change a webhook trigger\'s auth and its options',
+    summary: "Edit, pause or resume a trigger; change a webhook trigger's auth and its options",
     description: 'A secret Runlet had to generate for a new auth scheme is answered once, as `secret`.',
   })
   async update(@Param('id', IdParam.trigger) id: string, @Body() body: UpdateTriggerDto, @Req() req: any) {
@@ -73,7 +73,8 @@ export class TriggersController {
   @Post('triggers/:id/secrets')
   @ApiOperation({
     summary: 'Add a webhook secret (rotation: old and new both verify until one is retired)',
-    description: 'Answers 201 {id, createdAt} and, when `secret` was omitted, the generated `secret` (shown once).',
+    description:
+      'Answers 201 {id, createdAt} and, when `secret` was omitted, the generated `secret` (shown once).',
   })
   addSecret(@Param('id', IdParam.trigger) id: string, @Body() body: AddTriggerSecretDto, @Req() req: any) {
     return this.commands.execute(new AddTriggerSecretCommand(id, body.secret, metadataFor(req)));

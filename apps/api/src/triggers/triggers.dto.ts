@@ -23,7 +23,10 @@ export class HmacOptionsDto {
   template?: string;
   @ApiPropertyOptional({ example: 'x-timestamp', description: 'header with the unix-seconds {timestamp}' })
   timestampHeader?: string;
-  @ApiPropertyOptional({ example: 'x-delivery-id', description: 'header with the {id}; also deduplicates deliveries' })
+  @ApiPropertyOptional({
+    example: 'x-delivery-id',
+    description: 'header with the {id}; also deduplicates deliveries',
+  })
   idHeader?: string;
 }
 
@@ -107,7 +110,9 @@ export class RotateSecretDto {
 }
 
 export class AddTriggerSecretDto {
-  @ApiPropertyOptional({ description: 'the new secret as the sender shows it; generated (and answered once) when omitted' })
+  @ApiPropertyOptional({
+    description: 'the new secret as the sender shows it; generated (and answered once) when omitted',
+  })
   @IsOptional()
   @IsString()
   secret?: string;

@@ -53,7 +53,12 @@ export class WebhookHandler {
     if (!target || target.type !== 'http') return contractError(404, `no webhook trigger ${triggerId}`);
     // Verified on the raw bytes before anything is recorded; keys were decrypted when the trigger was loaded.
     const verified = target.verify(
-      { headers: call.headers, rawBody: call.rawBody, query: call.query, publicUrl: this.config.publicUrl + call.url },
+      {
+        headers: call.headers,
+        rawBody: call.rawBody,
+        query: call.query,
+        publicUrl: this.config.publicUrl + call.url,
+      },
       Date.now() / 1000,
     );
     if (!verified.ok) {

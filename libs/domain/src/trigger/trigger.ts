@@ -138,11 +138,6 @@ export const triggerAggregate: Aggregate<TriggerState, TriggerCommand, TriggerEv
   evolve: evolveTrigger,
 };
 
-/** Ids of the secrets a webhook request may be verified with now (expired rotations left out). */
-export function acceptedSecretIds(state: TriggerState, now: Date): string[] {
-  return state.secrets.filter((s) => !s.expiresAt || now.getTime() < Date.parse(s.expiresAt)).map((s) => s.id);
-}
-
 function create(command: CreateTrigger): TriggerEvent {
   const triggerId = id('triggerId', command.triggerId);
   const scriptId = id('scriptId', command.scriptId);
@@ -325,7 +320,9 @@ function secretFor(auth: WebhookAuth, secretId: string | undefined): string | un
   if (!usesSecret(auth)) {
     if (secretId !== undefined) {
       throw new ValidationError(
-        auth === 'discord' ? `auth 'discord' takes publicKey, not a secret` : 'a trigger with auth none has no secret',
+        auth === 'discord'
+          ? `auth 'discord' takes publicKey, not a secret`
+          : 'a trigger with auth none has no secret',
       );
     }
     return undefined;

@@ -196,7 +196,10 @@ export type TriggerSecretRotated = DomainEvent<
   }
 >;
 export type TriggerSecretAdded = DomainEvent<'TriggerSecretAdded', { triggerId: string; secretId: string }>;
-export type TriggerSecretRetired = DomainEvent<'TriggerSecretRetired', { triggerId: string; secretId: string }>;
+export type TriggerSecretRetired = DomainEvent<
+  'TriggerSecretRetired',
+  { triggerId: string; secretId: string }
+>;
 export type TriggerEvent =
   | TriggerCreated
   | TriggerUpdated

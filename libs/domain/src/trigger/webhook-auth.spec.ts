@@ -24,14 +24,18 @@ describe('webhook presets in CreateTrigger', () => {
   });
 
   it('refuses an unknown preset, naming the known ones', () => {
-    expect(() => decide({ ...http, auth: 'paypal' as never })).toThrow(/auth must be one of 'none', 'token', 'hmac', 'github'/);
+    expect(() => decide({ ...http, auth: 'paypal' as never })).toThrow(
+      /auth must be one of 'none', 'token', 'hmac', 'github'/,
+    );
   });
 
   it('checks toleranceSeconds: a whole number of seconds, only where a timestamp is signed', () => {
     expect(() => decide({ ...http, auth: 'stripe', secretId: 'k1', toleranceSeconds: 0 })).toThrow(
       'toleranceSeconds must be an integer between 1 and 604800, got 0',
     );
-    expect(() => decide({ ...http, auth: 'stripe', secretId: 'k1', toleranceSeconds: 1.5 })).toThrow(ValidationError);
+    expect(() => decide({ ...http, auth: 'stripe', secretId: 'k1', toleranceSeconds: 1.5 })).toThrow(
+      ValidationError,
+    );
     expect(() => decide({ ...http, auth: 'github', secretId: 'k1', toleranceSeconds: 60 })).toThrow(
       "toleranceSeconds does not apply to auth 'github': it signs no timestamp",
     );
@@ -42,7 +46,9 @@ describe('webhook presets in CreateTrigger', () => {
     expect(created.data).toMatchObject({ auth: 'discord', publicKey: KEY });
     expect(() => decide({ ...http, auth: 'discord' })).toThrow("auth 'discord' needs publicKey");
     expect(() => decide({ ...http, auth: 'discord', publicKey: 'abc' })).toThrow(/64 characters/);
-    expect(() => decide({ ...http, auth: 'discord', publicKey: KEY, secretId: 'k1' })).toThrow(/takes publicKey/);
+    expect(() => decide({ ...http, auth: 'discord', publicKey: KEY, secretId: 'k1' })).toThrow(
+      /takes publicKey/,
+    );
     expect(() => decide({ ...http, auth: 'github', secretId: 'k1', publicKey: KEY })).toThrow(
       "publicKey applies to auth 'discord' only",
     );
@@ -56,11 +62,17 @@ describe('webhook presets in CreateTrigger', () => {
     const bad = (hmac: unknown) => () => decide({ ...http, auth: 'hmac', secretId: 'k1', hmac });
     expect(bad({})).toThrow('hmac.header is required');
     expect(bad({ header: 'x sig' })).toThrow('hmac.header must be an HTTP header name, got "x sig"');
-    expect(bad({ header: 'x', algorithm: 'md5' })).toThrow("hmac.algorithm must be one of 'sha1', 'sha256', 'sha512'");
+    expect(bad({ header: 'x', algorithm: 'md5' })).toThrow(
+      "hmac.algorithm must be one of 'sha1', 'sha256', 'sha512'",
+    );
     expect(bad({ header: 'x', encoding: 'base32' })).toThrow("hmac.encoding must be one of 'hex', 'base64'");
-    expect(bad({ header: 'x', template: 'no body' })).toThrow('hmac.template must contain {body} exactly once');
+    expect(bad({ header: 'x', template: 'no body' })).toThrow(
+      'hmac.template must contain {body} exactly once',
+    );
     expect(bad({ header: 'x', template: '{user}.{body}' })).toThrow('not {user}');
-    expect(bad({ header: 'x', template: '{timestamp}.{body}' })).toThrow('hmac.timestampHeader must name its header');
+    expect(bad({ header: 'x', template: '{timestamp}.{body}' })).toThrow(
+      'hmac.timestampHeader must name its header',
+    );
     expect(bad({ header: 'x', timestampHeader: 'x-ts' })).toThrow('does not sign {timestamp}');
     expect(bad({ header: 'x', template: '{id}.{body}' })).toThrow('hmac.idHeader must name its header');
     expect(bad({ header: 'x', colour: 'red' })).toThrow('hmac has unknown field colour');
@@ -93,8 +105,13 @@ describe('secrets: add, retire, and changing auth', () => {
   });
 
   it('holds at most 10 secrets', () => {
-    const adds: TriggerCommand[] = [2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => ({ type: 'AddTriggerSecret', secretId: `k${n}` }));
-    expect(() => decide({ type: 'AddTriggerSecret', secretId: 'k11' }, github, ...adds)).toThrow(/at most 10/);
+    const adds: TriggerCommand[] = [2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => ({
+      type: 'AddTriggerSecret',
+      secretId: `k${n}`,
+    }));
+    expect(() => decide({ type: 'AddTriggerSecret', secretId: 'k11' }, github, ...adds)).toThrow(
+      /at most 10/,
+    );
   });
 
   it('a new scheme starts from its defaults; a secret given replaces the old ones', () => {
@@ -110,7 +127,9 @@ describe('secrets: add, retire, and changing auth', () => {
       { type: 'TriggerUpdated', data: { triggerId: 't1', changes: { auth: 'none' } } },
       { type: 'TriggerSecretRetired', data: { triggerId: 't1', secretId: 'k1' } },
     ]);
-    expect(() => decide({ type: 'UpdateTrigger', auth: 'github' }, http)).toThrow("auth 'github' needs a secret");
+    expect(() => decide({ type: 'UpdateTrigger', auth: 'github' }, http)).toThrow(
+      "auth 'github' needs a secret",
+    );
     expect(() => decide({ type: 'UpdateTrigger', toleranceSeconds: 30 }, github)).toThrow(/github/);
     // Same scheme: options not given stay; null resets one.
     const stripe: TriggerCommand[] = [{ ...http, auth: 'stripe', secretId: 'k1', toleranceSeconds: 60 }];
@@ -123,7 +142,9 @@ describe('secrets: add, retire, and changing auth', () => {
 
   it('auth options on a cron trigger are refused', () => {
     const cron: CreateTrigger = { ...http, triggerType: 'cron', schedule: '* * * * *' };
-    expect(() => decide({ type: 'UpdateTrigger', auth: 'github' }, cron)).toThrow('auth applies to http triggers only');
+    expect(() => decide({ type: 'UpdateTrigger', auth: 'github' }, cron)).toThrow(
+      'auth applies to http triggers only',
+    );
   });
 });
 
@@ -133,8 +154,12 @@ describe('assertValidWebhookSecret', () => {
     expect(() => assertValidWebhookSecret('github', ' padded-secret ')).toThrow(/whitespace/);
     expect(() => assertValidWebhookSecret('github', 42)).toThrow('secret must be a string');
     expect(() => assertValidWebhookSecret('standard-webhooks', 'not-a-whsec-secret')).toThrow(/whsec_/);
-    expect(() => assertValidWebhookSecret('standard-webhooks', 'whsec_' + Buffer.alloc(8).toString('base64'))).toThrow(/16 to 64 bytes/);
-    expect(() => assertValidWebhookSecret('standard-webhooks', 'whsec_' + Buffer.alloc(24, 7).toString('base64'))).not.toThrow();
+    expect(() =>
+      assertValidWebhookSecret('standard-webhooks', 'whsec_' + Buffer.alloc(8).toString('base64')),
+    ).toThrow(/16 to 64 bytes/);
+    expect(() =>
+      assertValidWebhookSecret('standard-webhooks', 'whsec_' + Buffer.alloc(24, 7).toString('base64')),
+    ).not.toThrow();
     expect(() => assertValidWebhookSecret('discord', 'whatever-secret')).toThrow(/publicKey/);
     expect(() => assertValidWebhookSecret('stripe', 'whsec_anything_goes')).not.toThrow();
   });

@@ -117,7 +117,8 @@ const PLACEHOLDER = /\{([^{}]*)\}/g;
 
 function headerName(field: string, value: unknown): string {
   const name = text(field, value, { maxLength: 100 });
-  if (!HEADER_NAME.test(name)) throw new ValidationError(`${field} must be an HTTP header name, got "${name}"`);
+  if (!HEADER_NAME.test(name))
+    throw new ValidationError(`${field} must be an HTTP header name, got "${name}"`);
   return name.toLowerCase();
 }
 
@@ -129,7 +130,8 @@ function validHmacOptions(value: unknown): GenericHmacOptions {
     throw new ValidationError(`hmac has unknown field ${unknown[0]} (known: ${known.join(', ')})`);
   }
   const v = value as Record<string, unknown>;
-  if (v.header == null) throw new ValidationError('hmac.header is required (the header carrying the signature)');
+  if (v.header == null)
+    throw new ValidationError('hmac.header is required (the header carrying the signature)');
   const options: GenericHmacOptions = {
     header: headerName('hmac.header', v.header),
     algorithm: oneOf('hmac.algorithm', v.algorithm ?? 'sha256', HMAC_ALGORITHMS),
@@ -137,7 +139,8 @@ function validHmacOptions(value: unknown): GenericHmacOptions {
     prefix: text('hmac.prefix', v.prefix ?? '', { maxLength: 100 }),
     template: text('hmac.template', v.template ?? '{body}', { maxLength: 1000 }),
   };
-  if (v.timestampHeader != null) options.timestampHeader = headerName('hmac.timestampHeader', v.timestampHeader);
+  if (v.timestampHeader != null)
+    options.timestampHeader = headerName('hmac.timestampHeader', v.timestampHeader);
   if (v.idHeader != null) options.idHeader = headerName('hmac.idHeader', v.idHeader);
   const placeholders = [...options.template.matchAll(PLACEHOLDER)].map((m) => m[1]);
   const bad = placeholders.find((p) => !['body', 'timestamp', 'id'].includes(p));

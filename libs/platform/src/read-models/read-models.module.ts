@@ -41,6 +41,14 @@ import { PROJECTIONS, ProjectionRunnerService } from './projection-runner.servic
     },
     { provide: BuildsQuery, inject: [Database], useFactory: (db: Database) => new BuildsQuery(db) },
   ],
-  exports: [ProjectionRunnerService, ScriptsQuery, ApiKeysQuery, ExecutionsQuery, BuildsQuery, TriggersQuery, TriggerSecretVault],
+  exports: [
+    ProjectionRunnerService,
+    ScriptsQuery,
+    ApiKeysQuery,
+    ExecutionsQuery,
+    BuildsQuery,
+    TriggersQuery,
+    TriggerSecretVault,
+  ],
 })
 export class ReadModelsModule {}

@@ -8,9 +8,10 @@ export class TriggerSecretVault {
   constructor(private readonly db: Database) {}
 
   async put(triggerId: string, secretId: string, box: string): Promise<void> {
-    await this.db.query(
-      `INSERT INTO trigger_secret_vault (trigger_id, secret_id, box) VALUES ($1, $2, $3)`,
-      [triggerId, secretId, box],
-    );
+    await this.db.query(`INSERT INTO trigger_secret_vault (trigger_id, secret_id, box) VALUES ($1, $2, $3)`, [
+      triggerId,
+      secretId,
+      box,
+    ]);
   }
 }

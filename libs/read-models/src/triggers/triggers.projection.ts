@@ -78,7 +78,8 @@ export class TriggersProjection implements SubscriptionHandler {
           ],
         );
         if (d.secretId) await addSecret(d.secretId);
-        else if (d.secretHash || d.secretBox) await addSecret('legacy', { hash: d.secretHash, box: d.secretBox });
+        else if (d.secretHash || d.secretBox)
+          await addSecret('legacy', { hash: d.secretHash, box: d.secretBox });
         return;
       case EventType.TriggerUpdated: {
         const entries = Object.entries(d.changes ?? {}).filter(([k]) => COLUMN_OF[k]);
@@ -87,7 +88,11 @@ export class TriggersProjection implements SubscriptionHandler {
         await set(
           sql,
           entries.map(([k, v]) =>
-            k === 'input' ? JSON.stringify(v ?? null) : JSON_FIELDS.has(k) && v !== null ? JSON.stringify(v) : v,
+            k === 'input'
+              ? JSON.stringify(v ?? null)
+              : JSON_FIELDS.has(k) && v !== null
+                ? JSON.stringify(v)
+                : v,
           ),
         );
         return;

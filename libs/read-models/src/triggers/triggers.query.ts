@@ -72,7 +72,11 @@ export class TriggersQuery {
       [id],
     );
     return row
-      ? { ...toRow(row), deployedVersion: row.deployed_version, secrets: row.accepted_secrets as AcceptedSecret[] }
+      ? {
+          ...toRow(row),
+          deployedVersion: row.deployed_version,
+          secrets: row.accepted_secrets as AcceptedSecret[],
+        }
       : null;
   }
 
@@ -83,7 +87,11 @@ export class TriggersQuery {
         WHERE trigger_id = $1 AND (expires_at IS NULL OR expires_at > now()) ORDER BY created_at, secret_id`,
       [triggerId],
     );
-    return rows.map((r: any) => ({ id: r.secret_id, createdAt: iso(r.created_at)!, expiresAt: iso(r.expires_at) }));
+    return rows.map((r: any) => ({
+      id: r.secret_id,
+      createdAt: iso(r.created_at)!,
+      expiresAt: iso(r.expires_at),
+    }));
   }
 
   /** These triggers, deleted ones too (so a cache learns about a deletion). */

@@ -34,7 +34,9 @@ export class CreateTriggerHandler implements ICommandHandler<CreateTriggerComman
     const withSecret = dto.type === 'http' && WEBHOOK_AUTH.includes(auth as WebhookAuth) && usesSecret(auth!);
     if (!withSecret && dto.secret != null) {
       throw new ValidationError(
-        auth === 'discord' ? `auth 'discord' takes publicKey, not secret` : `auth '${auth ?? 'none'}' takes no secret`,
+        auth === 'discord'
+          ? `auth 'discord' takes publicKey, not secret`
+          : `auth '${auth ?? 'none'}' takes no secret`,
       );
     }
     const command: CreateTrigger = {

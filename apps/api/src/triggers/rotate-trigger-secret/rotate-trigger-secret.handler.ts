@@ -22,14 +22,20 @@ export class RotateTriggerSecretHandler implements ICommandHandler<RotateTrigger
     const trigger = await this.triggers.byId(triggerId);
     if (!trigger) throw new NotFoundError(`trigger ${triggerId} not found`);
     if (trigger.type !== 'http' || !usesSecret(trigger.auth)) {
-      throw new ConflictError(`only webhook triggers verified with a secret have one (auth is ${trigger.auth})`);
+      throw new ConflictError(
+        `only webhook triggers verified with a secret have one (auth is ${trigger.auth})`,
+      );
     }
     const stored = await this.webhookSecrets.store(triggerId, trigger.auth, undefined);
     const previousSecretValidUntil = new Date(Date.now() + graceSeconds * 1000);
     await executeOnTrigger(
       this,
       triggerId,
-      { type: 'RotateTriggerSecret', secretId: stored.secretId, graceUntil: previousSecretValidUntil.toISOString() },
+      {
+        type: 'RotateTriggerSecret',
+        secretId: stored.secretId,
+        graceUntil: previousSecretValidUntil.toISOString(),
+      },
       metadata,
     );
     return { secret: stored.generated!, secretId: stored.secretId, previousSecretValidUntil };

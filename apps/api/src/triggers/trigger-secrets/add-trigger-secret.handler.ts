@@ -22,7 +22,12 @@ export class AddTriggerSecretHandler implements ICommandHandler<AddTriggerSecret
     // Decided once without side effects first, so a refused secret is never stored.
     decideTrigger({ type: 'AddTriggerSecret', secretId: 'pending' }, state);
     const stored = await this.webhookSecrets.store(triggerId, state.auth, secret);
-    await executeOnTrigger(this, triggerId, { type: 'AddTriggerSecret', secretId: stored.secretId }, metadata);
+    await executeOnTrigger(
+      this,
+      triggerId,
+      { type: 'AddTriggerSecret', secretId: stored.secretId },
+      metadata,
+    );
     return {
       id: stored.secretId,
       ...(stored.generated ? { secret: stored.generated } : {}),

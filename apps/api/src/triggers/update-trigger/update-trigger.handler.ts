@@ -36,9 +36,14 @@ export class UpdateTriggerHandler implements ICommandHandler<UpdateTriggerComman
       if (!state || state.deleted) throw new NotFoundError(`trigger ${triggerId} not found`);
       const auth = command.auth === undefined ? state.auth : (command.auth ?? 'none');
       // A secret given replaces the trigger's; a scheme that needs one and has none gets one made.
-      const needsOne = usesSecret(auth) && (secret != null || (auth !== state.auth && state.secrets.length === 0));
+      const needsOne =
+        usesSecret(auth) && (secret != null || (auth !== state.auth && state.secrets.length === 0));
       if (secret != null && !usesSecret(auth)) {
-        throw new ValidationError(auth === 'discord' ? `auth 'discord' takes publicKey, not secret` : `auth '${auth}' takes no secret`);
+        throw new ValidationError(
+          auth === 'discord'
+            ? `auth 'discord' takes publicKey, not secret`
+            : `auth '${auth}' takes no secret`,
+        );
       }
       if (needsOne) {
         // Decided once without side effects first, so a refused update leaves no secret in the vault.

@@ -43,21 +43,28 @@ export function verifyGenericHmac(
   if (options.timestampHeader) {
     timestamp = header(req.headers, options.timestampHeader) ?? '';
     if (!timestamp) return missing(options.timestampHeader);
-    if (unixSeconds(timestamp) === null) return badSignature(`${options.timestampHeader} is not unix seconds`);
+    if (unixSeconds(timestamp) === null)
+      return badSignature(`${options.timestampHeader} is not unix seconds`);
   }
   let id = '';
   if (options.idHeader) {
     id = header(req.headers, options.idHeader) ?? '';
     if (!id && template.before.concat(template.after).includes('{id}')) return missing(options.idHeader);
   }
-  if (!value.startsWith(options.prefix)) return badSignature(`${options.header} does not start with "${options.prefix}"`);
+  if (!value.startsWith(options.prefix))
+    return badSignature(`${options.header} does not start with "${options.prefix}"`);
   const presented = Buffer.from(value.slice(options.prefix.length).trim(), options.encoding);
   const before = fill(template.before, timestamp, id);
   const after = fill(template.after, timestamp, id);
   const expected = keys.secrets.map((s) => hmac(options.algorithm, s, before, req.rawBody, after));
   if (!anyEqual(expected, [presented])) return badSignature(`${options.header} does not match the body`);
   if (options.timestampHeader) {
-    const outside = outsideTolerance(unixSeconds(timestamp)!, nowSeconds, toleranceSeconds, options.timestampHeader);
+    const outside = outsideTolerance(
+      unixSeconds(timestamp)!,
+      nowSeconds,
+      toleranceSeconds,
+      options.timestampHeader,
+    );
     if (outside) return outside;
   }
   return ok(deliveryIdOf(id));

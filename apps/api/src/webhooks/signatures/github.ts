@@ -1,4 +1,15 @@
-import { anyEqual, badSignature, deliveryIdOf, header, hmac, missing, ok, SignedRequest, Verification, VerifierKeys } from './verification';
+import {
+  anyEqual,
+  badSignature,
+  deliveryIdOf,
+  header,
+  hmac,
+  missing,
+  ok,
+  SignedRequest,
+  Verification,
+  VerifierKeys,
+} from './verification';
 
 /** GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, body)>`; no timestamp. */
 export function verifyGithub(req: SignedRequest, keys: VerifierKeys): Verification {

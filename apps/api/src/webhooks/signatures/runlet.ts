@@ -1,5 +1,15 @@
 import { HMAC_TOLERANCE_SECONDS, verifyHmac } from '../http/webhook-auth';
-import { anyEqual, badSignature, header, missing, ok, sha256, SignedRequest, Verification, VerifierKeys } from './verification';
+import {
+  anyEqual,
+  badSignature,
+  header,
+  missing,
+  ok,
+  sha256,
+  SignedRequest,
+  Verification,
+  VerifierKeys,
+} from './verification';
 
 /** Runlet's own `X-Runlet-Signature: t=<ts>,v1=<hex>` (the `hmac` scheme's default). */
 export function verifyRunletSignature(

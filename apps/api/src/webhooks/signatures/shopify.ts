@@ -1,4 +1,15 @@
-import { anyEqual, badSignature, deliveryIdOf, header, hmac, missing, ok, SignedRequest, Verification, VerifierKeys } from './verification';
+import {
+  anyEqual,
+  badSignature,
+  deliveryIdOf,
+  header,
+  hmac,
+  missing,
+  ok,
+  SignedRequest,
+  Verification,
+  VerifierKeys,
+} from './verification';
 
 /** Shopify: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256(app secret, body)>`; no timestamp. */
 export function verifyShopify(req: SignedRequest, keys: VerifierKeys): Verification {

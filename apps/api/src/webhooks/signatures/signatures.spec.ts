@@ -9,6 +9,8 @@ import { verifyGitlab } from './gitlab';
 import { handshakeReply } from './handshakes';
 import { verifyLinear } from './linear';
 import { verifyBearerToken } from './runlet';
+import { generateWebhookSecret } from './webhook-secret';
+import { assertValidWebhookSecret } from '@runlet/domain';
 import { verifyShopify } from './shopify';
 import { verifySlack } from './slack';
 import { verifyStandardWebhooks } from './standard-webhooks';
@@ -18,7 +20,11 @@ import { anyEqual, sha256, SignedRequest, VerifierKeys } from './verification';
 
 const NOW = 1_760_000_000;
 const body = '{"id":"evt_1","n":1}';
-const request = (headers: Record<string, string>, raw = body, extra: Partial<SignedRequest> = {}): SignedRequest => ({
+const request = (
+  headers: Record<string, string>,
+  raw = body,
+  extra: Partial<SignedRequest> = {},
+): SignedRequest => ({
   headers,
   rawBody: Buffer.from(raw),
   publicUrl: 'https://runlet.example/hooks/t1',
@@ -26,7 +32,8 @@ const request = (headers: Record<string, string>, raw = body, extra: Partial<Sig
   ...extra,
 });
 const keys = (...secrets: string[]): VerifierKeys => ({ secrets, tokenHashes: [] });
-const hmacHex = (secret: string | Buffer, data: string) => createHmac('sha256', secret).update(data).digest('hex');
+const hmacHex = (secret: string | Buffer, data: string) =>
+  createHmac('sha256', secret).update(data).digest('hex');
 
 describe('anyEqual', () => {
   it('matches any pair of equal length and content, nothing else', () => {
@@ -69,18 +76,25 @@ describe('verifyStripe (signed by stripe.webhooks.generateTestHeaderString)', ()
 
   it('refuses outside the tolerance, in the past and the future', () => {
     for (const t of [NOW - 301, NOW + 301]) {
-      expect(verifyStripe(request({ 'stripe-signature': header('whsec_a', t) }), keys('whsec_a'), NOW, 300)).toMatchObject({
+      expect(
+        verifyStripe(request({ 'stripe-signature': header('whsec_a', t) }), keys('whsec_a'), NOW, 300),
+      ).toMatchObject({
         reason: 'outside_tolerance',
       });
     }
-    expect(verifyStripe(request({ 'stripe-signature': header('whsec_a', NOW - 299) }), keys('whsec_a'), NOW, 300).ok).toBe(true);
+    expect(
+      verifyStripe(request({ 'stripe-signature': header('whsec_a', NOW - 299) }), keys('whsec_a'), NOW, 300)
+        .ok,
+    ).toBe(true);
   });
 
   it('refuses a header without t or v1, and another secret', () => {
     expect(verifyStripe(request({ 'stripe-signature': 'v1=00' }), keys('whsec_a'), NOW, 300)).toMatchObject({
       reason: 'bad_signature',
     });
-    expect(verifyStripe(request({ 'stripe-signature': header('whsec_x') }), keys('whsec_a'), NOW, 300)).toMatchObject({
+    expect(
+      verifyStripe(request({ 'stripe-signature': header('whsec_x') }), keys('whsec_a'), NOW, 300),
+    ).toMatchObject({
       reason: 'bad_signature',
     });
   });
@@ -95,12 +109,17 @@ describe('verifyStandardWebhooks (signed by standardwebhooks Webhook.sign)', () 
   });
 
   it('accepts a v1 of the space-separated list; the id names the delivery', () => {
-    expect(verifyStandardWebhooks(request(headers()), keys(secret), NOW, 300)).toEqual({ ok: true, deliveryId: 'msg_1' });
+    expect(verifyStandardWebhooks(request(headers()), keys(secret), NOW, 300)).toEqual({
+      ok: true,
+      deliveryId: 'msg_1',
+    });
   });
 
   it('refuses a missing id, a stale timestamp and another body', () => {
     const { 'webhook-id': _id, ...noId } = headers();
-    expect(verifyStandardWebhooks(request(noId), keys(secret), NOW, 300)).toMatchObject({ reason: 'missing_header' });
+    expect(verifyStandardWebhooks(request(noId), keys(secret), NOW, 300)).toMatchObject({
+      reason: 'missing_header',
+    });
     expect(verifyStandardWebhooks(request(headers(NOW - 400)), keys(secret), NOW, 300)).toMatchObject({
       reason: 'outside_tolerance',
     });
@@ -118,14 +137,21 @@ describe('verifySlack', () => {
 
   it('accepts the v0 signature; event_id names the delivery', () => {
     const raw = '{"event_id":"Ev1","type":"event_callback"}';
-    expect(verifySlack(request(headers('s', NOW, raw), raw), keys('s'), NOW, 300)).toEqual({ ok: true, deliveryId: 'Ev1' });
+    expect(verifySlack(request(headers('s', NOW, raw), raw), keys('s'), NOW, 300)).toEqual({
+      ok: true,
+      deliveryId: 'Ev1',
+    });
   });
 
   it('refuses a missing timestamp, a stale one, another secret', () => {
     const { 'x-slack-request-timestamp': _t, ...noTs } = headers('s');
     expect(verifySlack(request(noTs), keys('s'), NOW, 300)).toMatchObject({ reason: 'missing_header' });
-    expect(verifySlack(request(headers('s', NOW - 301)), keys('s'), NOW, 300)).toMatchObject({ reason: 'outside_tolerance' });
-    expect(verifySlack(request(headers('x')), keys('s'), NOW, 300)).toMatchObject({ reason: 'bad_signature' });
+    expect(verifySlack(request(headers('s', NOW - 301)), keys('s'), NOW, 300)).toMatchObject({
+      reason: 'outside_tolerance',
+    });
+    expect(verifySlack(request(headers('x')), keys('s'), NOW, 300)).toMatchObject({
+      reason: 'bad_signature',
+    });
   });
 });
 
@@ -138,7 +164,25 @@ describe('verifyShopify, verifyGitlab, verifyBearerToken', () => {
 
   it('GitLab: the token itself', () => {
     expect(verifyGitlab(request({ 'x-gitlab-token': 'tok-1' }), keys('tok-0', 'tok-1')).ok).toBe(true);
-    expect(verifyGitlab(request({ 'x-gitlab-token': 'tok-2' }), keys('tok-1'))).toMatchObject({ reason: 'bad_signature' });
+    expect(verifyGitlab(request({ 'x-gitlab-token': 'tok-2' }), keys('tok-1'))).toMatchObject({
+      reason: 'bad_signature',
+    });
+  });
+
+  it.each([
+    ['a wrong token', 'Bearer nope'],
+    ['another scheme', 'Basic tok-1'],
+    ['the token without a scheme', 'tok-1'],
+    ['an empty bearer', 'Bearer '],
+  ])('Bearer tokens: rejects %s', (_case, authorization) => {
+    expect(verifyBearerToken(request({ authorization }), keys('tok-1')).ok).toBe(false);
+  });
+
+  it('Bearer tokens: any current one, in any case of the scheme', () => {
+    expect(verifyBearerToken(request({ authorization: 'bearer tok-1' }), keys('tok-0', 'tok-1')).ok).toBe(
+      true,
+    );
+    expect(verifyBearerToken(request({ authorization: 'Bearer tok-1' }), keys()).ok).toBe(false);
   });
 
   it('Bearer tokens, also those recorded only as a hash', () => {
@@ -156,11 +200,17 @@ describe('verifyTwilio (signed by twilio.getExpectedTwilioSignature)', () => {
 
   it('signs the public URL and the sorted form parameters', () => {
     const sig = twilio.getExpectedTwilioSignature('token', url, params);
-    const req = request({ 'x-twilio-signature': sig, 'content-type': 'application/x-www-form-urlencoded' }, form, {
-      publicUrl: url,
-    });
+    const req = request(
+      { 'x-twilio-signature': sig, 'content-type': 'application/x-www-form-urlencoded' },
+      form,
+      {
+        publicUrl: url,
+      },
+    );
     expect(verifyTwilio(req, keys('token')).ok).toBe(true);
-    expect(verifyTwilio({ ...req, publicUrl: 'https://elsewhere/hooks/t1?x=1' }, keys('token'))).toMatchObject({
+    expect(
+      verifyTwilio({ ...req, publicUrl: 'https://elsewhere/hooks/t1?x=1' }, keys('token')),
+    ).toMatchObject({
       reason: 'bad_signature',
     });
   });
@@ -174,7 +224,9 @@ describe('verifyTwilio (signed by twilio.getExpectedTwilioSignature)', () => {
       query: { bodySHA256: hash },
     });
     expect(verifyTwilio(req, keys('token')).ok).toBe(true);
-    expect(verifyTwilio({ ...req, rawBody: Buffer.from('{}') }, keys('token'))).toMatchObject({ reason: 'bad_signature' });
+    expect(verifyTwilio({ ...req, rawBody: Buffer.from('{}') }, keys('token'))).toMatchObject({
+      reason: 'bad_signature',
+    });
   });
 });
 
@@ -186,7 +238,9 @@ describe('verifyLinear', () => {
     const req = (r: string) => request({ 'linear-signature': hmacHex('lin', r), 'linear-delivery': 'D1' }, r);
     expect(verifyLinear(req(fresh), keys('lin'), NOW, 60)).toEqual({ ok: true, deliveryId: 'D1' });
     expect(verifyLinear(req(stale), keys('lin'), NOW, 60)).toMatchObject({ reason: 'outside_tolerance' });
-    expect(verifyLinear(req('{"type":"Issue"}'), keys('lin'), NOW, 60)).toMatchObject({ reason: 'bad_signature' });
+    expect(verifyLinear(req('{"type":"Issue"}'), keys('lin'), NOW, 60)).toMatchObject({
+      reason: 'bad_signature',
+    });
   });
 });
 
@@ -201,8 +255,12 @@ describe('verifyDiscord', () => {
   it('verifies Ed25519 over timestamp + body with the hex public key', () => {
     const key = discordPublicKey(rawKey);
     expect(verifyDiscord(request(headers(NOW)), key, NOW, 300)).toEqual({ ok: true, deliveryId: 'evt_1' });
-    expect(verifyDiscord(request(headers(NOW), '{}'), key, NOW, 300)).toMatchObject({ reason: 'bad_signature' });
-    expect(verifyDiscord(request(headers(NOW - 301)), key, NOW, 300)).toMatchObject({ reason: 'outside_tolerance' });
+    expect(verifyDiscord(request(headers(NOW), '{}'), key, NOW, 300)).toMatchObject({
+      reason: 'bad_signature',
+    });
+    expect(verifyDiscord(request(headers(NOW - 301)), key, NOW, 300)).toMatchObject({
+      reason: 'outside_tolerance',
+    });
   });
 });
 
@@ -228,7 +286,9 @@ describe('verifyGenericHmac', () => {
       ok: true,
       deliveryId: 'D9',
     });
-    expect(verifyGenericHmac(request(headers(NOW - 400)), keys('k'), options, template, NOW, 300)).toMatchObject({
+    expect(
+      verifyGenericHmac(request(headers(NOW - 400)), keys('k'), options, template, NOW, 300),
+    ).toMatchObject({
       reason: 'outside_tolerance',
     });
     const noPrefix = { ...headers(NOW), 'x-sig': headers(NOW)['x-sig'].slice(5) };
@@ -240,9 +300,23 @@ describe('verifyGenericHmac', () => {
 
 describe('handshakeReply', () => {
   it("answers Slack's url_verification and Discord's PING, nothing else", () => {
-    expect(handshakeReply('slack', Buffer.from('{"type":"url_verification","challenge":"c1"}'))).toEqual({ challenge: 'c1' });
+    expect(handshakeReply('slack', Buffer.from('{"type":"url_verification","challenge":"c1"}'))).toEqual({
+      challenge: 'c1',
+    });
     expect(handshakeReply('discord', Buffer.from('{"type":1,"id":"i"}'))).toEqual({ type: 1 });
     expect(handshakeReply('discord', Buffer.from('{"type":2}'))).toBeNull();
     expect(handshakeReply('github', Buffer.from('{"type":"url_verification","challenge":"c1"}'))).toBeNull();
+  });
+});
+
+describe('generateWebhookSecret', () => {
+  it('makes 32 random bytes in the format the sender expects to be given', () => {
+    const plain = generateWebhookSecret('github');
+    expect(plain).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(generateWebhookSecret('github')).not.toBe(plain);
+    const whsec = generateWebhookSecret('standard-webhooks');
+    expect(() => assertValidWebhookSecret('standard-webhooks', whsec)).not.toThrow();
+    expect(Buffer.from(whsec.slice(6), 'base64')).toHaveLength(32);
+    expect(generateWebhookSecret('stripe')).toMatch(/^whsec_/);
   });
 });

@@ -29,7 +29,11 @@ export function verifyStandardWebhooks(
   nowSeconds: number,
   toleranceSeconds: number,
 ): Verification {
-  const prefix = header(req.headers, 'webhook-signature') ? 'webhook' : header(req.headers, 'svix-signature') ? 'svix' : 'webhook';
+  const prefix = header(req.headers, 'webhook-signature')
+    ? 'webhook'
+    : header(req.headers, 'svix-signature')
+      ? 'svix'
+      : 'webhook';
   const id = header(req.headers, `${prefix}-id`);
   const timestamp = header(req.headers, `${prefix}-timestamp`);
   const signature = header(req.headers, `${prefix}-signature`);
@@ -43,7 +47,9 @@ export function verifyStandardWebhooks(
     .filter((entry) => entry.startsWith('v1,'))
     .map((entry) => Buffer.from(entry.slice(3), 'base64'));
   if (presented.length === 0) return badSignature(`${prefix}-signature has no v1 signature`);
-  const expected = keys.secrets.map((s) => hmac('sha256', standardWebhooksKey(s), `${id}.${t}.`, req.rawBody));
+  const expected = keys.secrets.map((s) =>
+    hmac('sha256', standardWebhooksKey(s), `${id}.${t}.`, req.rawBody),
+  );
   if (!anyEqual(expected, presented)) return badSignature(`no v1 in ${prefix}-signature matches the body`);
   return outsideTolerance(t, nowSeconds, toleranceSeconds, `${prefix}-timestamp`) ?? ok(deliveryIdOf(id));
 }

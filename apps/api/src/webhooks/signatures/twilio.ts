@@ -35,7 +35,9 @@ export function verifyTwilio(req: SignedRequest, keys: VerifierKeys): Verificati
   const presented = Buffer.from(value.trim(), 'base64');
   const expected = keys.secrets.map((s) => hmac(algorithm, s, Buffer.from(signed, 'utf8')));
   if (!anyEqual(expected, [presented])) {
-    return badSignature('X-Twilio-Signature does not match the URL and parameters (is RUNLET_PUBLIC_URL the URL Twilio calls?)');
+    return badSignature(
+      'X-Twilio-Signature does not match the URL and parameters (is RUNLET_PUBLIC_URL the URL Twilio calls?)',
+    );
   }
   return ok(deliveryIdOf(header(req.headers, 'i-twilio-idempotency-token')));
 }

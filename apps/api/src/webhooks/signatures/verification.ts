@@ -5,7 +5,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 export type FailureReason = 'missing_header' | 'bad_signature' | 'outside_tolerance';
 
 export type Verification =
-  | { ok: true; /** the sender's delivery id, when it sends one: one execution per delivery */ deliveryId?: string }
+  | {
+      ok: true;
+      /** the sender's delivery id, when it sends one: one execution per delivery */ deliveryId?: string;
+    }
   | { ok: false; reason: FailureReason; message: string };
 
 /** A webhook request as a verifier needs it: the exact bytes received, never a re-serialised body. */
@@ -25,7 +28,8 @@ export interface VerifierKeys {
   tokenHashes: Buffer[];
 }
 
-export const ok = (deliveryId?: string): Verification => (deliveryId ? { ok: true, deliveryId } : { ok: true });
+export const ok = (deliveryId?: string): Verification =>
+  deliveryId ? { ok: true, deliveryId } : { ok: true };
 export const missing = (header: string): Verification => ({
   ok: false,
   reason: 'missing_header',

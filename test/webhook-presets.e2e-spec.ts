@@ -462,9 +462,8 @@ describe("webhook signature presets, signed by the senders' own libraries (platf
   });
 
   it('triggers recorded before secrets had ids (secret in the event) keep verifying, and can be rotated', async () => {
-    const legacy = async (auth: 'hmac' | 'token', secret: string) => {
+    const legacy = async (auth: 'hmac' | 'token', secret: string, key = p.app.get(PlatformKey).key) => {
       const triggerId = `legacy${randomUUID().replace(/-/g, '')}`;
-      const key = p.app.get(PlatformKey).key;
       const appended = await p.app.get(EventStore).append({
         streamId: `trigger-${triggerId}`,
         expectedVersion: 0,
@@ -504,6 +503,12 @@ describe("webhook signature presets, signed by the senders' own libraries (platf
     }
     const ids = (await p.api('GET', `/api/v1/triggers/${hmacId}/secrets`)).body.items.map((x: any) => x.id);
     expect(ids).toEqual(expect.arrayContaining(['legacy', rotated.body.secretId]));
+
+    // A box the platform key cannot open (RUNLET_SECRET_KEY changed): refused, not a server error.
+    const unreadable = await legacy('hmac', 'another-key-secret', Buffer.alloc(32, 1));
+    const refused = await send(unreadable, signed('another-key-secret'));
+    expect(refused.status).toBe(401);
+    expect((await refused.json()).message).toMatch(/^bad signature/);
 
     const tokenId = await legacy('token', 'old-token-value');
     const bearer = (token: string): Delivery => ({

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { TRIGGER_EVENT_TYPES, WebhookAuth } from '@runlet/domain';
 import { changedScripts, ReadModelCache, ProjectionRunnerService } from '@runlet/platform';
 import { AcceptedSecret, TriggersQuery } from '@runlet/read-models';
@@ -33,6 +33,7 @@ const TARGET_CHANGES: ReadonlySet<string> = new Set(TRIGGER_EVENT_TYPES);
 export class WebhookTriggerCache implements OnModuleDestroy {
   private readonly cache = new ReadModelCache<WebhookTarget | null>(1000);
   private readonly unsubscribe: () => void;
+  private readonly log = new Logger('webhooks');
 
   constructor(
     private readonly triggers: TriggersQuery,
@@ -72,13 +73,25 @@ export class WebhookTriggerCache implements OnModuleDestroy {
       input: r.input,
       deployedVersion: r.deployedVersion,
       verify: compileVerifier(r, {
-        secrets: r.secrets.flatMap((s) => (s.box ? [this.open(triggerId, s)] : [])),
+        secrets: r.secrets.flatMap((s) => this.open(triggerId, s)),
         tokenHashes: r.secrets.flatMap((s) => (s.hash ? [Buffer.from(s.hash, 'hex')] : [])),
       }),
     };
   }
 
-  private open(triggerId: string, secret: AcceptedSecret): string {
-    return decryptSecret(secret.box!, this.platformKey.key, secretAad(triggerId, secret.id));
+  /**
+   * The secret in plain, or nothing when it has no box (a legacy token's hash) or the box cannot be
+   * opened (RUNLET_SECRET_KEY changed): deliveries signed with it are then refused (401), loudly.
+   */
+  private open(triggerId: string, secret: AcceptedSecret): string[] {
+    if (!secret.box) return [];
+    try {
+      return [decryptSecret(secret.box, this.platformKey.key, secretAad(triggerId, secret.id))];
+    } catch (err) {
+      this.log.error(
+        `secret ${secret.id} of trigger ${triggerId} cannot be decrypted: ${(err as Error).message}`,
+      );
+      return [];
+    }
   }
 }

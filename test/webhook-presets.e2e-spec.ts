@@ -5,7 +5,7 @@ import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import nacl from 'tweetnacl';
 import twilio from 'twilio';
-import { EventStore } from '@runlet/event-store';
+import { Database, EventStore } from '@runlet/event-store';
 import { ProjectionRunnerService } from '@runlet/platform';
 import { encryptSecret, signatureHeader } from '../apps/api/src/webhooks/http';
 import { PlatformKey } from '../apps/api/src/triggers/platform-key';
@@ -310,6 +310,15 @@ describe("webhook signature presets, signed by the senders' own libraries (platf
         expect(retired.status).toBe(401);
         expect((await send(trigger.id, sender.sign(second, sender.payload(), 0), ct)).status).toBe(200);
 
+        // The retired secret's box is gone from the vault; deleting the trigger removes the rest.
+        const boxes = async () =>
+          (
+            await p.app
+              .get(Database)
+              .query(`SELECT secret_id FROM trigger_secret_vault WHERE trigger_id = $1`, [trigger.id])
+          ).map((r: any) => r.secret_id);
+        expect(await boxes()).toEqual([added.body.id]);
+
         // No secret in any of the trigger's events, only ids.
         const events = await p.api('GET', `/api/v1/events?stream=trigger-${trigger.id}`);
         const text = JSON.stringify(events.body.items);
@@ -320,6 +329,8 @@ describe("webhook signature presets, signed by the senders' own libraries (platf
           'TriggerSecretAdded',
           'TriggerSecretRetired',
         ]);
+        expect((await p.api('DELETE', `/api/v1/triggers/${trigger.id}`)).status).toBe(204);
+        expect(await boxes()).toEqual([]);
       });
     },
   );

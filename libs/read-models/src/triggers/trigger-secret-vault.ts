@@ -14,4 +14,16 @@ export class TriggerSecretVault {
       box,
     ]);
   }
+
+  /** Retired secrets' boxes go, so a retired secret cannot be recovered; none given: all the trigger's. */
+  async remove(triggerId: string, secretIds?: string[]): Promise<void> {
+    if (secretIds === undefined) {
+      await this.db.query(`DELETE FROM trigger_secret_vault WHERE trigger_id = $1`, [triggerId]);
+    } else if (secretIds.length) {
+      await this.db.query(
+        `DELETE FROM trigger_secret_vault WHERE trigger_id = $1 AND secret_id = ANY($2::text[])`,
+        [triggerId, secretIds],
+      );
+    }
+  }
 }

@@ -10,6 +10,7 @@ import {
 } from '@runlet/domain';
 import { AggregateRepository } from '@runlet/event-store';
 import { ProjectionRunnerService } from '@runlet/platform';
+import { TriggerSecretVault } from '@runlet/read-models';
 import { WebhookTriggerCache } from '../../webhooks/webhook-trigger-cache';
 import { executeOnTrigger } from '../trigger-stream';
 import { WebhookSecrets } from '../webhook-secrets';
@@ -21,6 +22,7 @@ export class UpdateTriggerHandler implements ICommandHandler<UpdateTriggerComman
     readonly repo: AggregateRepository,
     readonly projections: ProjectionRunnerService,
     readonly cache: WebhookTriggerCache,
+    readonly vault: TriggerSecretVault,
     private readonly webhookSecrets: WebhookSecrets,
   ) {}
 

@@ -4,6 +4,7 @@ import { benchBuildTimes } from './builds.bench';
 import { benchEventStore } from './event-store.bench';
 import { benchExecutions } from './executions.bench';
 import { benchWebhooks } from './webhooks.bench';
+import { benchWebhookAuth } from './webhook-auth.bench';
 import { benchCron } from './cron.bench';
 import { benchTry } from './try.bench';
 import { benchFloors } from './floors.bench';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void>> = {
   builds: () => benchBuildTimes(),
   executions: () => benchExecutions(),
   webhooks: () => benchWebhooks(),
+  'webhook-auth': () => benchWebhookAuth(),
   cron: () => benchCron(),
   try: () => benchTry(),
   scale: () => benchScale(),

@@ -23,6 +23,7 @@ import { scriptHandlers } from './scripts/scripts.handlers';
 import { PlatformKey } from './triggers/platform-key';
 import { TriggersController } from './triggers/triggers.controller';
 import { triggerHandlers } from './triggers/triggers.handlers';
+import { WebhookSecrets } from './triggers/webhook-secrets';
 import { WebhookHandler } from './webhooks/webhook-handler';
 import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
 
@@ -57,6 +58,7 @@ import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
     TryBuilder,
     ScriptSummaryCache,
     PlatformKey,
+    WebhookSecrets,
     WebhookTriggerCache,
     WebhookHandler,
   ],

@@ -32,6 +32,8 @@ const TRIGGER: TypeNames<TriggerEvent['type']> = {
   TriggerResumed: 'TriggerResumed',
   TriggerDeleted: 'TriggerDeleted',
   TriggerSecretRotated: 'TriggerSecretRotated',
+  TriggerSecretAdded: 'TriggerSecretAdded',
+  TriggerSecretRetired: 'TriggerSecretRetired',
 };
 
 /** TriggerFired is on the execution stream (appended with the ExecutionQueued it causes). */

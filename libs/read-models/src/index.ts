@@ -10,5 +10,6 @@ export * from './executions/executions.projection';
 export * from './executions/executions.query';
 export * from './triggers/triggers.projection';
 export * from './triggers/triggers.query';
+export * from './triggers/trigger-secret-vault';
 /** The one subscription (and checkpoint row) that feeds every read model. */
 export const READ_MODELS_SUBSCRIPTION = 'projection:read-models';

@@ -1,4 +1,5 @@
 import { Triggers1764300000401 } from './triggers/triggers.migration';
+import { TriggerSecretsH13_1764300000801 } from './triggers/trigger-secrets.migration';
 import { Executions1764300000301 } from './executions/executions.migration';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { BuildsReadModel1764300000251 } from './builds/builds.migration';
@@ -112,4 +113,5 @@ export const readModelMigrations: Function[] = [
   ScriptMaxAttempts1764300000501,
   ScriptNotifyUrl1764300000601,
   ExecutionsWaiting1764300000701,
+  TriggerSecretsH13_1764300000801,
 ];

@@ -10,6 +10,7 @@ import { ScriptsProjection } from './scripts/scripts.projection';
 import { ScriptsQuery } from './scripts/scripts.query';
 import { TriggersProjection } from './triggers/triggers.projection';
 import { TriggersQuery } from './triggers/triggers.query';
+import { TriggerSecretVault } from './triggers/trigger-secret-vault';
 
 const meta = { actor: 'test', correlationId: 'c', causationId: null };
 const spec = {
@@ -159,13 +160,79 @@ describe('read-model queries (real PostgreSQL)', () => {
         scriptId: live,
         auth: 'token',
         mode: 'sync',
-        secretHash: 'hash-1',
+        secrets: [{ id: 'legacy', hash: 'hash-1', box: null }],
         deployedVersion: 2,
       });
       expect(await triggers.target(undeployed)).toMatchObject({ id: undeployed, deployedVersion: null });
       expect(await triggers.target(deleted)).toBeNull();
       expect(await triggers.target(ofArchived)).toBeNull();
       expect(await triggers.target(randomUUID())).toBeNull();
+    });
+  });
+
+  describe('TriggersQuery.target: the secrets accepted now', () => {
+    const created = (triggerId: string, scriptId: string, data: Record<string, unknown>): NewEvent => ({
+      type: EventType.TriggerCreated,
+      data: {
+        triggerId,
+        scriptId,
+        triggerType: 'http',
+        overlap: 'allow',
+        catchUp: 'none',
+        mode: 'sync',
+        ...data,
+      },
+    });
+
+    it('secrets by id come with their box from the vault; a rotation lets the others expire; retired ones go', async () => {
+      const s = await script({ deploy: 1 });
+      const t = randomUUID();
+      const vault = new TriggerSecretVault(db);
+      for (const id of ['k1', 'k2', 'k3']) await vault.put(t, id, `box-${id}`);
+      await append(
+        `trigger-${t}`,
+        created(t, s, { auth: 'github', secretId: 'k1' }),
+        { type: EventType.TriggerSecretAdded, data: { triggerId: t, secretId: 'k2' } },
+        {
+          type: EventType.TriggerSecretRotated,
+          data: { triggerId: t, secretId: 'k3', graceUntil: new Date(Date.now() - 1000).toISOString() },
+        },
+      );
+      await project();
+      expect((await triggers.target(t))!.secrets).toEqual([{ id: 'k3', box: 'box-k3', hash: null }]);
+      expect((await triggers.secrets(t)).map((x) => x.id)).toEqual(['k3']);
+      await append(`trigger-${t}`, {
+        type: EventType.TriggerSecretRetired,
+        data: { triggerId: t, secretId: 'k3' },
+      });
+      await project();
+      expect((await triggers.target(t))!.secrets).toEqual([]);
+    });
+
+    it('events recorded before secrets had ids: current and previous (in its grace period) as legacy secrets', async () => {
+      const s = await script({ deploy: 1 });
+      const t = randomUUID();
+      const graceUntil = new Date(Date.now() + 60_000).toISOString();
+      await append(`trigger-${t}`, created(t, s, { auth: 'hmac', secretHash: 'h1', secretBox: 'b1' }), {
+        type: EventType.TriggerSecretRotated,
+        data: {
+          triggerId: t,
+          secretHash: 'h2',
+          secretBox: 'b2',
+          previousSecretHash: 'h1',
+          previousSecretBox: 'b1',
+          graceUntil,
+        },
+      });
+      await project();
+      const secrets = (await triggers.target(t))!.secrets;
+      expect(secrets).toHaveLength(2);
+      expect(secrets).toEqual(
+        expect.arrayContaining([
+          { id: 'legacy', box: 'b2', hash: 'h2' },
+          { id: 'legacy-previous', box: 'b1', hash: 'h1' },
+        ]),
+      );
     });
   });
 

@@ -13,7 +13,7 @@ import { isStorableText, MAX_INT } from '@runlet/domain';
  * whole number is a bad request (400), one beyond any version not found. The webhook route,
  * served outside Nest, uses `checkId` too.
  */
-export type IdKind = 'script' | 'trigger' | 'execution' | 'api key';
+export type IdKind = 'script' | 'trigger' | 'execution' | 'api key' | 'secret';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Trigger ids are base64url (160 random bits make 27 characters). */
@@ -24,6 +24,8 @@ const SHAPE: Record<IdKind, RegExp> = {
   trigger: TRIGGER_ID,
   execution: UUID,
   'api key': UUID,
+  /** webhook secrets' ids (96 random bits, base64url; `legacy` / `legacy-previous`) */
+  secret: /^[A-Za-z0-9_-]{1,64}$/,
 };
 
 /** True when `value` may be the id of a `kind` (it may still not exist). */
@@ -43,6 +45,7 @@ export class IdParam implements PipeTransform<unknown, string> {
   static readonly trigger = new IdParam('trigger');
   static readonly execution = new IdParam('execution');
   static readonly apiKey = new IdParam('api key');
+  static readonly secret = new IdParam('secret');
 
   private constructor(private readonly kind: IdKind) {}
 

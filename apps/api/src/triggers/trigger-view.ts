@@ -1,4 +1,4 @@
-import { nextRuns } from '@runlet/domain';
+import { nextRuns, toleranceOf } from '@runlet/domain';
 import { TriggerRow } from '@runlet/read-models';
 
 /** A trigger as the API shows it; secrets never leave except once, at creation or rotation. */
@@ -19,7 +19,15 @@ export function toTriggerView(t: TriggerRow, publicUrl: string, now = new Date()
           nextRuns: upcoming.map((d) => d.toISOString()),
           lastScheduledAt: t.lastScheduledAt,
         }
-      : { url: `${publicUrl}/hooks/${t.id}`, auth: t.auth, mode: t.mode }),
+      : {
+          url: `${publicUrl}/hooks/${t.id}`,
+          auth: t.auth,
+          mode: t.mode,
+          // The tolerance in force (the trigger's own or its scheme's default); null where nothing signs a time.
+          toleranceSeconds: toleranceOf(t.auth, t.hmac ?? undefined, t.toleranceSeconds ?? undefined),
+          ...(t.hmac ? { hmac: t.hmac } : {}),
+          ...(t.publicKey ? { publicKey: t.publicKey } : {}),
+        }),
     input: t.input ?? null,
     paused: t.paused,
     notifyUrl: t.notifyUrl,

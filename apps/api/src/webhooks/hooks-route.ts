@@ -44,6 +44,7 @@ export function serveHooksAhead(server: Server, handler: WebhookHandler, bodyLim
         .handle({
           triggerId,
           path: slash < 0 ? '/' : rest.slice(slash),
+          url,
           method: req.method ?? 'GET',
           headers: req.headers,
           query: queryAt < 0 ? {} : { ...parseQuery(url.slice(queryAt + 1)) },

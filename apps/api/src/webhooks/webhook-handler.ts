@@ -3,16 +3,20 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ExecutionRequests, ExecutionView, uuidFrom } from '@runlet/executions';
 import { contractError, jsonReply } from '../http/error.filter';
+import { webhookVerificationFailures } from '../http/metrics';
 import { RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
-import { toHttpEvent, toHttpResponse, verifyHmac, verifyToken } from './http';
+import { toHttpEvent, toHttpResponse } from './http';
 import { RateLimiter } from './rate-limiter';
-import { WebhookTarget, WebhookTriggerCache } from './webhook-trigger-cache';
+import { handshakeReply } from './signatures';
+import { WebhookTriggerCache } from './webhook-trigger-cache';
 
 /** A call of `ANY /hooks/:triggerId[/*]`, as read off the wire. */
 export interface WebhookCall {
   triggerId: string;
   /** The path after `/hooks/:triggerId` (`/` for none). */
   path: string;
+  /** The request target as received (`/hooks/:triggerId…?query`): Twilio signs the URL it called. */
+  url: string;
   method: string;
   headers: IncomingHttpHeaders;
   query: Record<string, string | string[] | undefined>;
@@ -47,8 +51,20 @@ export class WebhookHandler {
     const { triggerId } = call;
     const target = await this.cache.get(triggerId);
     if (!target || target.type !== 'http') return contractError(404, `no webhook trigger ${triggerId}`);
-    const denied = authenticate(target, call);
-    if (denied) return contractError(401, denied);
+    // Verified on the raw bytes before anything is recorded; keys were decrypted when the trigger was loaded.
+    const verified = target.verify(
+      {
+        headers: call.headers,
+        rawBody: call.rawBody,
+        query: call.query,
+        publicUrl: this.config.publicUrl + call.url,
+      },
+      Date.now() / 1000,
+    );
+    if (!verified.ok) {
+      webhookVerificationFailures.inc({ trigger: triggerId, reason: verified.reason });
+      return contractError(401, verified.message);
+    }
     if (target.paused) return contractError(409, 'this trigger is paused');
     const wait = this.limiter.take(triggerId);
     if (wait > 0) {
@@ -57,6 +73,8 @@ export class WebhookHandler {
         'retry-after': String(wait),
       });
     }
+    const handshake = handshakeReply(target.auth, call.rawBody);
+    if (handshake) return jsonReply(200, handshake);
     if (!target.deployedVersion) {
       return contractError(
         503,
@@ -76,9 +94,15 @@ export class WebhookHandler {
     } catch (err) {
       return contractError(400, (err as Error).message);
     }
+    // A repeated delivery (same Idempotency-Key, else the same sender's delivery id) is the same execution.
     const idempotencyKey = call.headers['idempotency-key'];
-    const repeatable = typeof idempotencyKey === 'string' && idempotencyKey !== '';
-    const executionId = repeatable ? uuidFrom(`${triggerId}:idempotency:${idempotencyKey}`) : randomUUID();
+    const keyed = typeof idempotencyKey === 'string' && idempotencyKey !== '';
+    const repeatable = keyed || verified.deliveryId !== undefined;
+    const executionId = keyed
+      ? uuidFrom(`${triggerId}:idempotency:${idempotencyKey}`)
+      : verified.deliveryId !== undefined
+        ? uuidFrom(`${triggerId}:delivery:${verified.deliveryId}`)
+        : randomUUID();
     const params = {
       executionId,
       scriptId: target.scriptId,
@@ -102,20 +126,6 @@ export class WebhookHandler {
     const reply = replyOf(finished);
     return { ...reply, headers: { ...idHeader, ...reply.headers } };
   }
-}
-
-/** Why the call is refused, or null. */
-function authenticate(target: WebhookTarget, call: WebhookCall): string | null {
-  if (target.auth === 'token') {
-    return verifyToken(call.headers.authorization, target.tokenHashes) ? null : 'missing or wrong token';
-  }
-  if (target.auth === 'hmac') {
-    const header = call.headers['x-runlet-signature'];
-    const signature = typeof header === 'string' ? header : undefined;
-    const check = verifyHmac(signature, call.rawBody, target.hmacSecrets, Date.now() / 1000);
-    return check.ok ? null : `bad signature: ${check.reason}`;
-  }
-  return null;
 }
 
 /** A finished execution as the webhook's answer: the script's response, or why there is none. */

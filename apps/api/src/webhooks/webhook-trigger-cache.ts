@@ -1,23 +1,23 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { TRIGGER_EVENT_TYPES } from '@runlet/domain';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { TRIGGER_EVENT_TYPES, WebhookAuth } from '@runlet/domain';
 import { changedScripts, ReadModelCache, ProjectionRunnerService } from '@runlet/platform';
-import { TriggersQuery } from '@runlet/read-models';
+import { AcceptedSecret, TriggersQuery } from '@runlet/read-models';
 import { PlatformKey } from '../triggers/platform-key';
 import { decryptSecret } from './http';
+import { compileVerifier, Verifier } from './signatures';
+import { secretAad } from '../triggers/trigger-secret';
 
 export interface WebhookTarget {
   triggerId: string;
   scriptId: string;
   type: 'cron' | 'http';
-  auth: 'none' | 'token' | 'hmac';
+  auth: WebhookAuth;
   mode: 'sync' | 'async';
   paused: boolean;
   input: unknown;
   deployedVersion: number | null;
-  /** Token hashes and HMAC secrets accepted now (current, plus the previous one in its grace period). */
-  tokenHashes: string[];
-  hmacSecrets: string[];
-  graceUntil: number | null;
+  /** The trigger's verification with its secrets decrypted: no database or decryption per request. */
+  verify: Verifier;
 }
 
 /** Trigger events change a webhook target (a firing does not: TriggerFired is an execution event). */
@@ -33,6 +33,7 @@ const TARGET_CHANGES: ReadonlySet<string> = new Set(TRIGGER_EVENT_TYPES);
 export class WebhookTriggerCache implements OnModuleDestroy {
   private readonly cache = new ReadModelCache<WebhookTarget | null>(1000);
   private readonly unsubscribe: () => void;
+  private readonly log = new Logger('webhooks');
 
   constructor(
     private readonly triggers: TriggersQuery,
@@ -62,9 +63,6 @@ export class WebhookTriggerCache implements OnModuleDestroy {
   private async load(triggerId: string): Promise<WebhookTarget | null> {
     const r = await this.triggers.target(triggerId);
     if (!r) return null;
-    const graceUntil = r.graceUntil ? Date.parse(r.graceUntil) : null;
-    const inGrace = graceUntil !== null && graceUntil > Date.now();
-    const open = (box: string | null) => (box ? decryptSecret(box, this.platformKey.key, triggerId) : null);
     return {
       triggerId,
       scriptId: r.scriptId,
@@ -74,12 +72,26 @@ export class WebhookTriggerCache implements OnModuleDestroy {
       paused: r.paused,
       input: r.input,
       deployedVersion: r.deployedVersion,
-      tokenHashes: [r.secretHash, inGrace ? r.previousSecretHash : null].filter((h): h is string => !!h),
-      hmacSecrets:
-        r.auth === 'hmac'
-          ? [open(r.secretBox), inGrace ? open(r.previousSecretBox) : null].filter((s): s is string => !!s)
-          : [],
-      graceUntil,
+      verify: compileVerifier(r, {
+        secrets: r.secrets.flatMap((s) => this.open(triggerId, s)),
+        tokenHashes: r.secrets.flatMap((s) => (s.hash ? [Buffer.from(s.hash, 'hex')] : [])),
+      }),
     };
+  }
+
+  /**
+   * The secret in plain, or nothing when it has no box (a legacy token's hash) or the box cannot be
+   * opened (RUNLET_SECRET_KEY changed): deliveries signed with it are then refused (401), loudly.
+   */
+  private open(triggerId: string, secret: AcceptedSecret): string[] {
+    if (!secret.box) return [];
+    try {
+      return [decryptSecret(secret.box, this.platformKey.key, secretAad(triggerId, secret.id))];
+    } catch (err) {
+      this.log.error(
+        `secret ${secret.id} of trigger ${triggerId} cannot be decrypted: ${(err as Error).message}`,
+      );
+      return [];
+    }
   }
 }

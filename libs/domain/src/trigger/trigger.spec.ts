@@ -1,7 +1,6 @@
 import { fold } from '../common/aggregate';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import {
-  acceptedSecrets,
   CreateTrigger,
   decideTrigger,
   evolveTrigger,
@@ -12,6 +11,20 @@ import {
 
 const HASH_A = 'a'.repeat(64);
 const HASH_B = 'b'.repeat(64);
+/** An event as recorded before secrets had ids (they carried the hash / the encrypted secret). */
+const legacyCreated = (data: Record<string, unknown>): TriggerEvent =>
+  ({
+    type: 'TriggerCreated',
+    data: {
+      triggerId: 't2',
+      scriptId: 's1',
+      triggerType: 'http',
+      overlap: 'allow',
+      catchUp: 'latest',
+      mode: 'sync',
+      ...data,
+    },
+  }) as TriggerEvent;
 
 const createCron: CreateTrigger = {
   type: 'CreateTrigger',
@@ -83,6 +96,7 @@ describe('CreateTrigger', () => {
       catchUp: 'latest',
       auth: 'none',
       mode: 'sync',
+      secrets: [],
       paused: false,
       deleted: false,
     });
@@ -107,7 +121,7 @@ describe('CreateTrigger', () => {
   });
 
   it('rejects webhook settings on a cron trigger and unknown options', () => {
-    expect(() => given().when({ ...createCron, auth: 'token', secretHash: HASH_A })).toThrow(ValidationError);
+    expect(() => given().when({ ...createCron, auth: 'token', secretId: 'k1' })).toThrow(ValidationError);
     expect(() => given().when({ ...createCron, overlap: 'sometimes' as never })).toThrow(
       "overlap must be one of 'allow', 'skip', 'queue', got \"sometimes\"",
     );
@@ -115,26 +129,24 @@ describe('CreateTrigger', () => {
     expect(() => given().when({ ...createHttp, notifyUrl: 'ftp://x' })).toThrow(/notifyUrl/);
   });
 
-  it('stores only the hash of a token, never the token', () => {
-    const [event] = given().when({ ...createHttp, auth: 'token', secretHash: HASH_A });
-    expect(event.data).toMatchObject({ auth: 'token', secretHash: HASH_A });
-    expect(() => given().when({ ...createHttp, auth: 'token' })).toThrow(
-      'a token-authenticated trigger needs secretHash',
+  it('names its secret by id only; a scheme with a secret needs one, none and discord take none', () => {
+    const [event] = given().when({ ...createHttp, auth: 'token', secretId: 'k1' });
+    expect(event.data).toMatchObject({ auth: 'token', secretId: 'k1' });
+    expect(JSON.stringify(event)).not.toMatch(/secretHash|secretBox/);
+    expect(() => given().when({ ...createHttp, auth: 'github' })).toThrow(
+      "auth 'github' needs a secret (secretId)",
     );
-    expect(() => given().when({ ...createHttp, auth: 'token', secretHash: 'my-plain-token' })).toThrow(
-      'secretHash must be a sha256 hex digest, never the secret itself',
-    );
-    expect(() => given().when({ ...createHttp, secretHash: HASH_A })).toThrow(
+    expect(() => given().when({ ...createHttp, secretId: 'k1' })).toThrow(
       'a trigger with auth none has no secret',
     );
+    expect(() => given().when({ ...createHttp, auth: 'token', secretId: 'a b' })).toThrow(/secretId must be/);
   });
 
-  it('stores the encrypted secret of an hmac trigger', () => {
-    const [event] = given().when({ ...createHttp, auth: 'hmac', secretBox: 'v1.iv.tag.ct' });
-    expect(event.data).toMatchObject({ auth: 'hmac', secretBox: 'v1.iv.tag.ct' });
-    expect(() => given().when({ ...createHttp, auth: 'hmac', secretHash: HASH_A })).toThrow(
-      /needs secretBox/,
-    );
+  it('reads the secrets of events recorded before secrets had ids as legacy', () => {
+    const state = fold(evolveTrigger, [
+      legacyCreated({ auth: 'hmac', secretHash: HASH_A, secretBox: 'box-1' }),
+    ])!;
+    expect(state.secrets).toEqual([{ id: 'legacy' }]);
   });
 
   it('refuses to create a trigger twice', () => {
@@ -224,56 +236,57 @@ describe('DeleteTrigger', () => {
 });
 
 describe('RotateTriggerSecret', () => {
-  const tokenTrigger: CreateTrigger = { ...createHttp, auth: 'token', secretHash: HASH_A };
+  const tokenTrigger: CreateTrigger = { ...createHttp, auth: 'token', secretId: 'k1' };
 
-  it('keeps the previous hash valid until graceUntil', () => {
+  it('adds the new secret and keeps the others valid until graceUntil', () => {
     const events = history(tokenTrigger, {
       type: 'RotateTriggerSecret',
-      secretHash: HASH_B,
+      secretId: 'k2',
       graceUntil: '2026-01-01T01:00:00Z',
     });
     expect(events[1]).toEqual({
       type: 'TriggerSecretRotated',
-      data: {
-        triggerId: 't2',
-        secretHash: HASH_B,
-        previousSecretHash: HASH_A,
-        graceUntil: '2026-01-01T01:00:00.000Z',
-      },
+      data: { triggerId: 't2', secretId: 'k2', graceUntil: '2026-01-01T01:00:00.000Z' },
     });
-    const state = fold(evolveTrigger, events)!;
-    expect(acceptedSecrets(state, new Date('2026-01-01T00:59:59Z'))).toEqual([
-      { secretHash: HASH_B },
-      { secretHash: HASH_A },
+    expect(fold(evolveTrigger, events)!.secrets).toEqual([
+      { id: 'k1', expiresAt: '2026-01-01T01:00:00.000Z' },
+      { id: 'k2' },
     ]);
-    expect(acceptedSecrets(state, new Date('2026-01-01T01:00:00Z'))).toEqual([{ secretHash: HASH_B }]);
   });
 
-  it('rejects rotation without a secret, with a bad date or on an unauthenticated trigger', () => {
+  it('rejects a bad date, a reused id, and a trigger without secrets', () => {
     const t = given(...history(tokenTrigger));
-    expect(() => t.when({ type: 'RotateTriggerSecret', graceUntil: '2026-01-01T00:00:00Z' })).toThrow(
-      /needs secretHash/,
-    );
-    expect(() => t.when({ type: 'RotateTriggerSecret', secretHash: HASH_B, graceUntil: 'soon' })).toThrow(
+    expect(() => t.when({ type: 'RotateTriggerSecret', secretId: 'k2', graceUntil: 'soon' })).toThrow(
       'graceUntil must be a valid date, got "soon"',
+    );
+    expect(() => t.when({ type: 'RotateTriggerSecret', secretId: 'k1', graceUntil: '2026-01-01' })).toThrow(
+      ConflictError,
     );
     expect(() =>
       given(...history(createHttp)).when({
         type: 'RotateTriggerSecret',
-        secretHash: HASH_B,
+        secretId: 'k2',
         graceUntil: '2026-01-01',
       }),
-    ).toThrow('trigger has no secret to rotate (auth is none)');
+    ).toThrow('trigger has no secret (auth is none)');
   });
 
-  it('rotates the encrypted secret of an hmac trigger', () => {
-    const state = stateAfter(
-      { ...createHttp, auth: 'hmac', secretBox: 'box-1' },
-      { type: 'RotateTriggerSecret', secretBox: 'box-2', graceUntil: '2026-01-01T01:00:00Z' },
-    );
-    expect(acceptedSecrets(state, new Date('2026-01-01T00:00:00Z'))).toEqual([
-      { secretBox: 'box-2' },
-      { secretBox: 'box-1' },
+  it('replays rotations recorded before secrets had ids: the previous one until graceUntil', () => {
+    const state = fold(evolveTrigger, [
+      legacyCreated({ auth: 'token', secretHash: HASH_A }),
+      {
+        type: 'TriggerSecretRotated',
+        data: {
+          triggerId: 't2',
+          secretHash: HASH_B,
+          previousSecretHash: HASH_A,
+          graceUntil: '2026-01-01T01:00:00Z',
+        },
+      },
+    ])!;
+    expect(state.secrets).toEqual([
+      { id: 'legacy-previous', expiresAt: '2026-01-01T01:00:00Z' },
+      { id: 'legacy' },
     ]);
   });
 });

@@ -4,14 +4,18 @@ import { assertValidSchedule } from './schedule';
 import { id, isoDate, oneOf, storableJson, text } from '../common/validation';
 import {
   CreateTrigger,
+  LEGACY_PREVIOUS_SECRET_ID,
+  LEGACY_SECRET_ID,
+  MAX_TRIGGER_SECRETS,
   RotateTriggerSecret,
   TriggerCommand,
   TriggerEvent,
-  TriggerSecret,
+  TriggerSecretRef,
   TriggerState,
   TriggerUpdated,
   UpdateTrigger,
 } from './trigger.types';
+import { secretIdOf, usesSecret, validAuthSettings, WEBHOOK_AUTH, WebhookAuth } from './webhook-auth';
 
 export * from './trigger.types';
 
@@ -19,7 +23,6 @@ export const triggerStreamId = (triggerId: string) => `trigger-${triggerId}`;
 
 const OVERLAP = ['allow', 'skip', 'queue'] as const;
 const CATCH_UP = ['none', 'latest'] as const;
-const AUTH = ['none', 'token', 'hmac'] as const;
 const MODE = ['sync', 'async'] as const;
 
 export function decideTrigger(command: TriggerCommand, state: TriggerState | undefined): TriggerEvent[] {
@@ -43,6 +46,29 @@ export function decideTrigger(command: TriggerCommand, state: TriggerState | und
       return [{ type: 'TriggerDeleted', data: { triggerId } }];
     case 'RotateTriggerSecret':
       return [rotate(command, state)];
+    case 'AddTriggerSecret': {
+      assertHasSecrets(state);
+      const secretId = newSecretId(command.secretId, state);
+      if (permanent(state.secrets).length >= MAX_TRIGGER_SECRETS) {
+        throw new ConflictError(
+          `a trigger holds at most ${MAX_TRIGGER_SECRETS} secrets; retire one before adding another`,
+        );
+      }
+      return [{ type: 'TriggerSecretAdded', data: { triggerId, secretId } }];
+    }
+    case 'RetireTriggerSecret': {
+      const secretId = secretIdOf(command.secretId);
+      if (!state.secrets.some((s) => s.id === secretId)) {
+        throw new NotFoundError(`trigger ${triggerId} has no secret ${secretId}`);
+      }
+      if (!permanent(state.secrets).some((s) => s.id !== secretId)) {
+        // Without a secret every delivery would be refused; say so rather than lock the sender out.
+        throw new ConflictError(
+          `secret ${secretId} is the trigger's last secret; add another first (or change auth)`,
+        );
+      }
+      return [{ type: 'TriggerSecretRetired', data: { triggerId, secretId } }];
+    }
     default:
       throw new ValidationError(`unknown trigger command ${(command as { type: string }).type}`);
   }
@@ -54,11 +80,13 @@ export function evolveTrigger(
 ): TriggerState | undefined {
   switch (event.type) {
     case 'TriggerCreated': {
-      const { triggerId, secretHash, secretBox, ...rest } = event.data;
+      const { triggerId, secretHash, secretBox, secretId, ...rest } = event.data;
+      const legacy = secretHash || secretBox ? LEGACY_SECRET_ID : undefined;
+      const first = secretId ?? legacy;
       return {
         ...rest,
         id: triggerId,
-        secret: secretHash || secretBox ? compact({ secretHash, secretBox }) : undefined,
+        secrets: first ? [{ id: first }] : [],
         paused: false,
         deleted: false,
       };
@@ -66,9 +94,10 @@ export function evolveTrigger(
     case 'TriggerUpdated': {
       if (!state) return state;
       const next: TriggerState = { ...state, ...event.data.changes } as TriggerState;
-      // null in an update means "cleared".
-      if (event.data.changes.notifyUrl === null) delete next.notifyUrl;
-      if (event.data.changes.input === null) delete next.input;
+      // null in an update means "cleared" (or "the default", which is the same here).
+      for (const field of ['notifyUrl', 'input', 'toleranceSeconds', 'hmac', 'publicKey'] as const) {
+        if (event.data.changes[field] === null) delete next[field];
+      }
       return next;
     }
     case 'TriggerPaused':
@@ -79,13 +108,26 @@ export function evolveTrigger(
       return state && { ...state, deleted: true };
     case 'TriggerSecretRotated': {
       if (!state) return state;
-      const { secretHash, secretBox, previousSecretHash, previousSecretBox, graceUntil } = event.data;
+      const { secretId, graceUntil } = event.data;
+      if (secretId) {
+        const others = state.secrets.map((s) => ({ ...s, expiresAt: earlier(s.expiresAt, graceUntil) }));
+        return { ...state, secrets: [...others, { id: secretId }] };
+      }
+      // Recorded before secrets had ids: the current secret became the previous one.
+      const hadOne = state.secrets.some((s) => s.id === LEGACY_SECRET_ID);
       return {
         ...state,
-        secret: compact({ secretHash, secretBox }),
-        previousSecret: compact({ secretHash: previousSecretHash, secretBox: previousSecretBox, graceUntil }),
+        secrets: [
+          ...state.secrets.filter((s) => s.id !== LEGACY_SECRET_ID && s.id !== LEGACY_PREVIOUS_SECRET_ID),
+          ...(hadOne ? [{ id: LEGACY_PREVIOUS_SECRET_ID, expiresAt: graceUntil }] : []),
+          { id: LEGACY_SECRET_ID },
+        ],
       };
     }
+    case 'TriggerSecretAdded':
+      return state && { ...state, secrets: [...state.secrets, { id: event.data.secretId }] };
+    case 'TriggerSecretRetired':
+      return state && { ...state, secrets: state.secrets.filter((s) => s.id !== event.data.secretId) };
     default:
       return state;
   }
@@ -96,16 +138,6 @@ export const triggerAggregate: Aggregate<TriggerState, TriggerCommand, TriggerEv
   evolve: evolveTrigger,
 };
 
-/** Secrets a webhook request may present now: the current one and, during its grace period, the previous. */
-export function acceptedSecrets(state: TriggerState, now: Date): TriggerSecret[] {
-  const secrets = state.secret ? [state.secret] : [];
-  const previous = state.previousSecret;
-  if (previous && now.getTime() < Date.parse(previous.graceUntil)) {
-    secrets.push(compact({ secretHash: previous.secretHash, secretBox: previous.secretBox }));
-  }
-  return secrets;
-}
-
 function create(command: CreateTrigger): TriggerEvent {
   const triggerId = id('triggerId', command.triggerId);
   const scriptId = id('scriptId', command.scriptId);
@@ -113,7 +145,7 @@ function create(command: CreateTrigger): TriggerEvent {
   // null for a setting with a default means the default (see docs/api-null-fields.md).
   const overlap = oneOf('overlap', command.overlap ?? 'allow', OVERLAP);
   const catchUp = oneOf('catchUp', command.catchUp ?? 'latest', CATCH_UP);
-  const auth = oneOf('auth', command.auth ?? 'none', AUTH);
+  const auth = oneOf('auth', command.auth ?? 'none', WEBHOOK_AUTH);
   const mode = oneOf('mode', command.mode ?? 'sync', MODE);
   const notifyUrl = command.notifyUrl == null ? undefined : validUrl(command.notifyUrl);
   const input = command.input === undefined ? undefined : storableJson('input', command.input);
@@ -132,7 +164,8 @@ function create(command: CreateTrigger): TriggerEvent {
     if (command.schedule != null) throw new ValidationError('an http trigger must not have a schedule');
     if (command.timezone != null) throw new ValidationError('an http trigger must not have a timezone');
   }
-  const secret = validSecret(auth, command);
+  const settings = validAuthSettings(auth, command);
+  const secretId = secretFor(auth, command.secretId);
   return {
     type: 'TriggerCreated',
     data: compact({
@@ -146,7 +179,8 @@ function create(command: CreateTrigger): TriggerEvent {
       catchUp,
       auth,
       mode,
-      ...secret,
+      ...settings,
+      secretId,
       notifyUrl,
     }),
   };
@@ -195,51 +229,110 @@ function update(command: UpdateTrigger, state: TriggerState): TriggerEvent[] {
     storableJson('input', command.input);
     if (JSON.stringify(command.input) !== JSON.stringify(state.input ?? null)) changes.input = command.input;
   }
-  return Object.keys(changes).length
+  const secretEvents = updateAuth(command, state, changes);
+  const updated: TriggerEvent[] = Object.keys(changes).length
     ? [{ type: 'TriggerUpdated', data: { triggerId: state.id, changes } }]
     : [];
+  return [...updated, ...secretEvents];
+}
+
+const AUTH_FIELDS = ['auth', 'toleranceSeconds', 'hmac', 'publicKey', 'secretId'] as const;
+
+/**
+ * A new scheme or new options: the resulting settings are checked as a whole. A new scheme starts
+ * from its defaults (options not given are cleared); the same scheme keeps the options not given.
+ * Secrets follow: `secretId` replaces them all, a scheme without secrets retires them.
+ */
+function updateAuth(
+  command: UpdateTrigger,
+  state: TriggerState,
+  changes: TriggerUpdated['data']['changes'],
+): TriggerEvent[] {
+  if (!AUTH_FIELDS.some((f) => command[f] !== undefined)) return [];
+  if (state.triggerType === 'cron') {
+    const field = AUTH_FIELDS.find((f) => command[f] !== undefined)!;
+    throw new ValidationError(`${field} applies to http triggers only`);
+  }
+  const auth: WebhookAuth =
+    command.auth === undefined ? state.auth : oneOf('auth', command.auth ?? 'none', WEBHOOK_AUTH);
+  const switched = auth !== state.auth;
+  const pick = <K extends 'toleranceSeconds' | 'hmac' | 'publicKey'>(field: K) =>
+    command[field] !== undefined ? command[field] : switched ? undefined : state[field];
+  const settings = validAuthSettings(auth, {
+    toleranceSeconds: pick('toleranceSeconds'),
+    hmac: pick('hmac'),
+    publicKey: pick('publicKey'),
+  });
+  if (switched) changes.auth = auth;
+  for (const field of ['toleranceSeconds', 'hmac', 'publicKey'] as const) {
+    const next = settings[field] ?? null;
+    if (JSON.stringify(next) !== JSON.stringify(state[field] ?? null)) {
+      (changes as Record<string, unknown>)[field] = next;
+    }
+  }
+  const triggerId = state.id;
+  const retire = (ids: string[]): TriggerEvent[] =>
+    ids.map((secretId) => ({ type: 'TriggerSecretRetired', data: { triggerId, secretId } }));
+  if (!usesSecret(auth)) {
+    if (command.secretId !== undefined) secretFor(auth, command.secretId);
+    return retire(state.secrets.map((s) => s.id));
+  }
+  if (command.secretId !== undefined) {
+    const secretId = newSecretId(command.secretId, state);
+    return [
+      ...retire(state.secrets.map((s) => s.id)),
+      { type: 'TriggerSecretAdded', data: { triggerId, secretId } },
+    ];
+  }
+  if (state.secrets.length === 0) {
+    throw new ValidationError(`auth '${auth}' needs a secret: give secret, or let Runlet generate one`);
+  }
+  return [];
 }
 
 function rotate(command: RotateTriggerSecret, state: TriggerState): TriggerEvent {
-  if (state.auth === 'none') throw new ValidationError('trigger has no secret to rotate (auth is none)');
-  const secret = validSecret(state.auth, command);
+  assertHasSecrets(state);
+  const secretId = newSecretId(command.secretId, state);
   const graceUntil = isoDate('graceUntil', command.graceUntil);
-  return {
-    type: 'TriggerSecretRotated',
-    data: compact({
-      triggerId: state.id,
-      ...secret,
-      previousSecretHash: state.secret?.secretHash,
-      previousSecretBox: state.secret?.secretBox,
-      graceUntil,
-    }),
-  };
+  return { type: 'TriggerSecretRotated', data: { triggerId: state.id, secretId, graceUntil } };
 }
 
-/** Checks the secret fields against the auth mode; plain-text secrets are never accepted. */
-function validSecret(auth: string, given: { secretHash?: string; secretBox?: string }): TriggerSecret {
-  const { secretHash, secretBox } = given;
-  if (auth === 'none') {
-    if (secretHash !== undefined || secretBox !== undefined) {
-      throw new ValidationError('a trigger with auth none has no secret');
-    }
-    return {};
+function assertHasSecrets(state: TriggerState): void {
+  if (state.triggerType !== 'http' || !usesSecret(state.auth)) {
+    throw new ValidationError(
+      state.auth === 'discord'
+        ? `auth 'discord' verifies with publicKey; it has no secrets`
+        : `trigger has no secret (auth is ${state.auth})`,
+    );
   }
-  if (secretHash !== undefined && !/^[0-9a-f]{64}$/.test(secretHash)) {
-    throw new ValidationError('secretHash must be a sha256 hex digest, never the secret itself');
-  }
-  if (auth === 'token') {
-    if (!secretHash) throw new ValidationError('a token-authenticated trigger needs secretHash');
-    if (secretBox !== undefined)
-      throw new ValidationError('a token-authenticated trigger stores only secretHash');
-    return { secretHash };
-  }
-  if (typeof secretBox !== 'string' || !secretBox) {
-    throw new ValidationError('an hmac-authenticated trigger needs secretBox (the encrypted secret)');
-  }
-  text('secretBox', secretBox, { maxLength: 10_000 });
-  return compact({ secretHash, secretBox });
 }
+
+function newSecretId(value: unknown, state: TriggerState): string {
+  const secretId = secretIdOf(value);
+  if (state.secrets.some((s) => s.id === secretId)) {
+    throw new ConflictError(`trigger ${state.id} already has a secret ${secretId}`);
+  }
+  return secretId;
+}
+
+/** A scheme with secrets needs its first one at creation; others take none. */
+function secretFor(auth: WebhookAuth, secretId: string | undefined): string | undefined {
+  if (!usesSecret(auth)) {
+    if (secretId !== undefined) {
+      throw new ValidationError(
+        auth === 'discord'
+          ? `auth 'discord' takes publicKey, not a secret`
+          : 'a trigger with auth none has no secret',
+      );
+    }
+    return undefined;
+  }
+  if (secretId === undefined) throw new ValidationError(`auth '${auth}' needs a secret (secretId)`);
+  return secretIdOf(secretId);
+}
+
+const permanent = (secrets: TriggerSecretRef[]) => secrets.filter((s) => !s.expiresAt);
+const earlier = (a: string | undefined, b: string) => (a && Date.parse(a) < Date.parse(b) ? a : b);
 
 function validUrl(value: unknown): string {
   text('notifyUrl', value, { maxLength: 2000 });

@@ -11,6 +11,7 @@ import {
   ScriptsQuery,
   TriggersProjection,
   TriggersQuery,
+  TriggerSecretVault,
 } from '@runlet/read-models';
 import { PROJECTIONS, ProjectionRunnerService } from './projection-runner.service';
 
@@ -33,8 +34,21 @@ import { PROJECTIONS, ProjectionRunnerService } from './projection-runner.servic
     { provide: ApiKeysQuery, inject: [Database], useFactory: (db: Database) => new ApiKeysQuery(db) },
     { provide: ExecutionsQuery, inject: [Database], useFactory: (db: Database) => new ExecutionsQuery(db) },
     { provide: TriggersQuery, inject: [Database], useFactory: (db: Database) => new TriggersQuery(db) },
+    {
+      provide: TriggerSecretVault,
+      inject: [Database],
+      useFactory: (db: Database) => new TriggerSecretVault(db),
+    },
     { provide: BuildsQuery, inject: [Database], useFactory: (db: Database) => new BuildsQuery(db) },
   ],
-  exports: [ProjectionRunnerService, ScriptsQuery, ApiKeysQuery, ExecutionsQuery, BuildsQuery, TriggersQuery],
+  exports: [
+    ProjectionRunnerService,
+    ScriptsQuery,
+    ApiKeysQuery,
+    ExecutionsQuery,
+    BuildsQuery,
+    TriggersQuery,
+    TriggerSecretVault,
+  ],
 })
 export class ReadModelsModule {}

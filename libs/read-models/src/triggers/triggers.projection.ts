@@ -9,7 +9,13 @@ const COLUMN_OF: Record<string, string> = {
   catchUp: 'catch_up',
   mode: 'mode',
   notifyUrl: 'notify_url',
+  auth: 'auth',
+  toleranceSeconds: 'tolerance_seconds',
+  hmac: 'hmac',
+  publicKey: 'public_key',
 };
+/** Columns holding JSON. */
+const JSON_FIELDS = new Set(['input', 'hmac']);
 
 /** rm_triggers: every trigger's settings, state and last firing (fed by trigger streams and firings). */
 export class TriggersProjection implements SubscriptionHandler {
@@ -32,6 +38,7 @@ export class TriggersProjection implements SubscriptionHandler {
 
   async reset(tx: Queryable): Promise<void> {
     await tx.query(`DELETE FROM rm_triggers`);
+    await tx.query(`DELETE FROM rm_trigger_secrets`);
   }
 
   private async apply(e: StoredEvent, tx: Queryable): Promise<void> {
@@ -39,12 +46,19 @@ export class TriggersProjection implements SubscriptionHandler {
     const at = e.recordedAt;
     const set = (sql: string, params: unknown[] = []) =>
       tx.query(`UPDATE rm_triggers SET ${sql}, updated_at = $2 WHERE id = $1`, [d.triggerId, at, ...params]);
+    const touch = () => tx.query(`UPDATE rm_triggers SET updated_at = $2 WHERE id = $1`, [d.triggerId, at]);
+    const addSecret = (secretId: string, legacy: { hash?: string; box?: string } = {}) =>
+      tx.query(
+        `INSERT INTO rm_trigger_secrets (trigger_id, secret_id, created_at, legacy_hash, legacy_box)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [d.triggerId, secretId, at, legacy.hash ?? null, legacy.box ?? null],
+      );
     switch (e.type) {
       case EventType.TriggerCreated:
         await tx.query(
           `INSERT INTO rm_triggers (id, script_id, type, schedule, timezone, input, overlap, catch_up, auth, mode, notify_url,
-                                    secret_hash, secret_box, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) ON CONFLICT (id) DO NOTHING`,
+                                    tolerance_seconds, hmac, public_key, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) ON CONFLICT (id) DO NOTHING`,
           [
             d.triggerId,
             d.scriptId,
@@ -57,11 +71,15 @@ export class TriggersProjection implements SubscriptionHandler {
             d.auth,
             d.mode,
             d.notifyUrl ?? null,
-            d.secretHash ?? null,
-            d.secretBox ?? null,
+            d.toleranceSeconds ?? null,
+            d.hmac ? JSON.stringify(d.hmac) : null,
+            d.publicKey ?? null,
             at,
           ],
         );
+        if (d.secretId) await addSecret(d.secretId);
+        else if (d.secretHash || d.secretBox)
+          await addSecret('legacy', { hash: d.secretHash, box: d.secretBox });
         return;
       case EventType.TriggerUpdated: {
         const entries = Object.entries(d.changes ?? {}).filter(([k]) => COLUMN_OF[k]);
@@ -69,7 +87,13 @@ export class TriggersProjection implements SubscriptionHandler {
         const sql = entries.map(([k], i) => `${COLUMN_OF[k]} = $${i + 3}`).join(', ');
         await set(
           sql,
-          entries.map(([k, v]) => (k === 'input' ? JSON.stringify(v ?? null) : v)),
+          entries.map(([k, v]) =>
+            k === 'input'
+              ? JSON.stringify(v ?? null)
+              : JSON_FIELDS.has(k) && v !== null
+                ? JSON.stringify(v)
+                : v,
+          ),
         );
         return;
       }
@@ -83,16 +107,37 @@ export class TriggersProjection implements SubscriptionHandler {
         await set(`deleted = true`);
         return;
       case EventType.TriggerSecretRotated:
-        await set(
-          `secret_hash = $3, secret_box = $4, previous_secret_hash = $5, previous_secret_box = $6, grace_until = $7`,
-          [
-            d.secretHash ?? null,
-            d.secretBox ?? null,
-            d.previousSecretHash ?? null,
-            d.previousSecretBox ?? null,
-            d.graceUntil,
-          ],
+        await touch();
+        if (d.secretId) {
+          await tx.query(
+            `UPDATE rm_trigger_secrets SET expires_at = LEAST(COALESCE(expires_at, $2), $2) WHERE trigger_id = $1`,
+            [d.triggerId, d.graceUntil],
+          );
+          await addSecret(d.secretId);
+          return;
+        }
+        // Recorded before secrets had ids: the current one becomes the previous one.
+        await tx.query(
+          `DELETE FROM rm_trigger_secrets WHERE trigger_id = $1 AND secret_id = 'legacy-previous'`,
+          [d.triggerId],
         );
+        await tx.query(
+          `UPDATE rm_trigger_secrets SET secret_id = 'legacy-previous', expires_at = $2
+            WHERE trigger_id = $1 AND secret_id = 'legacy'`,
+          [d.triggerId, d.graceUntil],
+        );
+        await addSecret('legacy', { hash: d.secretHash, box: d.secretBox });
+        return;
+      case EventType.TriggerSecretAdded:
+        await touch();
+        await addSecret(d.secretId);
+        return;
+      case EventType.TriggerSecretRetired:
+        await touch();
+        await tx.query(`DELETE FROM rm_trigger_secrets WHERE trigger_id = $1 AND secret_id = $2`, [
+          d.triggerId,
+          d.secretId,
+        ]);
         return;
       case EventType.ScriptArchived:
         // An archived script's triggers stop.

@@ -1,3 +1,4 @@
+import { GenericHmacOptions, WebhookAuth } from '@runlet/domain';
 import { Database } from '@runlet/event-store';
 
 export interface TriggerRow {
@@ -9,14 +10,12 @@ export interface TriggerRow {
   input: unknown;
   overlap: 'allow' | 'skip' | 'queue';
   catchUp: 'none' | 'latest';
-  auth: 'none' | 'token' | 'hmac';
+  auth: WebhookAuth;
   mode: 'sync' | 'async';
+  toleranceSeconds: number | null;
+  hmac: GenericHmacOptions | null;
+  publicKey: string | null;
   notifyUrl: string | null;
-  secretHash: string | null;
-  secretBox: string | null;
-  previousSecretHash: string | null;
-  previousSecretBox: string | null;
-  graceUntil: string | null;
   paused: boolean;
   deleted: boolean;
   lastScheduledAt: string | null;
@@ -26,8 +25,22 @@ export interface TriggerRow {
   updatedAt: string;
 }
 
+/** A secret a webhook may be verified with: its encrypted box (or, recorded before ids, a token's hash). */
+export interface AcceptedSecret {
+  id: string;
+  box: string | null;
+  hash: string | null;
+}
+
+/** A webhook secret as listed: never its value. */
+export interface TriggerSecretRow {
+  id: string;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
 /** A live trigger of a live script, with the version a firing runs (null: nothing deployed). */
-export type TriggerTarget = TriggerRow & { deployedVersion: number | null };
+export type TriggerTarget = TriggerRow & { deployedVersion: number | null; secrets: AcceptedSecret[] };
 
 export class TriggersQuery {
   constructor(private readonly db: Database) {}
@@ -45,14 +58,40 @@ export class TriggersQuery {
     return row ? toRow(row) : null;
   }
 
-  /** The webhook hot path's one read: the trigger and its script's deployed version. */
+  /** The webhook hot path's one read: the trigger, its script's deployed version and the secrets it accepts now. */
   async target(id: string): Promise<TriggerTarget | null> {
     const [row] = await this.db.query(
-      `SELECT t.*, s.deployed_version FROM rm_triggers t JOIN rm_scripts s ON s.id = t.script_id
+      `SELECT t.*, s.deployed_version,
+              (SELECT COALESCE(json_agg(json_build_object('id', k.secret_id, 'box', COALESCE(v.box, k.legacy_box),
+                                                          'hash', k.legacy_hash) ORDER BY k.created_at), '[]'::json)
+                 FROM rm_trigger_secrets k
+                 LEFT JOIN trigger_secret_vault v ON v.trigger_id = k.trigger_id AND v.secret_id = k.secret_id
+                WHERE k.trigger_id = t.id AND (k.expires_at IS NULL OR k.expires_at > now())) AS accepted_secrets
+         FROM rm_triggers t JOIN rm_scripts s ON s.id = t.script_id
         WHERE t.id = $1 AND NOT t.deleted AND NOT s.archived`,
       [id],
     );
-    return row ? { ...toRow(row), deployedVersion: row.deployed_version } : null;
+    return row
+      ? {
+          ...toRow(row),
+          deployedVersion: row.deployed_version,
+          secrets: row.accepted_secrets as AcceptedSecret[],
+        }
+      : null;
+  }
+
+  /** A trigger's secrets accepted now, oldest first (ids and dates only). */
+  async secrets(triggerId: string): Promise<TriggerSecretRow[]> {
+    const rows = await this.db.query(
+      `SELECT secret_id, created_at, expires_at FROM rm_trigger_secrets
+        WHERE trigger_id = $1 AND (expires_at IS NULL OR expires_at > now()) ORDER BY created_at, secret_id`,
+      [triggerId],
+    );
+    return rows.map((r: any) => ({
+      id: r.secret_id,
+      createdAt: iso(r.created_at)!,
+      expiresAt: iso(r.expires_at),
+    }));
   }
 
   /** These triggers, deleted ones too (so a cache learns about a deletion). */
@@ -94,12 +133,10 @@ function toRow(r: any): TriggerRow {
     catchUp: r.catch_up,
     auth: r.auth,
     mode: r.mode,
+    toleranceSeconds: r.tolerance_seconds ?? null,
+    hmac: r.hmac ?? null,
+    publicKey: r.public_key ?? null,
     notifyUrl: r.notify_url,
-    secretHash: r.secret_hash,
-    secretBox: r.secret_box,
-    previousSecretHash: r.previous_secret_hash,
-    previousSecretBox: r.previous_secret_box,
-    graceUntil: iso(r.grace_until),
     paused: r.paused,
     deleted: r.deleted,
     lastScheduledAt: iso(r.last_scheduled_at),

@@ -1,13 +1,11 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ConflictError, NotFoundError } from '@runlet/domain';
+import { ConflictError, NotFoundError, usesSecret } from '@runlet/domain';
 import { AggregateRepository } from '@runlet/event-store';
 import { ProjectionRunnerService } from '@runlet/platform';
 import { TriggersQuery } from '@runlet/read-models';
-import { generateTriggerSecret } from '../../webhooks/http';
 import { WebhookTriggerCache } from '../../webhooks/webhook-trigger-cache';
-import { PlatformKey } from '../platform-key';
-import { secretFields } from '../trigger-secret';
 import { executeOnTrigger } from '../trigger-stream';
+import { WebhookSecrets } from '../webhook-secrets';
 import { RotateTriggerSecretCommand } from './rotate-trigger-secret.command';
 
 @CommandHandler(RotateTriggerSecretCommand)
@@ -17,27 +15,29 @@ export class RotateTriggerSecretHandler implements ICommandHandler<RotateTrigger
     readonly projections: ProjectionRunnerService,
     readonly cache: WebhookTriggerCache,
     private readonly triggers: TriggersQuery,
-    private readonly platformKey: PlatformKey,
+    private readonly webhookSecrets: WebhookSecrets,
   ) {}
 
   async execute({ triggerId, graceSeconds, metadata }: RotateTriggerSecretCommand) {
     const trigger = await this.triggers.byId(triggerId);
     if (!trigger) throw new NotFoundError(`trigger ${triggerId} not found`);
-    if (trigger.type !== 'http' || trigger.auth === 'none') {
-      throw new ConflictError('only webhook triggers with token or hmac auth have a secret');
+    if (trigger.type !== 'http' || !usesSecret(trigger.auth)) {
+      throw new ConflictError(
+        `only webhook triggers verified with a secret have one (auth is ${trigger.auth})`,
+      );
     }
-    const secret = generateTriggerSecret();
+    const stored = await this.webhookSecrets.store(triggerId, trigger.auth, undefined);
     const previousSecretValidUntil = new Date(Date.now() + graceSeconds * 1000);
     await executeOnTrigger(
       this,
       triggerId,
       {
         type: 'RotateTriggerSecret',
-        ...secretFields(this.platformKey.key, triggerId, trigger.auth, secret),
+        secretId: stored.secretId,
         graceUntil: previousSecretValidUntil.toISOString(),
       },
       metadata,
     );
-    return { secret, previousSecretValidUntil };
+    return { secret: stored.generated!, secretId: stored.secretId, previousSecretValidUntil };
   }
 }

@@ -36,7 +36,14 @@ export interface HttpRequestParts {
 }
 
 /** Credentials for the platform, not for the script: a script's logs must not leak the caller's token. */
-export const STRIPPED_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-runlet-signature'];
+// x-gitlab-token is GitLab's secret itself, sent as is: like a bearer token, it is never recorded.
+export const STRIPPED_HEADERS = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-runlet-signature',
+  'x-gitlab-token',
+];
 
 export function toHttpEvent(request: HttpRequestParts): HttpEvent {
   const headers: Record<string, string> = {};

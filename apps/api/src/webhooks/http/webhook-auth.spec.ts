@@ -1,56 +1,7 @@
-import {
-  generateTriggerSecret,
-  hashSecret,
-  signatureHeader,
-  signHmac,
-  verifyHmac,
-  verifyToken,
-} from './webhook-auth';
-
-describe('generateTriggerSecret / hashSecret', () => {
-  it('makes url-safe secrets of at least 32 random bytes', () => {
-    const secret = generateTriggerSecret();
-    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
-    expect(generateTriggerSecret()).not.toBe(secret);
-  });
-
-  it('hashes with sha256 hex', () => {
-    expect(hashSecret('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-  });
-});
-
-describe('verifyToken', () => {
-  const token = generateTriggerSecret();
-  const hashes = [hashSecret(token)];
-
-  it('accepts the right bearer token', () => {
-    expect(verifyToken(`Bearer ${token}`, hashes)).toBe(true);
-    expect(verifyToken(`bearer ${token}`, hashes)).toBe(true);
-  });
-
-  it('accepts the previous token during a rotation', () => {
-    expect(verifyToken(`Bearer ${token}`, [hashSecret('new-token'), hashes[0]])).toBe(true);
-  });
-
-  it.each([
-    ['a wrong token', 'Bearer nope'],
-    ['a missing header', undefined],
-    ['another scheme', `Basic ${token}`],
-    ['the token without a scheme', token],
-    ['an empty bearer', 'Bearer '],
-  ])('rejects %s', (_case, header) => {
-    expect(verifyToken(header, hashes)).toBe(false);
-  });
-
-  it('rejects everything when no hash is accepted, and ignores malformed hashes', () => {
-    expect(verifyToken(`Bearer ${token}`, [])).toBe(false);
-    expect(verifyToken(`Bearer ${token}`, ['zz', token])).toBe(false);
-  });
-});
+import { signatureHeader, signHmac, verifyHmac } from './webhook-auth';
 
 describe('verifyHmac', () => {
-  const secret = generateTriggerSecret();
+  const secret = 'a-runlet-hmac-secret';
   const body = Buffer.from('{"event":"push"}');
   const now = 1_780_000_000;
 

@@ -1,34 +1,7 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Default window for `X-Runlet-Signature` timestamps; bounds how long a captured request can be replayed. */
 export const HMAC_TOLERANCE_SECONDS = 300;
-
-/** A new webhook token / HMAC secret: 32 random bytes, base64url (43 characters, URL- and header-safe). */
-export function generateTriggerSecret(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-/** sha256 hex of a token: what a token trigger stores, so a leaked database leaks no usable token. */
-export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
-}
-
-/**
- * Checks `Authorization: Bearer <token>` against the accepted token hashes (current and, during a
- * rotation, previous). Hashing first gives equal-length inputs for a constant-time comparison.
- */
-export function verifyToken(authorizationHeader: string | undefined, secretHashes: string[]): boolean {
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorizationHeader ?? '');
-  if (!match) return false;
-  const presented = createHash('sha256').update(match[1], 'utf8').digest();
-  let ok = false;
-  // No early exit: the time taken does not reveal which hash matched.
-  for (const hash of secretHashes) {
-    const expected = Buffer.from(hash, 'hex');
-    if (expected.length === presented.length && timingSafeEqual(expected, presented)) ok = true;
-  }
-  return ok;
-}
 
 /** hex HMAC-SHA256(secret, "<t>.<raw body>"), over the raw bytes so binary bodies sign exactly. */
 export function signHmac(secret: string, t: number, rawBody: Buffer): string {

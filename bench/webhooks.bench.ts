@@ -1,17 +1,10 @@
-import { benchPlatform, loadOverHttp, recordedCounts, trivialScript } from './platform-bench';
+import { benchPlatform, DEFAULTS, loadOverHttp, recordedCounts, trivialScript } from './platform-bench';
 import { ms, report, summarize } from './stats';
 
 /** Webhook latency for a trivial sync script at 1 and 16 clients, and executions/s at 16 clients. */
 export async function benchWebhooks(): Promise<void> {
   const p = await benchPlatform('webhooks', {
-    webhooks: { bodyLimitBytes: 1024 * 1024, ratePerSecond: 1_000_000, syncWaitMs: 30_000 },
-    executor: {
-      concurrency: 16,
-      lockDurationMs: 30_000,
-      poolSize: 16,
-      reuseInstances: true,
-      allowInsecureSandbox: false,
-    },
+    webhooks: { ...DEFAULTS.webhooks, ratePerSecond: 1_000_000 },
   });
   try {
     const id = await trivialScript(p);

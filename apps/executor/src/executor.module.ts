@@ -42,6 +42,10 @@ const RUNTIME = Symbol('RUNTIME');
       useFactory: async (c: RunletConfig) => {
         const runtime = await ProcessRuntime.create({
           poolSize: c.executor.poolSize,
+          // Never more sandboxes than runs at once: a burst waits for a warm one instead.
+          maxSandboxes: c.executor.concurrency,
+          poolMemoryMb: c.executor.poolMemoryMb,
+          idleMs: c.executor.poolIdleMs,
           reuse: c.executor.reuseInstances,
           allowInsecure: c.executor.allowInsecureSandbox,
         });

@@ -67,8 +67,6 @@ interface Member {
   timer?: NodeJS.Timeout;
   /** Killed by the pool; it still counts (capacity, memory) until it has exited. */
   stopping?: boolean;
-  /** Thrown away after a run: once gone, its version's pool is topped up to its floor. */
-  refill?: boolean;
 }
 
 /** The pool of one deployed version. */
@@ -81,6 +79,8 @@ interface PoolEntry {
   /** Kept however long idle: minSize while this is the version last prewarmed of its script. */
   floor: number;
   lastUsed: number;
+  /** Instances to start as soon as there is room (prewarm, or replacing one thrown away after a run). */
+  owed: number;
   members: Set<Member>;
   /** Ready instances, the most recently used last (taken first: its JIT is warm, the others may expire). */
   idle: Member[];
@@ -144,6 +144,7 @@ export class WarmPool {
         limits,
         floor: 0,
         lastUsed: 0,
+        owed: 0,
         members: new Set(),
         idle: [],
       };
@@ -154,7 +155,16 @@ export class WarmPool {
     }
     entry.floor = this.options.minSize;
     entry.lastUsed = Date.now();
-    while (entry.members.size < entry.floor && this.makeRoom(entry.limits, entry)) this.start(entry);
+    entry.owed = Math.max(0, entry.floor - this.staying(entry));
+    this.payOwed(entry);
+  }
+
+  /** Starts what a version's pool is owed, making room from less recently used versions. */
+  private payOwed(entry: PoolEntry): void {
+    while (entry.owed > 0 && !this.closed && this.makeRoom(entry.limits, entry)) {
+      entry.owed--;
+      this.start(entry);
+    }
   }
 
   /** Limits the pool of this version is warmed with (what prewarm without limits should use). */
@@ -214,7 +224,7 @@ export class WarmPool {
       this.whenReady(member);
       return;
     }
-    member.refill = current;
+    if (current && this.staying(entry) - 1 < entry.floor) entry.owed++;
     this.kill(member);
   }
 
@@ -311,6 +321,13 @@ export class WarmPool {
     waiter.resolve(member.instance);
   }
 
+  /** Members not on their way out. */
+  private staying(entry: PoolEntry): number {
+    let n = 0;
+    for (const member of entry.members) if (!member.stopping) n++;
+    return n;
+  }
+
   private count(entry: PoolEntry, state: MemberState): number {
     let n = 0;
     for (const member of entry.members) if (member.state === state) n++;
@@ -404,7 +421,7 @@ export class WarmPool {
     member.timer = setTimeout(() => {
       const entry = member.entry!;
       if (member.state !== 'idle') return;
-      if (entry.members.size > entry.floor || this.entries.get(entry.key) !== entry) {
+      if (this.staying(entry) > entry.floor || this.entries.get(entry.key) !== entry) {
         this.counts.evictions.idle++;
         this.stop(member);
       } else this.expireLater(member);
@@ -433,11 +450,11 @@ export class WarmPool {
     if (entry) {
       entry.members.delete(member);
       entry.idle = entry.idle.filter((m) => m !== member);
-      const current = this.entries.get(entry.key) === entry && !this.closed;
-      if (member.refill && current && entry.members.size < entry.floor && this.hasFreeRoom(entry.limits))
-        this.start(entry);
     }
     this.pump();
+    // Room freed: what prewarms and replacements could not start yet, most recently used first.
+    const owing = [...this.entries.values()].filter((e) => e.owed > 0);
+    for (const owed of owing.sort((a, b) => b.lastUsed - a.lastUsed)) this.payOwed(owed);
   }
 
   /** A version's pool replaced (other artifact or limits): idle instances stop, busy ones after their run. */

@@ -41,7 +41,7 @@ export function bareNodeStartMs(runs = 20): number {
 /** Runs the HTTP load from a separate client process (see load-client.ts). */
 export async function loadOverHttp(
   spec: LoadSpec,
-): Promise<{ latencies: number[]; seconds: number; cpuMsPerCall: number }> {
+): Promise<{ latencies: number[]; seconds: number; cpuMsPerCall: number; byUrl?: Record<string, number[]> }> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [join(__dirname, 'load-client.js'), JSON.stringify(spec)],

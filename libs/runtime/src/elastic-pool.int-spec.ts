@@ -12,12 +12,8 @@ const SLOW_COUNTER = `
     return { calls };
   };`;
 
-async function until(condition: () => boolean, show?: () => unknown): Promise<void> {
-  let n = 0;
-  while (!condition()) {
-    await new Promise((r) => setTimeout(r, 20));
-    if (show && ++n % 100 === 0) console.log(JSON.stringify(show()));
-  }
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** bwrap processes this test process started (each sandbox is one, with its init and node inside). */

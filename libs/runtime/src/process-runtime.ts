@@ -51,6 +51,7 @@ export class ProcessRuntime implements Runtime {
         maxSandboxes: opts.maxSandboxes ?? 16,
         memoryBudgetMb: opts.poolMemoryMb ?? defaultPoolMemoryMb(),
         idleMs: opts.idleMs ?? 60000,
+        growAfterMs: GROW_AFTER_MS,
         reuse: opts.reuse ?? true,
       },
       { create: (dir, limits) => this.spawn(dir, limits), memoryMb: sandboxMemoryMb },
@@ -233,6 +234,8 @@ export class ProcessRuntime implements Runtime {
 }
 
 const START_ATTEMPTS = 2;
+/** Longer than a quick run takes to free its instance, far shorter than a sandbox's start. */
+const GROW_AFTER_MS = 20;
 
 /** Half the machine's memory, in MB. */
 function defaultPoolMemoryMb(): number {

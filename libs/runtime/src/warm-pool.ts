@@ -10,6 +10,8 @@ export interface WarmPoolOptions {
   memoryBudgetMb: number;
   /** Beyond `minSize`, an instance idle this long is stopped. */
   idleMs: number;
+  /** A run waiting this long for a busy version's instance gets another one started. */
+  growAfterMs: number;
   reuse: boolean;
 }
 
@@ -116,6 +118,7 @@ export class WarmPool {
   private pooledMb = 0;
   private closed = false;
   private pumping = false;
+  private pumpTimer?: { at: number; timer: NodeJS.Timeout };
   private readonly counts = { hits: 0, coldStarts: 0, evictions: { memory: 0, capacity: 0, idle: 0 } };
 
   constructor(
@@ -260,6 +263,7 @@ export class WarmPool {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.pumpTimer?.timer);
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('The runtime is closed'));
     for (const member of this.members.values()) this.kill(member);
     this.entries.clear();
@@ -291,27 +295,39 @@ export class WarmPool {
       if (member.startedAt <= waiter.askedAt) this.counts.hits++;
       else this.counts.coldStarts++;
       this.hand(waiter, member);
-      // Runs overlap (or each takes a fresh instance): the next one should not wait for a start,
-      // so begin one now if there is free room.
-      const overlapping = !this.options.reuse || this.count(entry, 'busy') >= 2;
-      if (
-        overlapping &&
-        entry.idle.length === 0 &&
-        !this.count(entry, 'starting') &&
-        this.hasFreeRoom(entry.limits)
-      )
-        this.start(entry);
+      // Each run takes a fresh instance: start the next one now.
+      const replace = !this.options.reuse && entry.idle.length === 0 && !this.count(entry, 'starting');
+      if (replace && this.hasFreeRoom(entry.limits)) this.start(entry);
       return;
     }
     const starting = this.count(entry, 'starting');
     const waiting = this.waiters.filter((w) => w.entry === entry).length;
     if (starting >= waiting) return; // one is on its way for this run
+    // Short runs free an instance sooner than a start would: grow only for a run that has waited
+    // a while (the current ones are busy with longer work), or when the version has none at all.
+    const growAt = waiter.askedAt + this.options.growAfterMs;
+    if (entry.members.size > 0 && performance.now() < growAt) return this.pumpAt(growAt);
     if (this.makeRoom(entry.limits, entry)) return void this.start(entry);
     // No room in the budget for another warm one and none of its own to wait for: a one-off.
     if (entry.members.size === 0 && this.makeRoom(entry.limits)) {
       this.counts.coldStarts++;
       this.hand(waiter, this.start(undefined, waiter.want));
     }
+  }
+
+  /** Pumps again at `at` (performance.now() time), unless a pump is due before. */
+  private pumpAt(at: number): void {
+    if (this.pumpTimer && this.pumpTimer.at <= at) return;
+    if (this.pumpTimer) clearTimeout(this.pumpTimer.timer);
+    const timer = setTimeout(
+      () => {
+        this.pumpTimer = undefined;
+        this.pump();
+      },
+      Math.max(1, Math.ceil(at - performance.now())),
+    );
+    timer.unref();
+    this.pumpTimer = { at, timer };
   }
 
   private hand(waiter: Waiter, member: Member): void {
@@ -354,10 +370,16 @@ export class WarmPool {
     const stopping = [...this.members.values()].filter((m) => m.stopping);
     let mb = this.pooledMb - stopping.reduce((sum, m) => sum + m.costMb, 0);
     let count = this.members.size - stopping.length;
-    const victims = [...this.entries.values()]
+    // Least recently used versions first; first only what a version has beyond its last
+    // instance, so that room for one version does not take another's only one when it need not.
+    const others = [...this.entries.values()]
       .filter((other) => other !== entry)
-      .sort((a, b) => a.lastUsed - b.lastUsed)
-      .flatMap((other) => [...other.idle]);
+      .sort((a, b) => a.lastUsed - b.lastUsed);
+    const surplus = others.flatMap((other) => other.idle.slice(0, Math.max(0, this.staying(other) - 1)));
+    const victims = [
+      ...surplus,
+      ...others.flatMap((other) => other.idle.filter((m) => !surplus.includes(m))),
+    ];
     for (const victim of victims) {
       const overMemory = mb + costMb > this.options.memoryBudgetMb;
       if (!overMemory && count < this.options.maxSandboxes) break; // enough is on its way out
@@ -450,6 +472,10 @@ export class WarmPool {
     if (entry) {
       entry.members.delete(member);
       entry.idle = entry.idle.filter((m) => m !== member);
+      // A version no longer deployed, shrunk to nothing: its later runs are one-offs.
+      const forgotten = entry.floor === 0 && entry.members.size === 0 && entry.owed === 0;
+      if (forgotten && this.entries.get(entry.key) === entry && !this.waiters.some((w) => w.entry === entry))
+        this.entries.delete(entry.key);
     }
     this.pump();
     // Room freed: what prewarms and replacements could not start yet, most recently used first.

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +45,8 @@ export async function startNodeRed(): Promise<NodeRed> {
       timeout: 300_000,
     });
   }
-  const version = require(join(DIR, 'node_modules', 'node-red', 'package.json')).version as string;
+  const manifest = readFileSync(join(DIR, 'node_modules', 'node-red', 'package.json'), 'utf8');
+  const version = (JSON.parse(manifest) as { version: string }).version;
   const userDir = join(DIR, 'user');
   mkdirSync(userDir, { recursive: true });
   writeFileSync(join(userDir, 'flows.json'), JSON.stringify(FLOW));

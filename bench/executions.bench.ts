@@ -1,6 +1,7 @@
 import {
   benchPlatform,
   bareNodeStartMs,
+  DEFAULTS,
   loadOverHttp,
   recordedCounts,
   trivialScript,
@@ -15,18 +16,10 @@ export async function benchExecutions(): Promise<void> {
   const rows: [string, string | number][] = [];
 
   for (const [label, poolSize] of [
-    ['warm pool on', 32],
-    ['warm pool off', 0],
+    ['warm pool on (default settings)', DEFAULTS.executor.poolSize],
+    ['warm pool off (RUNLET_POOL_SIZE=0, not the default)', 0],
   ] as const) {
-    const p = await benchPlatform(`exec_pool${poolSize}`, {
-      executor: {
-        concurrency: 32,
-        lockDurationMs: 30_000,
-        poolSize,
-        reuseInstances: true,
-        allowInsecureSandbox: false,
-      },
-    });
+    const p = await benchPlatform(`exec_pool${poolSize}`, { executor: { ...DEFAULTS.executor, poolSize } });
     try {
       const id = await trivialScript(p);
       const run = async () => {

@@ -10,6 +10,8 @@ import { Agent, request } from 'node:http';
  */
 export interface LoadSpec {
   url: string;
+  /** When set, client i calls urls[i % urls.length] (and latencies are also given per url). */
+  urls?: string[];
   method: string;
   headers: Record<string, string>;
   body?: string;
@@ -22,9 +24,9 @@ export interface LoadSpec {
 }
 
 /** One request on a kept-alive connection; resolves to the status and the body. */
-function send(agent: Agent, spec: LoadSpec): Promise<{ status: number; text: string }> {
+function send(agent: Agent, spec: LoadSpec, url: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(spec.url, { method: spec.method, headers: spec.headers, agent }, (res) => {
+    const req = request(url, { method: spec.method, headers: spec.headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
@@ -37,29 +39,35 @@ function send(agent: Agent, spec: LoadSpec): Promise<{ status: number; text: str
 
 async function main(spec: LoadSpec): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: spec.clients });
-  const call = async () => {
-    const { status, text } = await send(agent, spec);
+  const call = async (url: string) => {
+    const { status, text } = await send(agent, spec, url);
     if (status !== spec.status) throw new Error(`answered ${status}: ${text.slice(0, 300)}`);
     if (spec.bodyStatus && JSON.parse(text).status !== spec.bodyStatus) {
       throw new Error(`unexpected result: ${text.slice(0, 300)}`);
     }
   };
   const latencies: number[] = [];
+  const byUrl: Record<string, number[]> = {};
   const until = Date.now() + spec.seconds * 1000;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   await Promise.all(
-    Array.from({ length: spec.clients }, async () => {
+    Array.from({ length: spec.clients }, async (_, i) => {
+      const url = spec.urls ? spec.urls[i % spec.urls.length] : spec.url;
+      const mine = (byUrl[url] ??= []);
       while (Date.now() < until) {
         const s = performance.now();
-        await call();
-        latencies.push(performance.now() - s);
+        await call(url);
+        const took = performance.now() - s;
+        latencies.push(took);
+        mine.push(took);
       }
     }),
   );
   const cpu = process.cpuUsage(cpu0);
   const cpuMsPerCall = (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length);
-  process.stdout.write(JSON.stringify({ latencies, seconds: (performance.now() - t0) / 1000, cpuMsPerCall }));
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(JSON.stringify({ latencies, seconds, cpuMsPerCall, ...(spec.urls ? { byUrl } : {}) }));
 }
 
 if (require.main === module) {

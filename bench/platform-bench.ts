@@ -3,12 +3,22 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LoadSpec } from './load-client';
 import { startPlatform, TestPlatform, createBuiltScript } from '../test/support/platform';
-import { RunletConfig } from '@runlet/platform';
+import { loadConfig, RunletConfig } from '@runlet/platform';
 import { Database } from '@runlet/event-store';
 
-/** A platform booted in this process for measurements (its own database, so queues do not mix). */
+/** The settings `npm start` uses when nothing is configured (the environment is not read). */
+export const DEFAULTS = loadConfig({}, []);
+
+/**
+ * A platform booted in this process for measurements (its own database, so queues do not mix),
+ * with the executor and webhook settings `npm start` uses unless a bench overrides them (and then
+ * says so beside its figures).
+ */
 export async function benchPlatform(name: string, config: Partial<RunletConfig> = {}): Promise<TestPlatform> {
-  return startPlatform(`bench_${name}`, { roles: ['api', 'builder', 'executor'], config });
+  return startPlatform(`bench_${name}`, {
+    roles: ['api', 'builder', 'executor'],
+    config: { executor: DEFAULTS.executor, webhooks: DEFAULTS.webhooks, ...config },
+  });
 }
 
 export const TRIVIAL = `export default async (event, ctx) => { ctx.log.info('hi'); return { ok: true }; }`;
@@ -31,7 +41,7 @@ export function bareNodeStartMs(runs = 20): number {
 /** Runs the HTTP load from a separate client process (see load-client.ts). */
 export async function loadOverHttp(
   spec: LoadSpec,
-): Promise<{ latencies: number[]; seconds: number; cpuMsPerCall: number }> {
+): Promise<{ latencies: number[]; seconds: number; cpuMsPerCall: number; byUrl?: Record<string, number[]> }> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [join(__dirname, 'load-client.js'), JSON.stringify(spec)],

@@ -70,6 +70,7 @@ export async function startPlatform(
       concurrency: 8,
       lockDurationMs: 2000,
       poolSize: 1,
+      poolIdleMs: 60_000,
       reuseInstances: true,
       allowInsecureSandbox: false,
     },

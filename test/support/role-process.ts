@@ -38,6 +38,10 @@ export function executorEnv(config: RunletConfig): Record<string, string> {
     RUNLET_EXECUTOR_CONCURRENCY: String(config.executor.concurrency),
     RUNLET_EXECUTOR_LOCK_MS: String(config.executor.lockDurationMs),
     RUNLET_POOL_SIZE: String(config.executor.poolSize),
+    RUNLET_POOL_IDLE_MS: String(config.executor.poolIdleMs),
+    ...(config.executor.poolMemoryMb !== undefined
+      ? { RUNLET_POOL_MEMORY_MB: String(config.executor.poolMemoryMb) }
+      : {}),
     RUNLET_POOL_REUSE: String(config.executor.reuseInstances),
   };
 }

@@ -40,6 +40,8 @@ export class ExecutionWorker implements InProcessExecutor {
   private worker?: Worker<ExecutionJobData>;
   private readonly jobs: ExecutionJobProcessor;
   private readonly handoff: InProcessHandoff;
+  /** Warms each version's sandboxes on deploy (started by the executor module) and on first run. */
+  readonly prewarmer: VersionPrewarmer;
 
   constructor(
     private readonly options: ExecutionWorkerOptions,
@@ -52,10 +54,11 @@ export class ExecutionWorker implements InProcessExecutor {
     cancellations: Cancellations,
     queue: Queue<ExecutionJobData>,
   ) {
+    this.prewarmer = new VersionPrewarmer(runtime);
     const attempts = new ExecutionAttempts({
       store,
       logs,
-      runner: new ExecutionRunner(runtime, artifacts, new VersionPrewarmer(runtime)),
+      runner: new ExecutionRunner(runtime, artifacts, this.prewarmer),
       retries: new RetryPolicy(artifacts),
       results,
       cancellations,

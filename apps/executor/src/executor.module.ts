@@ -28,6 +28,7 @@ import {
 import { ExecutionWorker } from './execution.worker';
 import { ExecutionsQuery, ScriptsQuery, TriggersQuery } from '@runlet/read-models';
 import { StrandedExecutions } from './stranded-executions';
+import { exposePoolMetrics } from './pool-metrics';
 
 const RUNTIME = Symbol('RUNTIME');
 
@@ -42,6 +43,10 @@ const RUNTIME = Symbol('RUNTIME');
       useFactory: async (c: RunletConfig) => {
         const runtime = await ProcessRuntime.create({
           poolSize: c.executor.poolSize,
+          // Never more sandboxes than runs at once: a burst waits for a warm one instead.
+          maxSandboxes: c.executor.concurrency,
+          poolMemoryMb: c.executor.poolMemoryMb,
+          idleMs: c.executor.poolIdleMs,
           reuse: c.executor.reuseInstances,
           allowInsecure: c.executor.allowInsecureSandbox,
         });
@@ -111,6 +116,7 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
   private readonly notifications: SubscriptionRunner;
   private readonly notifier: NotificationWorker;
   private readonly stranded: StrandedExecutions;
+  private unexposePool?: () => void;
 
   constructor(
     private readonly worker: ExecutionWorker,
@@ -119,8 +125,9 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     @Inject(RUNTIME) private readonly runtime: ProcessRuntime,
     @Inject(RUNLET_CONFIG) config: RunletConfig,
     db: Database,
-    store: EventStore,
-    hints: EventHints,
+    private readonly store: EventStore,
+    private readonly hints: EventHints,
+    private readonly artifacts: ArtifactResolver,
   ) {
     this.notificationsQueue = new Queue(
       NOTIFICATIONS_QUEUE,
@@ -148,6 +155,8 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     await this.cancellations.start();
+    this.unexposePool = exposePoolMetrics(() => this.runtime.poolStats());
+    await this.worker.prewarmer.watch(this.store, this.hints, this.artifacts);
     this.worker.start();
     this.requests.attachInProcessExecutor(this.worker);
     this.notifications.start();
@@ -162,6 +171,8 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     await this.notificationsQueue.close();
     this.requests.attachInProcessExecutor(undefined);
     await this.worker.stop();
+    await this.worker.prewarmer.stop();
+    this.unexposePool?.();
     await this.cancellations.close();
     await this.runtime.close();
   }

@@ -23,7 +23,12 @@ export interface RunletConfig {
   executor: {
     concurrency: number;
     lockDurationMs: number;
+    /** Warm sandboxes a deployed version keeps however long it is idle; 0 = no pool. */
     poolSize: number;
+    /** Memory all warm sandboxes of an executor may hold, in MB (undefined: half the machine's). */
+    poolMemoryMb?: number;
+    /** Warm sandboxes beyond poolSize stop after idling this long. */
+    poolIdleMs: number;
     reuseInstances: boolean;
     allowInsecureSandbox: boolean;
   };
@@ -55,6 +60,8 @@ export function loadConfig(
       concurrency: Number(env.RUNLET_EXECUTOR_CONCURRENCY ?? 16),
       lockDurationMs: Number(env.RUNLET_EXECUTOR_LOCK_MS ?? 30_000),
       poolSize: Number(env.RUNLET_POOL_SIZE ?? 2),
+      poolMemoryMb: env.RUNLET_POOL_MEMORY_MB ? Number(env.RUNLET_POOL_MEMORY_MB) : undefined,
+      poolIdleMs: Number(env.RUNLET_POOL_IDLE_MS ?? 60_000),
       reuseInstances: env.RUNLET_POOL_REUSE !== 'false',
       allowInsecureSandbox: env.RUNLET_ALLOW_INSECURE_SANDBOX === 'true',
     },

@@ -9,5 +9,6 @@ export type {
   SandboxLimits,
 } from './types';
 export { ProcessRuntime } from './process-runtime';
+export type { WarmPoolStats, VersionPoolStats, EvictionReason } from './warm-pool';
 export { checkSandboxAvailable } from './sandbox-check';
 export * from './build-sandbox';

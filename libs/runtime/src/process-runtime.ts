@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { totalmem } from 'node:os';
 import { createMasker, maskDeep } from '@runlet/secrets';
 import { createEtcDir } from './etc-files';
 import { LogSink } from './log-sink';
 import { checkSandboxAvailable, sandboxProblemSync } from './sandbox-check';
-import { SandboxInstance, type RunResult } from './sandbox-instance';
+import { SandboxInstance, sandboxMemoryMb, type RunResult } from './sandbox-instance';
 import type {
   ExecutionOutcome,
   ExecutionRequest,
@@ -13,7 +14,7 @@ import type {
   SandboxCommands,
   SandboxLimits,
 } from './types';
-import { WarmPool } from './warm-pool';
+import { WarmPool, type SandboxWant, type WarmPoolStats } from './warm-pool';
 
 const DEFAULT_LIMITS: SandboxLimits = { memoryMb: 128, network: 'none' };
 /** Start-up of a sandbox is not part of the script's time, but must not hang forever either. */
@@ -44,10 +45,16 @@ export class ProcessRuntime implements Runtime {
     if (problem) console.warn(`[runlet] WARNING: running scripts WITHOUT a sandbox. ${problem}`);
     this.insecure = Boolean(problem);
     this.maxLogBytes = opts.maxLogBytes ?? 1024 * 1024;
-    const reuse = opts.reuse ?? true;
     this.pool = new WarmPool(
-      { size: opts.poolSize ?? 2, idleMs: opts.idleMs ?? 60000, reuse },
-      (dir, limits) => this.spawn(dir, limits),
+      {
+        minSize: opts.poolSize ?? 2,
+        maxSandboxes: opts.maxSandboxes ?? 16,
+        memoryBudgetMb: opts.poolMemoryMb ?? defaultPoolMemoryMb(),
+        idleMs: opts.idleMs ?? 60000,
+        growAfterMs: GROW_AFTER_MS,
+        reuse: opts.reuse ?? true,
+      },
+      { create: (dir, limits) => this.spawn(dir, limits), memoryMb: sandboxMemoryMb },
     );
   }
 
@@ -62,9 +69,14 @@ export class ProcessRuntime implements Runtime {
     this.pool.prewarm(artifactDir, scriptId, version, { ...base, ...limits });
   }
 
-  /** Idle warm instances of a version (for tests and metrics). */
+  /** Idle (ready or starting) warm instances of a version (for tests and metrics). */
   warmCount(scriptId: string, version: number): number {
     return this.pool.idleCount(scriptId, version);
+  }
+
+  /** The pool's instances per version, memory against its budget, hits, cold starts, evictions. */
+  poolStats(): WarmPoolStats {
+    return this.pool.stats();
   }
 
   async run(req: ExecutionRequest): Promise<ExecutionOutcome> {
@@ -91,6 +103,8 @@ export class ProcessRuntime implements Runtime {
     try {
       instance = await this.startedInstance(req, limits);
     } catch (err) {
+      // Cancelled while waiting for a sandbox (every one busy) or for its start.
+      if (req.signal?.aborted) return outcome('cancelled', { error: { message: 'Execution cancelled' } });
       const message = mask((err as Error).message);
       sink.system('error', `[runlet] ${message}`);
       return outcome('failed', { error: { message } });
@@ -116,26 +130,31 @@ export class ProcessRuntime implements Runtime {
     } catch (err) {
       return outcome('failed', { error: { message: mask((err as Error).message) } });
     } finally {
-      this.pool.release(instance, req.artifactDir, req.scriptId, req.version, limits, healthy);
+      this.pool.release(instance, healthy);
     }
   }
 
   /**
-   * A warm instance, or a fresh one once it is up. bwrap occasionally fails while setting up
-   * namespaces when many sandboxes start at once (e.g. "loopback: Failed RTM_NEWADDR"), so a
-   * sandbox that fails to start (or to be cleaned up after its last run) is replaced once before
-   * the run is failed with the reason.
+   * A warm instance, or a fresh one once it is up (waiting while the executor's sandboxes are all
+   * busy). bwrap occasionally fails while setting up namespaces when many sandboxes start at once
+   * (e.g. "loopback: Failed RTM_NEWADDR"), so a sandbox that fails to start (or to be cleaned up
+   * after its last run) is replaced once before the run is failed with the reason.
    */
   private async startedInstance(req: ExecutionRequest, limits: SandboxLimits): Promise<SandboxInstance> {
+    const want: SandboxWant = {
+      artifactDir: req.artifactDir,
+      scriptId: req.scriptId,
+      version: req.version,
+      limits,
+    };
     for (let attempt = 1; ; attempt++) {
-      const instance =
-        this.pool.acquire(req.artifactDir, req.scriptId, req.version, limits) ??
-        this.spawn(req.artifactDir, limits);
+      let instance: SandboxInstance | undefined;
       try {
+        instance = await this.pool.acquire(want, req.signal);
         await withTimeout(instance.ready, START_TIMEOUT_MS, 'The sandbox did not start in time');
         return instance;
       } catch (err) {
-        this.pool.release(instance, req.artifactDir, req.scriptId, req.version, limits, false);
+        if (instance) this.pool.release(instance, false);
         if (attempt >= START_ATTEMPTS || req.signal?.aborted) throw err;
       }
     }
@@ -215,6 +234,13 @@ export class ProcessRuntime implements Runtime {
 }
 
 const START_ATTEMPTS = 2;
+/** Longer than a quick run takes to free its instance, far shorter than a sandbox's start. */
+const GROW_AFTER_MS = 20;
+
+/** Half the machine's memory, in MB. */
+function defaultPoolMemoryMb(): number {
+  return Math.floor(totalmem() / 1024 / 1024 / 2);
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;

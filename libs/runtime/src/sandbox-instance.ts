@@ -19,6 +19,9 @@ const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 /** Room for node itself on top of the script's heap: the cgroup limit is heap cap + this. */
 const NODE_BASELINE_MB = 64;
 const INFO_FD = 4;
+
+/** The most a sandbox with these limits may use (its cgroup's memory limit), in MB. */
+export const sandboxMemoryMb = (limits: SandboxLimits): number => limits.memoryMb + NODE_BASELINE_MB;
 const BLOCK_FD = 5;
 
 export interface InstanceConfig {

@@ -53,9 +53,16 @@ export interface SandboxCommands {
 }
 
 export interface ProcessRuntimeOptions {
-  /** Warm instances per (scriptId, version), default 2; 0 = no pool. */
+  /**
+   * Warm instances each prewarmed (scriptId, version) keeps however long it is idle, default 2;
+   * 0 = no pool (a fresh sandbox per run). Under load a version's pool grows beyond it.
+   */
   poolSize?: number;
-  /** Idle warm instance expiry, default 60000. */
+  /** Sandboxes at once, warm or busy, across all versions (the executor's concurrency), default 16. */
+  maxSandboxes?: number;
+  /** What warm sandboxes may hold together, each counted at its memory limit; default half the machine's memory. */
+  poolMemoryMb?: number;
+  /** A warm instance beyond `poolSize` idle this long is stopped, default 60000. */
   idleMs?: number;
   /** An instance may serve further executions of the same version (one at a time); default true. */
   reuse?: boolean;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { compileVerifier } from '../apps/api/src/webhooks/signatures';
-import { benchPlatform, loadOverHttp, trivialScript } from './platform-bench';
+import { benchPlatform, DEFAULTS, loadOverHttp, trivialScript } from './platform-bench';
 import { ms, report, summarize } from './stats';
 
 const BODY = '{"a":1}';
@@ -22,14 +22,7 @@ function signedHeaders(auth: string): Record<string, string> {
  */
 export async function benchWebhookAuth(): Promise<void> {
   const p = await benchPlatform('webhook_auth', {
-    webhooks: { bodyLimitBytes: 1024 * 1024, ratePerSecond: 1_000_000, syncWaitMs: 30_000 },
-    executor: {
-      concurrency: 4,
-      lockDurationMs: 30_000,
-      poolSize: 4,
-      reuseInstances: true,
-      allowInsecureSandbox: false,
-    },
+    webhooks: { ...DEFAULTS.webhooks, ratePerSecond: 1_000_000 },
   });
   try {
     const id = await trivialScript(p);

@@ -1,1 +1,3 @@
 export { createMasker, maskDeep, MASK } from './masker';
+export { MIN_SECRET_LENGTH, secretForms } from './secret-forms';
+export { LineMasker } from './line-masker';

@@ -12,6 +12,7 @@ export async function benchWebhooks(): Promise<void> {
       reuseInstances: true,
       allowInsecureSandbox: false,
     },
+    secrets: { providers: ['builtin'] },
   });
   try {
     const id = await trivialScript(p);

@@ -12,3 +12,5 @@ export * from './triggers/triggers.projection';
 export * from './triggers/triggers.query';
 /** The one subscription (and checkpoint row) that feeds every read model. */
 export const READ_MODELS_SUBSCRIPTION = 'projection:read-models';
+export * from './secrets/secrets.projection';
+export * from './secrets/secrets.query';

@@ -1,3 +1,4 @@
+import { SecretsReadModelH12s1764300001202 } from './secrets/secrets.migration';
 import { Triggers1764300000401 } from './triggers/triggers.migration';
 import { Executions1764300000301 } from './executions/executions.migration';
 import { MigrationInterface, QueryRunner } from 'typeorm';
@@ -112,4 +113,5 @@ export const readModelMigrations: Function[] = [
   ScriptMaxAttempts1764300000501,
   ScriptNotifyUrl1764300000601,
   ExecutionsWaiting1764300000701,
+  SecretsReadModelH12s1764300001202,
 ];

@@ -144,7 +144,7 @@ describe('LineMasker', () => {
 
   it('keeps the other fields of a line and the order of lines', () => {
     const out: any[] = [];
-    const masker = new LineMasker(['hunter2-hunter2'], (line) => out.push(line));
+    const masker = new LineMasker<any>(['hunter2-hunter2'], (line) => out.push(line));
     masker.push({ seq: 1, message: 'a hunter2-', level: 'info' });
     masker.push({ seq: 2, message: 'hunter2', level: 'warn' });
     masker.flush();

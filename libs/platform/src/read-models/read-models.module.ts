@@ -9,6 +9,8 @@ import {
   ExecutionsQuery,
   ScriptsProjection,
   ScriptsQuery,
+  SecretsProjection,
+  SecretsQuery,
   TriggersProjection,
   TriggersQuery,
 } from '@runlet/read-models';
@@ -26,6 +28,7 @@ import { PROJECTIONS, ProjectionRunnerService } from './projection-runner.servic
         new ExecutionsProjection(),
         new TriggersProjection(),
         new BuildsProjection(),
+        new SecretsProjection(),
       ],
     },
     ProjectionRunnerService,
@@ -33,8 +36,9 @@ import { PROJECTIONS, ProjectionRunnerService } from './projection-runner.servic
     { provide: ApiKeysQuery, inject: [Database], useFactory: (db: Database) => new ApiKeysQuery(db) },
     { provide: ExecutionsQuery, inject: [Database], useFactory: (db: Database) => new ExecutionsQuery(db) },
     { provide: TriggersQuery, inject: [Database], useFactory: (db: Database) => new TriggersQuery(db) },
+    { provide: SecretsQuery, inject: [Database], useFactory: (db: Database) => new SecretsQuery(db) },
     { provide: BuildsQuery, inject: [Database], useFactory: (db: Database) => new BuildsQuery(db) },
   ],
-  exports: [ProjectionRunnerService, ScriptsQuery, ApiKeysQuery, ExecutionsQuery, BuildsQuery, TriggersQuery],
+  exports: [ProjectionRunnerService, ScriptsQuery, ApiKeysQuery, ExecutionsQuery, BuildsQuery, TriggersQuery, SecretsQuery],
 })
 export class ReadModelsModule {}

@@ -16,6 +16,7 @@ import {
 import { ArtifactResolver } from './artifact-resolver';
 import { ExecutionAttempts } from './execution-attempt';
 import { ExecutionJobProcessor } from './execution-job-processor';
+import { SecretResolver } from '@runlet/secrets';
 import { ExecutionRunner } from './execution-runner';
 import { InProcessHandoff } from './in-process-handoff';
 import { RetryPolicy } from './retry-policy';
@@ -51,11 +52,12 @@ export class ExecutionWorker implements InProcessExecutor {
     results: ExecutionResults,
     cancellations: Cancellations,
     queue: Queue<ExecutionJobData>,
+    secrets: SecretResolver,
   ) {
     const attempts = new ExecutionAttempts({
       store,
       logs,
-      runner: new ExecutionRunner(runtime, artifacts, new VersionPrewarmer(runtime)),
+      runner: new ExecutionRunner(runtime, artifacts, new VersionPrewarmer(runtime), secrets),
       retries: new RetryPolicy(artifacts),
       results,
       cancellations,

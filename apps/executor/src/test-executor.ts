@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -7,6 +7,7 @@ import { decideExecution, domainUpcasters, evolveExecutionEvents, executionStrea
 import { AggregateRepository, Database, EventMetadata, EventStore } from '@runlet/event-store';
 import { LogStore, logLinesAttachment, logsMigrations } from '@runlet/logs';
 import { ProcessRuntime } from '@runlet/runtime';
+import { BuiltinSecrets, SecretProvider, SecretResolver, SecretValues, secretsMigrations } from '@runlet/secrets';
 import { Cancellations, ExecutionResults, QueuedSnapshot, UnrecordedExecution } from '@runlet/executions';
 import { freshDatabase, REDIS_URL } from '@runlet/testing';
 import { ArtifactResolver } from './artifact-resolver';
@@ -32,10 +33,16 @@ export class TestExecutor {
   private readonly redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   private readonly root = mkdtempSync(join(tmpdir(), 'runlet-executor-'));
 
+  /** The builtin store, under a key of this test's own. */
+  readonly secretValues: SecretValues;
+
   private constructor(
     readonly db: Database,
     readonly store: EventStore,
+    extraProviders: SecretProvider[] = [],
   ) {
+    this.secretValues = new SecretValues(db, randomBytes(32));
+    const secrets = new SecretResolver([new BuiltinSecrets(db, this.secretValues), ...extraProviders]);
     this.repo = new AggregateRepository(store);
     this.logs = new LogStore(db, REDIS_URL);
     this.results = new ExecutionResults(REDIS_URL, this.repo);
@@ -44,7 +51,7 @@ export class TestExecutor {
     this.attempts = new ExecutionAttempts({
       store,
       logs: this.logs,
-      runner: new ExecutionRunner(this.runtime, artifacts, new VersionPrewarmer(this.runtime)),
+      runner: new ExecutionRunner(this.runtime, artifacts, new VersionPrewarmer(this.runtime), secrets),
       retries: new RetryPolicy(artifacts),
       results: this.results,
       cancellations: this.cancellations,
@@ -52,11 +59,13 @@ export class TestExecutor {
     });
   }
 
-  static async start(name: string): Promise<TestExecutor> {
-    const db = await freshDatabase(name, logsMigrations);
+  /** `providers`: tried after the builtin store (an Infisical stand-in's, say). */
+  static async start(name: string, providers: SecretProvider[] = []): Promise<TestExecutor> {
+    const db = await freshDatabase(name, [...logsMigrations, ...secretsMigrations]);
     const executor = new TestExecutor(
       db,
       new EventStore(db, { attachment: logLinesAttachment, upcasters: domainUpcasters }),
+      providers,
     );
     await executor.cancellations.start();
     return executor;

@@ -32,7 +32,7 @@ function statusOf(err: unknown): number | undefined {
  */
 export class InfisicalSecrets implements SecretProvider {
   readonly name = 'infisical' as const;
-  private sdk = this.newSdk();
+  private sdk?: InfisicalSDK;
   private login?: Promise<void>;
   private readonly cache = new Map<string, { value: string | null; until: number }>();
   private readonly timeoutMs: number;
@@ -67,18 +67,28 @@ export class InfisicalSecrets implements SecretProvider {
     const values = new Map<string, string>();
     if (names.length === 1) {
       try {
-        const secret = await this.sdk
-          .secrets()
-          .getSecret({ projectId, environment, secretPath, secretName: names[0], viewSecretValue: true });
+        const secret = await this.sdk!.secrets().getSecret({
+          projectId,
+          environment,
+          secretPath,
+          secretName: names[0],
+          viewSecretValue: true,
+        });
         values.set(names[0], secret.secretValue);
       } catch (err) {
         if (statusOf(err) !== 404) throw err;
       }
       return values;
     }
-    const list = await this.sdk.secrets().listSecrets({ projectId, environment, secretPath, viewSecretValue: true });
+    const list = await this.sdk!.secrets().listSecrets({
+      projectId,
+      environment,
+      secretPath,
+      viewSecretValue: true,
+    });
     const wanted = new Set(names);
-    for (const secret of list.secrets) if (wanted.has(secret.secretKey)) values.set(secret.secretKey, secret.secretValue);
+    for (const secret of list.secrets)
+      if (wanted.has(secret.secretKey)) values.set(secret.secretKey, secret.secretValue);
     return values;
   }
 
@@ -120,16 +130,16 @@ export class InfisicalSecrets implements SecretProvider {
       timer = setTimeout(
         () =>
           reject(
-            new Error(
-              `Infisical (${this.settings.siteUrl}) did not answer within ${this.timeoutMs} ms`,
-            ),
+            new Error(`Infisical (${this.settings.siteUrl}) did not answer within ${this.timeoutMs} ms`),
           ),
         this.timeoutMs,
       );
     });
     return Promise.race([work, timeout])
       .catch((err: Error) => {
-        throw err.message.startsWith('Infisical') ? err : new Error(`Infisical (${this.settings.siteUrl}): ${err.message}`);
+        throw err.message.startsWith('Infisical')
+          ? err
+          : new Error(`Infisical (${this.settings.siteUrl}): ${err.message}`);
       })
       .finally(() => clearTimeout(timer));
   }

@@ -40,7 +40,8 @@ export class LineMasker<L extends { message: string }> {
     for (const held of this.held) {
       const end = offset + held.line.message.length;
       for (const [from, to] of spans)
-        if (from < end && to > offset) held.ranges.push([Math.max(from, offset) - offset, Math.min(to, end) - offset]);
+        if (from < end && to > offset)
+          held.ranges.push([Math.max(from, offset) - offset, Math.min(to, end) - offset]);
       offset = end;
     }
     // Lines wholly before the text's longest ending that starts a form are settled.

@@ -25,7 +25,9 @@ describe('createMasker', () => {
       const masked = mask(encoded);
       expect(masked).toContain(MASK);
       // at most the two characters that mix the secret's bits with its neighbours' stay on each side
-      expect(masked.length).toBeLessThanOrEqual(encoded.length - b64('s3cr3t-token').length + MASK.length + 4);
+      expect(masked.length).toBeLessThanOrEqual(
+        encoded.length - b64('s3cr3t-token').length + MASK.length + 4,
+      );
     }
   });
 
@@ -67,9 +69,9 @@ describe('createMasker', () => {
 
 describe('createMasker properties', () => {
   // '*' is left out of secrets: a secret made of asterisks would be re-formed by the mask itself.
-  const secret = fc.string({ unit: 'grapheme', minLength: MIN_SECRET_LENGTH, maxLength: 40 }).filter(
-    (s) => s.length >= MIN_SECRET_LENGTH && !s.includes('*'),
-  );
+  const secret = fc
+    .string({ unit: 'grapheme', minLength: MIN_SECRET_LENGTH, maxLength: 40 })
+    .filter((s) => s.length >= MIN_SECRET_LENGTH && !s.includes('*'));
   const text = fc.string({ unit: 'grapheme', maxLength: 40 });
 
   it('no plain, JSON-escaped or URL-encoded occurrence survives, whatever surrounds it', () => {
@@ -136,7 +138,11 @@ describe('LineMasker', () => {
 
   it('a held line is released after a short while when no next line comes', async () => {
     const out: string[] = [];
-    const masker = new LineMasker(['hunter2-hunter2'], (line: { message: string }) => out.push(line.message), 10);
+    const masker = new LineMasker(
+      ['hunter2-hunter2'],
+      (line: { message: string }) => out.push(line.message),
+      10,
+    );
     masker.push({ message: 'ends with hunt' });
     await new Promise((r) => setTimeout(r, 50));
     expect(out).toEqual(['ends with hunt']);

@@ -28,7 +28,8 @@ export function decryptSecret(key: Buffer, sealed: Buffer, context: string): str
   const decipher = createDecipheriv(ALGORITHM, key, iv);
   decipher.setAAD(Buffer.from(context, 'utf8'));
   decipher.setAuthTag(tag);
-  return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
-    'utf8',
-  );
+  return Buffer.concat([
+    decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)),
+    decipher.final(),
+  ]).toString('utf8');
 }

@@ -6,7 +6,11 @@ import { SecretValues, SqlRunner } from './secret-values';
 import type { SecretsConfig } from './secrets-config';
 
 /** The resolver for a configuration: its providers in RUNLET_SECRET_PROVIDERS order. */
-export function secretResolverFor(config: SecretsConfig, db: SqlRunner, values: SecretValues): SecretResolver {
+export function secretResolverFor(
+  config: SecretsConfig,
+  db: SqlRunner,
+  values: SecretValues,
+): SecretResolver {
   const providers: SecretProvider[] = config.providers.map((name) =>
     name === 'builtin' ? new BuiltinSecrets(db, values) : new InfisicalSecrets(config.infisical!),
   );

@@ -47,7 +47,8 @@ export class SecretResolver {
 
   private providerList(references: ReturnType<typeof parseSecretReference>[]): string {
     const names = new Set<string>();
-    for (const r of references) for (const p of r.provider ? [r.provider] : this.providers.map((x) => x.name)) names.add(p);
+    for (const r of references)
+      for (const p of r.provider ? [r.provider] : this.providers.map((x) => x.name)) names.add(p);
     return [...names].join(', ') || 'no provider';
   }
 }

@@ -46,7 +46,10 @@ export class SecretValues {
     for (const row of rows) {
       const version = Number(row.version);
       try {
-        values.set(row.name, { version, value: decryptSecret(this.key, row.ciphertext, contextOf(row.name, version)) });
+        values.set(row.name, {
+          version,
+          value: decryptSecret(this.key, row.ciphertext, contextOf(row.name, version)),
+        });
       } catch {
         throw new Error(
           `builtin secret ${row.name} cannot be decrypted: it was stored under another master key (RUNLET_MASTER_KEY)`,

@@ -39,7 +39,9 @@ export function loadSecretsConfig(env: NodeJS.ProcessEnv): SecretsConfig {
   }
   const providers = parseProviders(env.RUNLET_SECRET_PROVIDERS, infisical ? 'builtin,infisical' : 'builtin');
   if (providers.includes('infisical') && !infisical)
-    throw new Error(`RUNLET_SECRET_PROVIDERS lists infisical, but ${INFISICAL_REQUIRED.join(', ')} are not set`);
+    throw new Error(
+      `RUNLET_SECRET_PROVIDERS lists infisical, but ${INFISICAL_REQUIRED.join(', ')} are not set`,
+    );
   return { masterKey: env.RUNLET_MASTER_KEY || undefined, providers, infisical };
 }
 

@@ -77,7 +77,10 @@ export class ExecutionRunner {
 }
 
 /** The outcome with what the script produced masked (its status and duration are the platform's). */
-function maskedOutcome(outcome: ExecutionOutcomeInput, mask: (text: string) => string): ExecutionOutcomeInput {
+function maskedOutcome(
+  outcome: ExecutionOutcomeInput,
+  mask: (text: string) => string,
+): ExecutionOutcomeInput {
   if (outcome.status === 'succeeded') return { ...outcome, result: maskDeep(outcome.result, mask) };
   if (outcome.status === 'cancelled') return { ...outcome, reason: mask(outcome.reason) };
   return { ...outcome, error: maskDeep(outcome.error, mask) };

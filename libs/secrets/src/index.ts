@@ -11,3 +11,5 @@ export { InfisicalSecrets, InfisicalSettings, DEFAULT_INFISICAL_CACHE_TTL_MS } f
 export { SecretResolver, SecretResolutionError } from './secret-resolver';
 export { loadSecretsConfig, SecretsConfig } from './secrets-config';
 export { secretResolverFor } from './secret-providers';
+/** A local Infisical for tests and benches (speaks the endpoints the SDK calls). */
+export { InfisicalStandIn } from './test-infisical-stand-in';

@@ -36,7 +36,9 @@ export class SecretsController {
   }
 
   @Put(':name')
-  @ApiOperation({ summary: 'set a builtin secret (a new version); the value is encrypted and never shown again' })
+  @ApiOperation({
+    summary: 'set a builtin secret (a new version); the value is encrypted and never shown again',
+  })
   @ApiParam(NAME_PARAM)
   set(@Param('name') name: string, @Body() body: SetSecretDto, @Req() req: any) {
     return this.commands.execute(new SetSecretCommand(name, body.value, metadataFor(req)));

@@ -39,6 +39,14 @@ import { PROJECTIONS, ProjectionRunnerService } from './projection-runner.servic
     { provide: SecretsQuery, inject: [Database], useFactory: (db: Database) => new SecretsQuery(db) },
     { provide: BuildsQuery, inject: [Database], useFactory: (db: Database) => new BuildsQuery(db) },
   ],
-  exports: [ProjectionRunnerService, ScriptsQuery, ApiKeysQuery, ExecutionsQuery, BuildsQuery, TriggersQuery, SecretsQuery],
+  exports: [
+    ProjectionRunnerService,
+    ScriptsQuery,
+    ApiKeysQuery,
+    ExecutionsQuery,
+    BuildsQuery,
+    TriggersQuery,
+    SecretsQuery,
+  ],
 })
 export class ReadModelsModule {}

@@ -17,7 +17,10 @@ export class SecretsProjection implements SubscriptionHandler {
           [e.data.name, e.data.version, e.recordedAt, e.metadata?.actor ?? null],
         );
       } else {
-        await tx.query(`DELETE FROM rm_secrets WHERE name = $1 AND version < $2`, [e.data.name, e.data.version]);
+        await tx.query(`DELETE FROM rm_secrets WHERE name = $1 AND version < $2`, [
+          e.data.name,
+          e.data.version,
+        ]);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -19,8 +19,8 @@ export function parseMasterKey(text: string): Buffer {
 
 /**
  * The key builtin secrets are encrypted with: RUNLET_MASTER_KEY, or else a key generated once
- * into `<dataDir>/master.key` (mode 0600; created exclusively, so processes sharing the data dir
- * agree on one). Without RUNLET_MASTER_KEY, losing the data dir loses every builtin secret, and
+ * into `<dataDir>/master.key` (mode 0600; written aside and linked into place, which fails when the
+ * file exists, so processes sharing the data dir agree on one and none reads it half-written). Without RUNLET_MASTER_KEY, losing the data dir loses every builtin secret, and
  * roles on other machines cannot decrypt them: `warn` says so loudly at every start.
  */
 export function loadMasterKey(
@@ -31,11 +31,15 @@ export function loadMasterKey(
   const path = join(opts.dataDir, MASTER_KEY_FILE);
   mkdirSync(opts.dataDir, { recursive: true });
   let created = false;
+  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(aside, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    writeFileSync(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    linkSync(aside, path);
     created = true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    unlinkSync(aside);
   }
   chmodSync(path, 0o600);
   warn(

@@ -50,6 +50,9 @@ describe('builtin secrets over HTTP (platform on real PostgreSQL, Redis and bwra
     expect(lower.status).toBe(400);
     expect(lower.body.message).toMatch(/must match \^\[A-Z_\]\[A-Z0-9_\]\*\$/);
     expect((await p.api('PUT', '/api/v1/secrets/1ST', { value: 'x' })).status).toBe(400);
+    const nul = await p.api('PUT', '/api/v1/secrets/A%00B', { value: 'x' }); // refused before any SQL
+    expect([400, 404]).toContain(nul.status);
+    expect((await p.api('DELETE', `/api/v1/secrets/${'A'.repeat(5000)}`)).status).toBe(400);
     expect((await p.api('PUT', '/api/v1/secrets/OK', {})).status).toBe(400);
     expect((await p.api('PUT', '/api/v1/secrets/OK', { value: '' })).status).toBe(400);
     expect((await p.api('PUT', '/api/v1/secrets/OK', { value: 5 })).status).toBe(400);

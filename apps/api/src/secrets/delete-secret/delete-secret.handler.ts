@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { secretAggregate, secretStreamId } from '@runlet/domain';
+import { secretAggregate, secretName, secretStreamId } from '@runlet/domain';
 import { AggregateRepository } from '@runlet/event-store';
 import { ProjectionRunnerService } from '@runlet/platform';
 import { SecretValues } from '@runlet/secrets';
@@ -15,6 +15,7 @@ export class DeleteSecretHandler implements ICommandHandler<DeleteSecretCommand>
   ) {}
 
   async execute({ name, metadata }: DeleteSecretCommand): Promise<void> {
+    secretName(name); // before the name reaches SQL as a stream id (decide checks it again)
     const result = await this.repo.execute(
       secretStreamId(name),
       secretAggregate,

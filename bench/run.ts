@@ -11,6 +11,7 @@ import { benchFloors } from './floors.bench';
 import { benchScale } from './scale.bench';
 import { benchSoak } from './soak.bench';
 import { writeReport } from './results';
+import { benchSecrets } from './secrets.bench';
 
 /** `npm run bench [-- names…]`: prints figures; never part of the tests. */
 const benches: Record<string, () => Promise<void>> = {
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<void>> = {
   try: () => benchTry(),
   scale: () => benchScale(),
   soak: () => benchSoak(),
+  secrets: () => benchSecrets(),
 };
 
 /** Run only when named: the soak takes RUNLET_SOAK_MINUTES (10) on its own. */

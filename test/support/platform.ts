@@ -74,6 +74,7 @@ export async function startPlatform(
       reuseInstances: true,
       allowInsecureSandbox: false,
     },
+    secrets: { providers: ['builtin'] },
     ...opts.config,
   };
   const roles = config.roles;

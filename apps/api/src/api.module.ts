@@ -19,6 +19,8 @@ import { runHandlers } from './runs/runs.handlers';
 import { ScriptSummaryCache } from './runs/script-summary-cache';
 import { TryBuilder } from './runs/try-builder';
 import { ScriptsController } from './scripts/scripts.controller';
+import { SecretsController } from './secrets/secrets.controller';
+import { secretHandlers } from './secrets/secrets.handlers';
 import { scriptHandlers } from './scripts/scripts.handlers';
 import { PlatformKey } from './triggers/platform-key';
 import { TriggersController } from './triggers/triggers.controller';
@@ -43,6 +45,7 @@ import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
     ExecutionsController,
     TriggersController,
     BuildsController,
+    SecretsController,
   ],
   providers: [
     ApiKeyGuard,
@@ -55,6 +58,7 @@ import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
     ...runHandlers,
     ...buildHandlers,
     ...auditHandlers,
+    ...secretHandlers,
     TryBuilder,
     ScriptSummaryCache,
     PlatformKey,

@@ -16,6 +16,7 @@ import {
 import { ArtifactResolver } from './artifact-resolver';
 import { ExecutionAttempts } from './execution-attempt';
 import { ExecutionJobProcessor } from './execution-job-processor';
+import { SecretResolver } from '@runlet/secrets';
 import { ExecutionRunner } from './execution-runner';
 import { InProcessHandoff } from './in-process-handoff';
 import { RetryPolicy } from './retry-policy';
@@ -53,12 +54,13 @@ export class ExecutionWorker implements InProcessExecutor {
     results: ExecutionResults,
     cancellations: Cancellations,
     queue: Queue<ExecutionJobData>,
+    secrets: SecretResolver,
   ) {
     this.prewarmer = new VersionPrewarmer(runtime);
     const attempts = new ExecutionAttempts({
       store,
       logs,
-      runner: new ExecutionRunner(runtime, artifacts, this.prewarmer),
+      runner: new ExecutionRunner(runtime, artifacts, this.prewarmer, secrets),
       retries: new RetryPolicy(artifacts),
       results,
       cancellations,

@@ -16,6 +16,7 @@ import {
 import { NotificationWorker } from './notifications/notification.worker';
 import { LogStore } from '@runlet/logs';
 import { ProcessRuntime } from '@runlet/runtime';
+import { SecretResolver, secretResolverFor, SecretValues } from '@runlet/secrets';
 import { ArtifactResolver } from './artifact-resolver';
 import {
   Cancellations,
@@ -64,6 +65,13 @@ const RUNTIME = Symbol('RUNTIME');
       useFactory: (db: Database, store: EventStore) => new ArtifactResolver(db, store),
     },
     {
+      // Secrets are fetched here, for each execution that declares them (docs/secrets.md).
+      provide: SecretResolver,
+      inject: [RUNLET_CONFIG, Database, SecretValues],
+      useFactory: (c: RunletConfig, db: Database, values: SecretValues) =>
+        secretResolverFor(c.secrets, db, values),
+    },
+    {
       provide: Cancellations,
       inject: [RUNLET_CONFIG],
       useFactory: (c: RunletConfig) => new Cancellations(c.redisUrl),
@@ -80,6 +88,7 @@ const RUNTIME = Symbol('RUNTIME');
         ExecutionResults,
         Cancellations,
         EXECUTIONS_QUEUE_TOKEN,
+        SecretResolver,
       ],
       useFactory: (
         c: RunletConfig,
@@ -91,6 +100,7 @@ const RUNTIME = Symbol('RUNTIME');
         results: ExecutionResults,
         cancellations: Cancellations,
         queue: Queue<ExecutionJobData>,
+        secrets: SecretResolver,
       ) =>
         new ExecutionWorker(
           {
@@ -107,6 +117,7 @@ const RUNTIME = Symbol('RUNTIME');
           results,
           cancellations,
           queue,
+          secrets,
         ),
     },
   ],

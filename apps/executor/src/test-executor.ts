@@ -1,12 +1,26 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { decideExecution, domainUpcasters, evolveExecutionEvents, executionStreamId } from '@runlet/domain';
+import {
+  decideExecution,
+  domainUpcasters,
+  evolveExecutionEvents,
+  executionStreamId,
+  secretAggregate,
+  secretStreamId,
+} from '@runlet/domain';
 import { AggregateRepository, Database, EventMetadata, EventStore } from '@runlet/event-store';
 import { LogStore, logLinesAttachment, logsMigrations } from '@runlet/logs';
 import { ProcessRuntime } from '@runlet/runtime';
+import {
+  BuiltinSecrets,
+  SecretProvider,
+  SecretResolver,
+  SecretValues,
+  secretsMigrations,
+} from '@runlet/secrets';
 import { Cancellations, ExecutionResults, QueuedSnapshot, UnrecordedExecution } from '@runlet/executions';
 import { freshDatabase, REDIS_URL } from '@runlet/testing';
 import { ArtifactResolver } from './artifact-resolver';
@@ -32,10 +46,16 @@ export class TestExecutor {
   private readonly redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   private readonly root = mkdtempSync(join(tmpdir(), 'runlet-executor-'));
 
+  /** The builtin store, under a key of this test's own. */
+  readonly secretValues: SecretValues;
+
   private constructor(
     readonly db: Database,
     readonly store: EventStore,
+    extraProviders: SecretProvider[] = [],
   ) {
+    this.secretValues = new SecretValues(db, randomBytes(32));
+    const secrets = new SecretResolver([new BuiltinSecrets(db, this.secretValues), ...extraProviders]);
     this.repo = new AggregateRepository(store);
     this.logs = new LogStore(db, REDIS_URL);
     this.results = new ExecutionResults(REDIS_URL, this.repo);
@@ -44,7 +64,7 @@ export class TestExecutor {
     this.attempts = new ExecutionAttempts({
       store,
       logs: this.logs,
-      runner: new ExecutionRunner(this.runtime, artifacts, new VersionPrewarmer(this.runtime)),
+      runner: new ExecutionRunner(this.runtime, artifacts, new VersionPrewarmer(this.runtime), secrets),
       retries: new RetryPolicy(artifacts),
       results: this.results,
       cancellations: this.cancellations,
@@ -52,11 +72,13 @@ export class TestExecutor {
     });
   }
 
-  static async start(name: string): Promise<TestExecutor> {
-    const db = await freshDatabase(name, logsMigrations);
+  /** `providers`: tried after the builtin store (an Infisical stand-in's, say). */
+  static async start(name: string, providers: SecretProvider[] = []): Promise<TestExecutor> {
+    const db = await freshDatabase(name, [...logsMigrations, ...secretsMigrations]);
     const executor = new TestExecutor(
       db,
       new EventStore(db, { attachment: logLinesAttachment, upcasters: domainUpcasters }),
+      providers,
     );
     await executor.cancellations.start();
     return executor;
@@ -76,7 +98,7 @@ export class TestExecutor {
    * An execution decided as queued but not recorded: a try-out of `code` (the module's source),
    * or a run of a saved version (see `version`).
    */
-  unrecorded(of: string | SavedVersion): { id: string; execution: UnrecordedExecution } {
+  unrecorded(of: string | SavedVersion, secrets?: string[]): { id: string; execution: UnrecordedExecution } {
     const id = randomUUID();
     const what =
       typeof of === 'string'
@@ -86,7 +108,12 @@ export class TestExecutor {
             trigger: { type: 'try' as const },
             maxAttempts: 1,
             artifactDir: this.artifact(of),
-            limits: { timeoutMs: 30_000, memoryMb: 128, network: 'none' as const },
+            limits: {
+              timeoutMs: 30_000,
+              memoryMb: 128,
+              network: 'none' as const,
+              ...(secrets ? { secrets } : {}),
+            },
           }
         : { ...of, trigger: { type: 'manual' as const } };
     const events = decideExecution(
@@ -99,8 +126,8 @@ export class TestExecutor {
   }
 
   /** An execution recorded as queued (see `unrecorded`): its id and the snapshot a job would carry. */
-  async queued(of: string | SavedVersion): Promise<{ id: string; from: QueuedSnapshot }> {
-    const { id, execution } = this.unrecorded(of);
+  async queued(of: string | SavedVersion, secrets?: string[]): Promise<{ id: string; from: QueuedSnapshot }> {
+    const { id, execution } = this.unrecorded(of, secrets);
     const { events, metadata, state } = execution;
     const appended = await this.store.append({
       streamId: executionStreamId(id),
@@ -139,6 +166,18 @@ export class TestExecutor {
       metadata,
     );
     return { scriptId, version: 1, maxAttempts };
+  }
+
+  /** Sets a builtin secret as the API does: SecretSet on its stream, then the encrypted value. */
+  async setSecret(name: string, value: string): Promise<void> {
+    const metadata: EventMetadata = { actor: 'test', correlationId: randomUUID(), causationId: null };
+    const result = await this.repo.execute(
+      secretStreamId(name),
+      secretAggregate,
+      { type: 'SetSecret', name },
+      metadata,
+    );
+    await this.secretValues.put(name, result.streamVersion, value);
   }
 
   /** The execution's events, in order. */

@@ -2,6 +2,7 @@ import { ApiKeyEvent } from './api-key/api-key.aggregate';
 import { BuildEvent } from './build/build.types';
 import { ExecutionEvent } from './execution/execution.types';
 import { ScriptEvent } from './script/script.types';
+import { SecretEvent } from './secret/secret.aggregate';
 import { TriggerEvent } from './trigger/trigger.types';
 
 /**
@@ -53,8 +54,13 @@ const API_KEY: TypeNames<ApiKeyEvent['type']> = {
   ApiKeyRevoked: 'ApiKeyRevoked',
 };
 
+const SECRET: TypeNames<SecretEvent['type']> = {
+  SecretSet: 'SecretSet',
+  SecretDeleted: 'SecretDeleted',
+};
+
 /** The name of every domain event type, for code outside the domain that compares or selects them. */
-export const EventType = { ...SCRIPT, ...BUILD, ...TRIGGER, ...EXECUTION, ...API_KEY } as const;
+export const EventType = { ...SCRIPT, ...BUILD, ...TRIGGER, ...EXECUTION, ...API_KEY, ...SECRET } as const;
 export type EventTypeName = (typeof EventType)[keyof typeof EventType];
 
 export const SCRIPT_EVENT_TYPES: readonly ScriptEvent['type'][] = Object.values(SCRIPT);
@@ -63,3 +69,4 @@ export const TRIGGER_EVENT_TYPES: readonly TriggerEvent['type'][] = Object.value
 /** Every event of an execution stream, TriggerFired included. */
 export const EXECUTION_EVENT_TYPES: readonly ExecutionEvent['type'][] = Object.values(EXECUTION);
 export const API_KEY_EVENT_TYPES: readonly ApiKeyEvent['type'][] = Object.values(API_KEY);
+export const SECRET_EVENT_TYPES: readonly SecretEvent['type'][] = Object.values(SECRET);

@@ -4,6 +4,7 @@ export * from './script/script.types';
 export * from './script/script-limits';
 export * from './script/script.aggregate';
 export * from './api-key/api-key.aggregate';
+export * from './secret';
 export * from './trigger';
 export * from './execution';
 export * from './build';

@@ -13,3 +13,4 @@ export * from './script-events.read';
 export * from './latest-script-event.read';
 export * from './referenced-lockfile-hashes.read';
 export * from './subscription-position.read';
+export * from './stream-heads.read';

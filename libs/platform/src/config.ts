@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadSecretsConfig, SecretsConfig } from '@runlet/secrets';
 
 export const ROLES = ['api', 'scheduler', 'builder', 'executor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -32,6 +33,8 @@ export interface RunletConfig {
     reuseInstances: boolean;
     allowInsecureSandbox: boolean;
   };
+  /** RUNLET_MASTER_KEY, RUNLET_SECRET_PROVIDERS, INFISICAL_* (see docs/secrets.md). */
+  secrets: SecretsConfig;
 }
 
 export const RUNLET_CONFIG = Symbol('RUNLET_CONFIG');
@@ -65,6 +68,7 @@ export function loadConfig(
       reuseInstances: env.RUNLET_POOL_REUSE !== 'false',
       allowInsecureSandbox: env.RUNLET_ALLOW_INSECURE_SANDBOX === 'true',
     },
+    secrets: loadSecretsConfig(env),
   };
 }
 

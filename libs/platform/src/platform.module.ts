@@ -1,8 +1,9 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AggregateRepository, Database, EventHints, EventStore } from '@runlet/event-store';
 import { domainUpcasters } from '@runlet/domain';
 import { LogStore, logLinesAttachment } from '@runlet/logs';
+import { loadMasterKey, SecretValues } from '@runlet/secrets';
 import { RUNLET_CONFIG, RunletConfig } from './config';
 import { platformMigrations } from './migrations';
 import { appendCounter } from './metrics';
@@ -55,12 +56,24 @@ export const REDIS = Symbol('REDIS');
       useFactory: (db: Database, c: RunletConfig) => new LogStore(db, c.redisUrl),
     },
     {
+      // Builtin secrets' values, encrypted under the master key (loaded, or generated, once per process).
+      provide: SecretValues,
+      inject: [Database, RUNLET_CONFIG],
+      useFactory: (db: Database, c: RunletConfig) => {
+        const logger = new Logger('secrets');
+        const key = loadMasterKey({ masterKey: c.secrets.masterKey, dataDir: c.dataDir }, (m) =>
+          logger.warn(`\n\n    WARNING: ${m}\n`),
+        );
+        return new SecretValues(db, key);
+      },
+    },
+    {
       provide: REDIS,
       inject: [RUNLET_CONFIG],
       useFactory: (c: RunletConfig) => new Redis(c.redisUrl, { maxRetriesPerRequest: null }),
     },
   ],
-  exports: [Database, EventHints, EventStore, AggregateRepository, REDIS, LogStore],
+  exports: [Database, EventHints, EventStore, AggregateRepository, REDIS, LogStore, SecretValues],
 })
 export class PlatformModule implements OnApplicationShutdown {
   static forConfig(config: RunletConfig): DynamicModule {

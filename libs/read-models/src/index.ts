@@ -13,3 +13,5 @@ export * from './triggers/triggers.query';
 export * from './triggers/trigger-secret-vault';
 /** The one subscription (and checkpoint row) that feeds every read model. */
 export const READ_MODELS_SUBSCRIPTION = 'projection:read-models';
+export * from './secrets/secrets.projection';
+export * from './secrets/secrets.query';

@@ -1,3 +1,4 @@
+import { SecretsReadModelH12s1764300001202 } from './secrets/secrets.migration';
 import { Triggers1764300000401 } from './triggers/triggers.migration';
 import { TriggerSecretsH13_1764300000801 } from './triggers/trigger-secrets.migration';
 import { Executions1764300000301 } from './executions/executions.migration';
@@ -114,4 +115,5 @@ export const readModelMigrations: Function[] = [
   ScriptNotifyUrl1764300000601,
   ExecutionsWaiting1764300000701,
   TriggerSecretsH13_1764300000801,
+  SecretsReadModelH12s1764300001202,
 ];

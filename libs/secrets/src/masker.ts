@@ -1,34 +1,53 @@
+import { secretForms } from './secret-forms';
+
 /** Replacement for every occurrence of a secret. */
 export const MASK = '***';
 
-/** Values shorter than this are not masked: masking "a" or "1" would shred every log line. */
-const MIN_SECRET_LENGTH = 4;
-
-/** The textual forms a secret may take once a script has printed or serialised it. */
-function formsOf(value: string): string[] {
-  const b64 = Buffer.from(value, 'utf8').toString('base64');
-  const jsonEscaped = JSON.stringify(value).slice(1, -1);
-  return [value, b64, b64.replace(/=+$/, ''), Buffer.from(value, 'utf8').toString('base64url'), jsonEscaped];
-}
+/** Where secrets' forms occur in a text: sorted, non-overlapping [start, end) ranges. */
+export type FindSecrets = (text: string) => Array<[number, number]>;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/**
- * Builds a function that replaces each secret value, its base64 form and its JSON-escaped form
- * with `***`. Longer forms are tried first so a secret containing another one is masked whole.
- */
-export function createMasker(secretValues: string[]): (text: string) => string {
+/** Every form of every value (see secretForms), longest first so a secret containing another is found whole. */
+export function formsOf(secretValues: readonly string[]): string[] {
   const forms = new Set<string>();
-  for (const value of secretValues) {
-    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) continue;
-    for (const form of formsOf(value)) if (form.length >= MIN_SECRET_LENGTH) forms.add(form);
+  for (const value of secretValues) for (const form of secretForms(value)) forms.add(form);
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+export function secretFinder(forms: readonly string[]): FindSecrets {
+  if (forms.length === 0) return () => [];
+  const pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
+  return (text) => {
+    const ranges: Array<[number, number]> = [];
+    for (const match of text.matchAll(pattern)) ranges.push([match.index, match.index + match[0].length]);
+    return ranges;
+  };
+}
+
+/** `text` with each range (sorted; overlapping ones merge) replaced by one MASK. */
+export function maskRanges(text: string, ranges: ReadonlyArray<readonly [number, number]>): string {
+  if (ranges.length === 0) return text;
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [start, end] of sorted) {
+    if (end <= at) continue;
+    if (start >= at) out += text.slice(at, start) + MASK;
+    at = Math.max(at, end);
   }
-  if (forms.size === 0) return (text) => text;
-  const ordered = [...forms].sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(ordered.map(escapeRegExp).join('|'), 'g');
-  return (text) => (typeof text === 'string' ? text.replace(pattern, MASK) : text);
+  return out + text.slice(at);
+}
+
+/**
+ * Builds a function that replaces every form of each secret value (see secretForms) with `***`.
+ * Values shorter than MIN_SECRET_LENGTH are left alone.
+ */
+export function createMasker(secretValues: readonly string[]): (text: string) => string {
+  const find = secretFinder(formsOf(secretValues));
+  return (text) => (typeof text === 'string' ? maskRanges(text, find(text)) : text);
 }
 
 /** Applies a masker to every string (keys included) inside a JSON-like value. */

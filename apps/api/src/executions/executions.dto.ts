@@ -1,7 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { MAX_INT } from '@runlet/domain';
-import { IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 
 export class RunScriptDto {
   @ApiPropertyOptional({ description: 'passed to the script as event.input' })
@@ -27,10 +38,17 @@ export class TryDto {
   @IsIn(['typescript', 'javascript'])
   language?: 'typescript' | 'javascript';
   @ApiPropertyOptional() @IsOptional() @IsObject() dependencies?: Record<string, string>;
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({
+    description: 'the secrets the try-out may read as ctx.secrets.NAME: NAME, builtin:NAME or infisical:NAME',
+    type: [String],
+  })
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
+  @Matches(/^(?:(?:builtin|infisical):)?[A-Za-z_][A-Za-z0-9_]*$/, {
+    each: true,
+    message: 'secrets must be names like GITHUB_TOKEN, builtin:GITHUB_TOKEN or infisical:GITHUB_TOKEN',
+  })
   secrets?: string[];
   @ApiPropertyOptional() @IsOptional() input?: unknown;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(100) @Max(120_000) timeoutMs?: number;

@@ -28,11 +28,18 @@ export class ScriptFieldsDto {
   @Validate(RegistryDependencies)
   dependencies?: Record<string, string>;
 
-  @ApiPropertyOptional({ description: 'names of the secrets the script may read', type: [String] })
+  @ApiPropertyOptional({
+    description: 'the secrets the script may read as ctx.secrets.NAME: NAME, builtin:NAME or infisical:NAME',
+    type: [String],
+    example: ['GITHUB_TOKEN', 'infisical:DB_URL'],
+  })
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
-  @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/, { each: true, message: 'secrets must be names like GITHUB_TOKEN' })
+  @Matches(/^(?:(?:builtin|infisical):)?[A-Za-z_][A-Za-z0-9_]*$/, {
+    each: true,
+    message: 'secrets must be names like GITHUB_TOKEN, builtin:GITHUB_TOKEN or infisical:GITHUB_TOKEN',
+  })
   secrets?: string[];
 
   @ApiPropertyOptional({ minimum: 100, maximum: 900000 })

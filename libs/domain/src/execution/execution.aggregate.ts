@@ -1,6 +1,7 @@
 import type { Aggregate } from '../common/aggregate';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors';
 import { MAX_ATTEMPTS } from '../script/script-limits';
+import { secretReferences } from '../secret/secret-reference';
 import {
   boolean,
   durationMs,
@@ -143,6 +144,7 @@ function validQueued(d: ExecutionQueued['data']): ExecutionQueued['data'] {
     integer('limits.timeoutMs', d.limits.timeoutMs, 1);
     integer('limits.memoryMb', d.limits.memoryMb, 1);
     oneOf('limits.network', d.limits.network, ['none', 'egress'] as const);
+    if (d.limits.secrets !== undefined) secretReferences('limits.secrets', d.limits.secrets);
   }
   if (d.http !== undefined && !isPlainObject(d.http)) throw new ValidationError('http must be an object');
   if (d.cron !== undefined) {

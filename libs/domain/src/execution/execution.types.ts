@@ -22,6 +22,8 @@ export interface TryLimits {
   timeoutMs: number;
   memoryMb: number;
   network: 'none' | 'egress';
+  /** The secrets the try-out declared (names, never values); none when absent. */
+  secrets?: string[];
 }
 
 export interface ExecutionError {

@@ -9,6 +9,7 @@ import {
   MEMORY_MB,
   TIMEOUT_MS,
 } from './script-limits';
+import { secretReferences } from '../secret/secret-reference';
 import { ScriptCommand, ScriptEvent, ScriptSpec, ScriptState } from './script.types';
 
 export const scriptStreamId = (scriptId: string) => `script-${scriptId}`;
@@ -164,16 +165,12 @@ function validSpec(spec: Record<keyof ScriptSpec, unknown>): ScriptSpec {
   if (spec.notifyUrl != null && !isHttpUrl(spec.notifyUrl)) {
     throw new ValidationError('notifyUrl must be an http or https URL');
   }
-  if (!Array.isArray(spec.secrets)) throw new ValidationError('secrets must be an array of secret names');
-  for (const name of spec.secrets) {
-    if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-      throw new ValidationError(`secrets: ${JSON.stringify(name)} is not a valid secret name`);
-  }
+  const secrets = secretReferences('secrets', spec.secrets);
   return {
     code,
     language: oneOf('language', spec.language, LANGUAGES),
     dependencies: spec.dependencies as Record<string, string>,
-    secrets: spec.secrets as string[],
+    secrets,
     timeoutMs,
     memoryMb,
     network: oneOf('network', spec.network, NETWORK),

@@ -9,6 +9,8 @@ import {
   ExecutionsQuery,
   ScriptsProjection,
   ScriptsQuery,
+  SecretsProjection,
+  SecretsQuery,
   TriggersProjection,
   TriggersQuery,
   TriggerSecretVault,
@@ -27,6 +29,7 @@ import { PROJECTIONS, ProjectionRunnerService } from './projection-runner.servic
         new ExecutionsProjection(),
         new TriggersProjection(),
         new BuildsProjection(),
+        new SecretsProjection(),
       ],
     },
     ProjectionRunnerService,
@@ -39,6 +42,7 @@ import { PROJECTIONS, ProjectionRunnerService } from './projection-runner.servic
       inject: [Database],
       useFactory: (db: Database) => new TriggerSecretVault(db),
     },
+    { provide: SecretsQuery, inject: [Database], useFactory: (db: Database) => new SecretsQuery(db) },
     { provide: BuildsQuery, inject: [Database], useFactory: (db: Database) => new BuildsQuery(db) },
   ],
   exports: [
@@ -49,6 +53,7 @@ import { PROJECTIONS, ProjectionRunnerService } from './projection-runner.servic
     BuildsQuery,
     TriggersQuery,
     TriggerSecretVault,
+    SecretsQuery,
   ],
 })
 export class ReadModelsModule {}

@@ -40,6 +40,7 @@ export class TryScriptHandler implements ICommandHandler<TryScriptCommand> {
       timeoutMs: body.timeoutMs ?? 30_000,
       memoryMb: body.memoryMb ?? 256,
       network: body.network ?? 'egress',
+      ...(body.secrets?.length ? { secrets: body.secrets } : {}),
     };
     const { finished } = await this.requests.queueAndWait(
       { ...base, executionId, artifactDir, limits },

@@ -1,0 +1,2 @@
+export * from './secret.aggregate';
+export * from './secret-reference';

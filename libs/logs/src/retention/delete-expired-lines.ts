@@ -4,14 +4,17 @@ import type { SqlRunner } from '../log-sql';
 // statement per batch, whose locks are a batch's rows only. The same text works on PostgreSQL
 // (no DELETE … LIMIT) and CockroachDB; a batch another process deleted meanwhile deletes nothing.
 const DELETE_SQL = `
-  DELETE FROM execution_logs
-  WHERE (execution_id, seq) IN (
-    SELECT execution_id, seq FROM execution_logs WHERE ts < $1::timestamptz ORDER BY ts LIMIT $2
+  WITH deleted AS (
+    DELETE FROM execution_logs
+    WHERE (execution_id, seq) IN (
+      SELECT execution_id, seq FROM execution_logs WHERE ts < $1::timestamptz ORDER BY ts LIMIT $2
+    )
+    RETURNING 1
   )
-  RETURNING seq`;
+  SELECT count(*) AS n FROM deleted`;
 
 /** Deletes at most `limit` lines older than `before`; how many it deleted. */
 export async function deleteExpiredLines(db: SqlRunner, before: Date, limit: number): Promise<number> {
-  const rows = await db.query(DELETE_SQL, [before.toISOString(), limit]);
-  return rows.length;
+  const [row] = await db.query(DELETE_SQL, [before.toISOString(), limit]);
+  return Number(row.n);
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPlatform } from '../../apps/runlet/src/bootstrap';
 import { Role, RunletConfig, ROLES } from '@runlet/platform';
+import { loadLogsConfig } from '@runlet/logs';
 import { recreateTestDatabase, REDIS_URL, testDatabaseName } from './database';
 import { ensureBuilt, executorEnv, startRoleProcess, stopRoleProcesses } from './role-process';
 
@@ -73,6 +74,7 @@ export async function startPlatform(
       reuseInstances: true,
       allowInsecureSandbox: false,
     },
+    logs: loadLogsConfig({}),
     ...opts.config,
   };
   const roles = config.roles;

@@ -14,7 +14,7 @@ import {
   NOTIFICATIONS_QUEUE,
 } from './notifications/failure-notifications.process-manager';
 import { NotificationWorker } from './notifications/notification.worker';
-import { LogStore } from '@runlet/logs';
+import { CloudWatchLogSink, createCloudWatchClient, LogRetention, LogStore } from '@runlet/logs';
 import { ProcessRuntime } from '@runlet/runtime';
 import { ArtifactResolver } from './artifact-resolver';
 import {
@@ -111,6 +111,7 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
   private readonly notifications: SubscriptionRunner;
   private readonly notifier: NotificationWorker;
   private readonly stranded: StrandedExecutions;
+  private readonly retention: LogRetention | undefined;
 
   constructor(
     private readonly worker: ExecutionWorker,
@@ -121,6 +122,7 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     db: Database,
     store: EventStore,
     hints: EventHints,
+    logs: LogStore,
   ) {
     this.notificationsQueue = new Queue(
       NOTIFICATIONS_QUEUE,
@@ -144,6 +146,26 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
       staleAfterMs: 2 * config.executor.lockDurationMs,
       everyMs: config.executor.lockDurationMs,
     });
+    // The executor writes the executions' lines, so it copies them to CloudWatch and expires them.
+    const logsConfig = config.logs;
+    if (logsConfig.sink === 'cloudwatch') {
+      const logger = new Logger('logs');
+      logs.exportTo(
+        new CloudWatchLogSink({
+          client: createCloudWatchClient(logsConfig.cloudwatch),
+          logGroup: logsConfig.cloudwatch.logGroup,
+          maxBufferedLines: logsConfig.cloudwatch.bufferLines,
+          log: (m) => logger.warn(m),
+        }),
+      );
+    }
+    if (logsConfig.retentionDays > 0) {
+      const logger = new Logger('logs');
+      this.retention = new LogRetention(db, {
+        retentionDays: logsConfig.retentionDays,
+        onError: (err) => logger.warn(`log retention sweep failed: ${(err as Error).message}`),
+      });
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -153,9 +175,11 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     this.notifications.start();
     this.notifier.start();
     this.stranded.start();
+    this.retention?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.retention?.stop();
     await this.stranded.stop();
     await this.notifications.stop();
     await this.notifier.stop();

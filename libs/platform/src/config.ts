@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadLogsConfig, LogsConfig } from '@runlet/logs';
 
 export const ROLES = ['api', 'scheduler', 'builder', 'executor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -27,6 +28,8 @@ export interface RunletConfig {
     reuseInstances: boolean;
     allowInsecureSandbox: boolean;
   };
+  /** Log retention and the CloudWatch sink (RUNLET_LOG_*, RUNLET_CLOUDWATCH_*, AWS_*). */
+  logs: LogsConfig;
 }
 
 export const RUNLET_CONFIG = Symbol('RUNLET_CONFIG');
@@ -58,6 +61,7 @@ export function loadConfig(
       reuseInstances: env.RUNLET_POOL_REUSE !== 'false',
       allowInsecureSandbox: env.RUNLET_ALLOW_INSECURE_SANDBOX === 'true',
     },
+    logs: loadLogsConfig(env),
   };
 }
 

@@ -35,6 +35,13 @@ export class ExecutionLogs1764300000101 implements MigrationInterface {
  * Lines stored before this migration have no script id: they stay readable per execution, are not
  * found by a script search, and expire with retention.
  */
+/** The search and retention indexes (also rebuilt by the log bench after its bulk insert). */
+export const LOG_SEARCH_INDEXES: Record<string, string> = {
+  execution_logs_script_ts: `execution_logs (script_id, ts, execution_id, seq)`,
+  execution_logs_ts: `execution_logs (ts)`,
+  execution_logs_message_trgm: `execution_logs USING GIN (message gin_trgm_ops)`,
+};
+
 export class ExecutionLogsSearchH12l1764300001201 implements MigrationInterface {
   name = 'ExecutionLogsSearchH12l1764300001201';
   transaction = false;
@@ -42,19 +49,13 @@ export class ExecutionLogsSearchH12l1764300001201 implements MigrationInterface 
   async up(q: QueryRunner): Promise<void> {
     if (q.connection.options.type === 'postgres') await q.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
     await q.query(`ALTER TABLE execution_logs ADD COLUMN IF NOT EXISTS script_id TEXT`);
-    await q.query(
-      `CREATE INDEX CONCURRENTLY IF NOT EXISTS execution_logs_script_ts ON execution_logs (script_id, ts, execution_id, seq)`,
-    );
-    await q.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS execution_logs_ts ON execution_logs (ts)`);
-    await q.query(
-      `CREATE INDEX CONCURRENTLY IF NOT EXISTS execution_logs_message_trgm ON execution_logs USING GIN (message gin_trgm_ops)`,
-    );
+    for (const [name, on] of Object.entries(LOG_SEARCH_INDEXES)) {
+      await q.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ${on}`);
+    }
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX IF EXISTS execution_logs_message_trgm`);
-    await q.query(`DROP INDEX IF EXISTS execution_logs_ts`);
-    await q.query(`DROP INDEX IF EXISTS execution_logs_script_ts`);
+    for (const name of Object.keys(LOG_SEARCH_INDEXES)) await q.query(`DROP INDEX IF EXISTS ${name}`);
     await q.query(`ALTER TABLE execution_logs DROP COLUMN IF EXISTS script_id`);
   }
 }

@@ -51,7 +51,8 @@ export async function benchLogs(runs = 20): Promise<void> {
   for (let s = 0; s < SCRIPTS; s++) await db.query(FILL_SQL, [s]);
   const fillSeconds = (performance.now() - f0) / 1000;
   const i0 = performance.now();
-  for (const [name, on] of Object.entries(LOG_SEARCH_INDEXES)) await db.query(`CREATE INDEX ${name} ON ${on}`);
+  for (const [name, on] of Object.entries(LOG_SEARCH_INDEXES))
+    await db.query(`CREATE INDEX ${name} ON ${on}`);
   const indexSeconds = (performance.now() - i0) / 1000;
   await db.query('ANALYZE execution_logs');
   const [{ n }] = await db.query('SELECT count(*)::int AS n FROM execution_logs');
@@ -62,16 +63,31 @@ export async function benchLogs(runs = 20): Promise<void> {
   const search = (params: Parameters<typeof parseLogSearch>[0]) => parseLogSearch(params);
   const cases: [string, () => Promise<unknown>][] = [
     ['execution: first page (1000 lines), no filter', () => store.read(execution)],
-    ['execution: q=zebra-quokka (rare)', () => store.read(execution, { filter: search({ q: 'zebra-quokka' }) })],
+    [
+      'execution: q=zebra-quokka (rare)',
+      () => store.read(execution, { filter: search({ q: 'zebra-quokka' }) }),
+    ],
     ['execution: level=error', () => store.read(execution, { filter: search({ level: 'error' }) })],
     ['script: newest 100 lines, no filter', () => store.searchScript(script)],
-    ['script: q=zebra-quokka (rare, 1 in 10,000)', () => store.searchScript(script, { filter: search({ q: 'zebra-quokka' }) })],
-    ['script: q=payment timeout (1 in 100)', () => store.searchScript(script, { filter: search({ q: 'payment timeout' }) })],
-    ['script: q=no-such-term (no match)', () => store.searchScript(script, { filter: search({ q: 'no-such-term' }) })],
+    [
+      'script: q=zebra-quokka (rare, 1 in 10,000)',
+      () => store.searchScript(script, { filter: search({ q: 'zebra-quokka' }) }),
+    ],
+    [
+      'script: q=payment timeout (1 in 100)',
+      () => store.searchScript(script, { filter: search({ q: 'payment timeout' }) }),
+    ],
+    [
+      'script: q=no-such-term (no match)',
+      () => store.searchScript(script, { filter: search({ q: 'no-such-term' }) }),
+    ],
     ['script: q=ms (short, no trigram)', () => store.searchScript(script, { filter: search({ q: 'ms' }) })],
     [
       'script: level=error, one day',
-      () => store.searchScript(script, { filter: search({ level: 'error', from: '2025-01-02', to: '2025-01-03' }) }),
+      () =>
+        store.searchScript(script, {
+          filter: search({ level: 'error', from: '2025-01-02', to: '2025-01-03' }),
+        }),
     ],
     [
       'script: q=timeout, level=error,warn, one day',

@@ -48,33 +48,81 @@ describe('log search over HTTP, and the executor copying lines to the moto stand
     const slow = await p.api('POST', `/api/v1/scripts/${id}/runs`, { input: { slow: true }, wait: true });
     expect([quick.body.status, slow.body.status]).toEqual(['succeeded', 'succeeded']);
 
-    const found = await p.api('GET', `/api/v1/executions/${quick.body.id}/logs?q=payment%20timeout&level=error`);
+    const found = await p.api(
+      'GET',
+      `/api/v1/executions/${quick.body.id}/logs?q=payment%20timeout&level=error`,
+    );
     expect(found.status).toBe(200);
-    expect(found.body.items.map((l: any) => l.message)).toEqual([0, 5, 10, 15].map((i) => `payment TIMEOUT at step ${i}`));
-    const literal = await p.api('GET', `/api/v1/executions/${quick.body.id}/logs?q=${encodeURIComponent('(100%)')}&limit=3`);
-    expect(literal.body.items.map((l: any) => l.message)).toEqual(['step 1 ok (100%)', 'step 2 ok (100%)', 'step 3 ok (100%)']);
-    const after = await p.api('GET', `/api/v1/executions/${quick.body.id}/logs?q=${encodeURIComponent('(100%)')}&after=${literal.body.nextCursor}&limit=1`);
+    expect(found.body.items.map((l: any) => l.message)).toEqual(
+      [0, 5, 10, 15].map((i) => `payment TIMEOUT at step ${i}`),
+    );
+    const literal = await p.api(
+      'GET',
+      `/api/v1/executions/${quick.body.id}/logs?q=${encodeURIComponent('(100%)')}&limit=3`,
+    );
+    expect(literal.body.items.map((l: any) => l.message)).toEqual([
+      'step 1 ok (100%)',
+      'step 2 ok (100%)',
+      'step 3 ok (100%)',
+    ]);
+    const after = await p.api(
+      'GET',
+      `/api/v1/executions/${quick.body.id}/logs?q=${encodeURIComponent('(100%)')}&after=${literal.body.nextCursor}&limit=1`,
+    );
     expect(after.body.items.map((l: any) => l.message)).toEqual(['step 4 ok (100%)']);
 
-    const script = await p.api('GET', `/api/v1/scripts/${id}/logs?level=warn&from=${before}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    const script = await p.api(
+      'GET',
+      `/api/v1/scripts/${id}/logs?level=warn&from=${before}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+    );
     expect(script.status).toBe(200);
     expect(script.body.items).toEqual([
-      expect.objectContaining({ executionId: slow.body.id, level: 'warn', message: 'done slowly', seq: 21, stream: expect.any(String), ts: expect.any(String) }),
-      expect.objectContaining({ executionId: quick.body.id, level: 'warn', message: 'done quickly', seq: 21 }),
+      expect.objectContaining({
+        executionId: slow.body.id,
+        level: 'warn',
+        message: 'done slowly',
+        seq: 21,
+        stream: expect.any(String),
+        ts: expect.any(String),
+      }),
+      expect.objectContaining({
+        executionId: quick.body.id,
+        level: 'warn',
+        message: 'done quickly',
+        seq: 21,
+      }),
     ]);
     const paged = await p.api('GET', `/api/v1/scripts/${id}/logs?q=timeout&limit=5`);
     expect(paged.body.items).toHaveLength(5);
-    const rest = await p.api('GET', `/api/v1/scripts/${id}/logs?q=timeout&limit=5&cursor=${paged.body.nextCursor}`);
+    const rest = await p.api(
+      'GET',
+      `/api/v1/scripts/${id}/logs?q=timeout&limit=5&cursor=${paged.body.nextCursor}`,
+    );
     expect(rest.body.items).toHaveLength(3);
     expect(rest.body.nextCursor).toBeNull();
 
     const bad: [string, string][] = [
-      [`/api/v1/scripts/${id}/logs?level=fatal`, 'level must be one or more of debug, info, warn, error (comma-separated), got "fatal"'],
-      [`/api/v1/scripts/${id}/logs?from=2025-02-01&to=2025-01-01`, 'from (2025-02-01T00:00:00.000Z) must not be after to (2025-01-01T00:00:00.000Z)'],
-      [`/api/v1/scripts/${id}/logs?from=yesterday`, 'from must be an ISO-8601 date (2025-01-31) or date-time with a time zone (2025-01-31T12:00:00Z), got "yesterday"'],
+      [
+        `/api/v1/scripts/${id}/logs?level=fatal`,
+        'level must be one or more of debug, info, warn, error (comma-separated), got "fatal"',
+      ],
+      [
+        `/api/v1/scripts/${id}/logs?from=2025-02-01&to=2025-01-01`,
+        'from (2025-02-01T00:00:00.000Z) must not be after to (2025-01-01T00:00:00.000Z)',
+      ],
+      [
+        `/api/v1/scripts/${id}/logs?from=yesterday`,
+        'from must be an ISO-8601 date (2025-01-31) or date-time with a time zone (2025-01-31T12:00:00Z), got "yesterday"',
+      ],
       [`/api/v1/scripts/${id}/logs?cursor=garbage`, 'cursor is not a nextCursor returned by this endpoint'],
-      [`/api/v1/executions/${quick.body.id}/logs?level=loud`, 'level must be one or more of debug, info, warn, error (comma-separated), got "loud"'],
-      [`/api/v1/executions/${quick.body.id}/logs?to=2025-13-01`, 'to must be an ISO-8601 date (2025-01-31) or date-time with a time zone (2025-01-31T12:00:00Z), got "2025-13-01"'],
+      [
+        `/api/v1/executions/${quick.body.id}/logs?level=loud`,
+        'level must be one or more of debug, info, warn, error (comma-separated), got "loud"',
+      ],
+      [
+        `/api/v1/executions/${quick.body.id}/logs?to=2025-13-01`,
+        'to must be an ISO-8601 date (2025-01-31) or date-time with a time zone (2025-01-31T12:00:00Z), got "2025-13-01"',
+      ],
     ];
     for (const [path, message] of bad) {
       const res = await p.api('GET', path);
@@ -87,7 +135,13 @@ describe('log search over HTTP, and the executor copying lines to the moto stand
     let events: any[] = [];
     while (Date.now() < deadline) {
       const page = await cloudwatch
-        .send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: scriptStreamName(id), startFromHead: true }))
+        .send(
+          new GetLogEventsCommand({
+            logGroupName: GROUP,
+            logStreamName: scriptStreamName(id),
+            startFromHead: true,
+          }),
+        )
         .catch(() => ({ events: [] }));
       events = (page.events ?? []).map((e: any) => JSON.parse(e.message));
       if (events.length >= 42) break;
@@ -97,7 +151,15 @@ describe('log search over HTTP, and the executor copying lines to the moto stand
       const stored = (await p.api('GET', `/api/v1/executions/${run.id}/logs`)).body.items;
       expect(stored).toHaveLength(21);
       const copied = events.filter((e) => e.executionId === run.id);
-      expect(copied).toEqual(stored.map(({ seq, level, stream, message }: any) => ({ executionId: run.id, seq, level, stream, message })));
+      expect(copied).toEqual(
+        stored.map(({ seq, level, stream, message }: any) => ({
+          executionId: run.id,
+          seq,
+          level,
+          stream,
+          message,
+        })),
+      );
     }
   });
 });

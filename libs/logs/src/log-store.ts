@@ -160,7 +160,9 @@ export class LogStore {
     const items = await searchScriptLines(this.db, scriptId, before, limit, options.filter ?? {});
     const last = items[items.length - 1];
     const nextCursor =
-      items.length === limit ? encodeScriptLogCursor({ ts: last.ts, executionId: last.executionId, seq: last.seq }) : null;
+      items.length === limit
+        ? encodeScriptLogCursor({ ts: last.ts, executionId: last.executionId, seq: last.seq })
+        : null;
     return { items, nextCursor };
   }
 

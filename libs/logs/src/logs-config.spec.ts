@@ -21,7 +21,12 @@ describe('loadLogsConfig', () => {
     expect(c).toEqual({
       retentionDays: 0,
       sink: 'cloudwatch',
-      cloudwatch: { logGroup: '/acme/runlet', region: 'eu-west-1', endpoint: 'http://127.0.0.1:5005', bufferLines: 5000 },
+      cloudwatch: {
+        logGroup: '/acme/runlet',
+        region: 'eu-west-1',
+        endpoint: 'http://127.0.0.1:5005',
+        bufferLines: 5000,
+      },
     });
   });
 
@@ -33,6 +38,8 @@ describe('loadLogsConfig', () => {
     expect(() => loadLogsConfig({ RUNLET_LOG_SINK: 'cloudwatchlogs' })).toThrow(
       'RUNLET_LOG_SINK must be database or cloudwatch, got "cloudwatchlogs"',
     );
-    expect(() => loadLogsConfig({ RUNLET_CLOUDWATCH_LOG_GROUP: 'a b' })).toThrow('RUNLET_CLOUDWATCH_LOG_GROUP');
+    expect(() => loadLogsConfig({ RUNLET_CLOUDWATCH_LOG_GROUP: 'a b' })).toThrow(
+      'RUNLET_CLOUDWATCH_LOG_GROUP',
+    );
   });
 });

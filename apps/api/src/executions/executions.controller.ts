@@ -35,7 +35,10 @@ export class ExecutionsController {
   /** Stored lines in seq order, paged by `after`; `q`, `level`, `from`, `to` search them (a 400 names a bad one). */
   @Get(':id/logs')
   @ApiOperation({ summary: "an execution's log lines, optionally searched by text, level and time range" })
-  @ApiOkResponse({ description: '{ items: log line[], nextCursor: string | null } (nextCursor: the last seq of a full page, for `after`)' })
+  @ApiOkResponse({
+    description:
+      '{ items: log line[], nextCursor: string | null } (nextCursor: the last seq of a full page, for `after`)',
+  })
   logsOf(@Param('id', IdParam.execution) id: string, @Query() query: LogSearchQueryDto) {
     const { after, limit, ...search } = query;
     return this.queries.execute(new ReadExecutionLogsQuery(id, { after, limit }, search));

@@ -82,7 +82,8 @@ export class ScriptsController {
   @Get(':id/logs')
   @ApiOperation({ summary: "search one script's logs by text, level and time range" })
   @ApiOkResponse({
-    description: '{ items: (log line & { executionId })[], nextCursor: string | null }, newest first; pass nextCursor as cursor for older lines',
+    description:
+      '{ items: (log line & { executionId })[], nextCursor: string | null }, newest first; pass nextCursor as cursor for older lines',
   })
   logs(@Param('id', IdParam.script) id: string, @Query() query: ScriptLogsQueryDto) {
     const { cursor, limit, ...search } = query;

@@ -38,11 +38,18 @@ describe('CloudWatch batching rules', () => {
   it('a batch exactly at the byte limit is one batch', () => {
     const size = MAX_BATCH_BYTES / 4 - EVENT_OVERHEAD_BYTES;
     expect(splitIntoBatches([0, 1, 2, 3].map((i) => event(T0 + i, size))).map((b) => b.length)).toEqual([4]);
-    expect(splitIntoBatches([0, 1, 2, 3].map((i) => event(T0 + i, size + 1))).map((b) => b.length)).toEqual([3, 1]);
+    expect(splitIntoBatches([0, 1, 2, 3].map((i) => event(T0 + i, size + 1))).map((b) => b.length)).toEqual([
+      3, 1,
+    ]);
   });
 
   it('sorts a batch chronologically, keeping the written order of lines with one timestamp', () => {
-    const queue = [event(T0 + 5, 0, 'c'), event(T0 + 1, 0, 'a1'), event(T0 + 5, 0, 'd'), event(T0 + 1, 0, 'a2')];
+    const queue = [
+      event(T0 + 5, 0, 'c'),
+      event(T0 + 1, 0, 'a1'),
+      event(T0 + 5, 0, 'd'),
+      event(T0 + 1, 0, 'a2'),
+    ];
     const { batch, rest } = nextBatch(queue);
     expect(batch.map((e) => e.message)).toEqual(['a1', 'a2', 'c', 'd']);
     expect(rest).toEqual([]);
@@ -61,7 +68,8 @@ describe('CloudWatch batching rules', () => {
       ['a', 'b', 'edge'],
       ['late1', 'late2'],
     ]);
-    for (const b of batches) expect(b[b.length - 1].timestamp - b[0].timestamp).toBeLessThanOrEqual(MAX_BATCH_SPAN_MS);
+    for (const b of batches)
+      expect(b[b.length - 1].timestamp - b[0].timestamp).toBeLessThanOrEqual(MAX_BATCH_SPAN_MS);
   });
 
   it('an event is a JSON line naming execution, seq, level and stream, sized in UTF-8 bytes', () => {
@@ -71,7 +79,13 @@ describe('CloudWatch batching rules', () => {
       line: { seq: 7, ts: '2025-01-01T00:00:00.123Z', level: 'warn', stream: 'stderr', message: 'héllo ✓' },
     });
     expect(e.timestamp).toBe(Date.UTC(2025, 0, 1, 0, 0, 0, 123));
-    expect(JSON.parse(e.message)).toEqual({ executionId: 'e1', seq: 7, level: 'warn', stream: 'stderr', message: 'héllo ✓' });
+    expect(JSON.parse(e.message)).toEqual({
+      executionId: 'e1',
+      seq: 7,
+      level: 'warn',
+      stream: 'stderr',
+      message: 'héllo ✓',
+    });
     expect(e.bytes).toBe(Buffer.byteLength(e.message) + 26);
   });
 

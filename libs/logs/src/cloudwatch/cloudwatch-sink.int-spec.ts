@@ -15,7 +15,12 @@ async function streamLines(client: CloudWatchLogsClient, scriptId: string) {
   let nextToken: string | undefined;
   for (;;) {
     const page = await client.send(
-      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName: scriptStreamName(scriptId), startFromHead: true, nextToken }),
+      new GetLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: scriptStreamName(scriptId),
+        startFromHead: true,
+        nextToken,
+      }),
     );
     for (const e of page.events ?? []) lines.push({ ...JSON.parse(e.message!), timestamp: e.timestamp! });
     if (!page.events?.length || page.nextForwardToken === nextToken) return lines;
@@ -24,8 +29,12 @@ async function streamLines(client: CloudWatchLogsClient, scriptId: string) {
 }
 
 async function droppedMetric(reason: string): Promise<number> {
-  const metric = (await register.getMetricsAsJSON()).find((m) => m.name === 'runlet_log_export_dropped_lines_total');
-  const value = (metric?.values ?? []).find((v: any) => v.labels.reason === reason && v.labels.sink === 'cloudwatch');
+  const metric = (await register.getMetricsAsJSON()).find(
+    (m) => m.name === 'runlet_log_export_dropped_lines_total',
+  );
+  const value = (metric?.values ?? []).find(
+    (v: any) => v.labels.reason === reason && v.labels.sink === 'cloudwatch',
+  );
   return Number(value?.value ?? 0);
 }
 
@@ -45,7 +54,12 @@ describe('CloudWatch Logs sink against the moto stand-in for CloudWatch (real SD
   beforeAll(async () => {
     db = await freshDatabase('logs_cloudwatch', logsMigrations);
     moto = await MotoServer.start();
-    client = createCloudWatchClient({ logGroup: GROUP, region: 'us-east-1', endpoint: moto.endpoint, bufferLines: 0 });
+    client = createCloudWatchClient({
+      logGroup: GROUP,
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      bufferLines: 0,
+    });
   });
   afterAll(async () => {
     client?.destroy();
@@ -63,9 +77,19 @@ describe('CloudWatch Logs sink against the moto stand-in for CloudWatch (real SD
     for (let seq = 0; seq < 25_000; seq++) {
       // Many lines share a millisecond, as a chatty script's do.
       const ts = new Date(start + Math.floor(seq / 10)).toISOString();
-      store.write(executionId, { seq, ts, level: 'info', stream: 'stdout', message: `line ${seq} ✓` }, scriptId);
+      store.write(
+        executionId,
+        { seq, ts, level: 'info', stream: 'stdout', message: `line ${seq} ✓` },
+        scriptId,
+      );
     }
-    store.write(randomUUID(), { seq: 0, ts: new Date().toISOString(), level: 'info', stream: 'stdout', message: 'try-out' }); // no script: not sent
+    store.write(randomUUID(), {
+      seq: 0,
+      ts: new Date().toISOString(),
+      level: 'info',
+      stream: 'stdout',
+      message: 'try-out',
+    }); // no script: not sent
     await store.flush();
     await sink.flush();
 
@@ -76,7 +100,11 @@ describe('CloudWatch Logs sink against the moto stand-in for CloudWatch (real SD
     expect(lines[24_999].timestamp).toBe(start + 2499);
     const stats = sink.stats();
     expect(stats.sentBatches).toBeGreaterThanOrEqual(3);
-    expect(stats).toMatchObject({ sentLines: 25_000, buffered: 0, dropped: { buffer_full: 0, rejected: 0, shutdown: 0 } });
+    expect(stats).toMatchObject({
+      sentLines: 25_000,
+      buffered: 0,
+      dropped: { buffer_full: 0, rejected: 0, shutdown: 0 },
+    });
     await store.close();
   });
 
@@ -98,7 +126,11 @@ describe('CloudWatch Logs sink against the moto stand-in for CloudWatch (real SD
     let seq = 0;
     const write = (n: number) => {
       for (let i = 0; i < n; i++, seq++) {
-        store.write(executionId, { seq, ts: new Date().toISOString(), level: 'info', stream: 'stdout', message: `burst ${seq}` }, scriptId);
+        store.write(
+          executionId,
+          { seq, ts: new Date().toISOString(), level: 'info', stream: 'stdout', message: `burst ${seq}` },
+          scriptId,
+        );
       }
     };
     const droppedBefore = await droppedMetric('buffer_full');
@@ -124,7 +156,9 @@ describe('CloudWatch Logs sink against the moto stand-in for CloudWatch (real SD
     await sink.flush();
 
     const arrived = (await streamLines(client, scriptId)).map((l) => l.seq);
-    const expected = [...Array(bound).keys()].map((i) => 500 + i).concat([...Array(10).keys()].map((i) => 5500 + i));
+    const expected = [...Array(bound).keys()]
+      .map((i) => 500 + i)
+      .concat([...Array(10).keys()].map((i) => 5500 + i));
     expect(arrived).toEqual(expected);
     expect(sink.stats().dropped.buffer_full).toBe(2000);
     expect((await droppedMetric('buffer_full')) - droppedBefore).toBe(2000);

@@ -214,7 +214,9 @@ export class CloudWatchLogSink implements LogExport {
       this.groupCreated = true;
     }
     try {
-      await ignoreExisting(client.send(new CreateLogStreamCommand({ logGroupName: logGroup, logStreamName: stream })));
+      await ignoreExisting(
+        client.send(new CreateLogStreamCommand({ logGroupName: logGroup, logStreamName: stream })),
+      );
     } catch (err) {
       if (errorName(err) === 'ResourceNotFoundException') this.groupCreated = false;
       throw err;
@@ -295,7 +297,9 @@ async function ignoreExisting(request: Promise<unknown>): Promise<void> {
 
 /** Events of a batch CloudWatch accepted the request for but not the events (by index). */
 function refusedCount(
-  info: { tooNewLogEventStartIndex?: number; tooOldLogEventEndIndex?: number; expiredLogEventEndIndex?: number } | undefined,
+  info:
+    | { tooNewLogEventStartIndex?: number; tooOldLogEventEndIndex?: number; expiredLogEventEndIndex?: number }
+    | undefined,
   length: number,
 ): number {
   if (!info) return 0;

@@ -34,7 +34,13 @@ describe('LogRetention (real PostgreSQL)', () => {
     const expired = [await linesOf(31, 1200), await linesOf(45, 300)];
     const kept = [await linesOf(29, 250), await linesOf(0, 10)];
     const batches: number[] = [];
-    const retention = new LogRetention(db, { retentionDays: 30, batchSize: 200, pauseMs: 0, now: () => NOW, onBatch: (n) => batches.push(n) });
+    const retention = new LogRetention(db, {
+      retentionDays: 30,
+      batchSize: 200,
+      pauseMs: 0,
+      now: () => NOW,
+      onBatch: (n) => batches.push(n),
+    });
 
     expect(await retention.sweep()).toBe(1500);
     expect(Math.max(...batches)).toBeLessThanOrEqual(200);
@@ -48,7 +54,8 @@ describe('LogRetention (real PostgreSQL)', () => {
   it('two processes sweeping at once delete each line once and leave the kept ones', async () => {
     const expired = await linesOf(40, 3000);
     const kept = await linesOf(1, 100);
-    const sweeper = () => new LogRetention(db, { retentionDays: 30, batchSize: 250, pauseMs: 0, now: () => NOW });
+    const sweeper = () =>
+      new LogRetention(db, { retentionDays: 30, batchSize: 250, pauseMs: 0, now: () => NOW });
     const [a, b] = await Promise.all([sweeper().sweep(), sweeper().sweep()]);
     expect(a + b).toBe(3000);
     expect((await store.read(expired)).items).toEqual([]);
@@ -57,9 +64,16 @@ describe('LogRetention (real PostgreSQL)', () => {
 
   it('a started retention sweeps in the background; stop ends it', async () => {
     const expired = await linesOf(60, 500);
-    const retention = new LogRetention(db, { retentionDays: 30, batchSize: 100, pauseMs: 0, everyMs: 50, now: () => NOW });
+    const retention = new LogRetention(db, {
+      retentionDays: 30,
+      batchSize: 100,
+      pauseMs: 0,
+      everyMs: 50,
+      now: () => NOW,
+    });
     retention.start();
-    while ((await store.read(expired, { limit: 1 })).items.length > 0) await new Promise((r) => setTimeout(r, 20));
+    while ((await store.read(expired, { limit: 1 })).items.length > 0)
+      await new Promise((r) => setTimeout(r, 20));
     await retention.stop();
     expect((await store.read(expired)).items).toEqual([]);
   });

@@ -33,7 +33,8 @@ export class LogRetention {
     private readonly db: SqlRunner,
     private readonly options: LogRetentionOptions,
   ) {
-    if (!(options.retentionDays > 0)) throw new RangeError(`retentionDays must be > 0, got ${options.retentionDays}`);
+    if (!(options.retentionDays > 0))
+      throw new RangeError(`retentionDays must be > 0, got ${options.retentionDays}`);
     this.everyMs = options.everyMs ?? 10 * 60_000;
     this.batchSize = Math.max(1, options.batchSize ?? 1000);
     this.pauseMs = options.pauseMs ?? 25;

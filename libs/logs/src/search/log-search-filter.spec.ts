@@ -13,7 +13,12 @@ const fails = (params: Parameters<typeof parseLogSearch>[0]) => {
 describe('parseLogSearch', () => {
   it('parses every parameter; empty ones are absent', () => {
     expect(
-      parseLogSearch({ q: 'timeout', level: 'warn,error', from: '2025-01-01', to: '2025-01-31T12:30:00+01:00' }),
+      parseLogSearch({
+        q: 'timeout',
+        level: 'warn,error',
+        from: '2025-01-01',
+        to: '2025-01-31T12:30:00+01:00',
+      }),
     ).toEqual({
       q: 'timeout',
       levels: ['warn', 'error'],
@@ -30,7 +35,14 @@ describe('parseLogSearch', () => {
   });
 
   it('refuses malformed dates, dates that do not exist, and date-times without a zone', () => {
-    for (const bad of ['yesterday', '2025-13-01', '2025-02-30', '2025-01-01T12:00:00', '2025-01-01T25:00Z', '1735689600000']) {
+    for (const bad of [
+      'yesterday',
+      '2025-13-01',
+      '2025-02-30',
+      '2025-01-01T12:00:00',
+      '2025-01-01T25:00Z',
+      '1735689600000',
+    ]) {
       expect(fails({ from: bad })).toBe(
         `from must be an ISO-8601 date (2025-01-31) or date-time with a time zone (2025-01-31T12:00:00Z), got ${JSON.stringify(bad)}`,
       );

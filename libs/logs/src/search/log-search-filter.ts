@@ -81,7 +81,11 @@ function parseInstant(name: string, raw: string): Date {
   const [, y, mo, d, h, mi, s] = m.map((v) => (v === undefined ? undefined : Number(v)));
   const calendarDay = new Date(Date.UTC(y!, mo! - 1, d!));
   // Date.UTC rolls 2025-02-30 over into March; such a date is refused instead.
-  if (calendarDay.getUTCFullYear() !== y || calendarDay.getUTCMonth() !== mo! - 1 || calendarDay.getUTCDate() !== d) {
+  if (
+    calendarDay.getUTCFullYear() !== y ||
+    calendarDay.getUTCMonth() !== mo! - 1 ||
+    calendarDay.getUTCDate() !== d
+  ) {
     throw bad();
   }
   if ((h ?? 0) > 23 || (mi ?? 0) > 59 || (s ?? 0) > 59) throw bad();

@@ -1,6 +1,6 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { randomUUID } from 'node:crypto';
-import { createCloudWatchClient, loadLogsConfig, scriptStreamName } from '@runlet/logs';
+import { loadLogsConfig, scriptStreamName } from '@runlet/logs';
 import { MotoServer } from '@runlet/testing';
 import { createBuiltScript, startPlatform, TestPlatform } from './support/platform';
 
@@ -21,7 +21,7 @@ describe('log search over HTTP, and the executor copying lines to the moto stand
       AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: moto.endpoint,
     });
-    cloudwatch = createCloudWatchClient(logs.cloudwatch);
+    cloudwatch = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: moto.endpoint });
     p = await startPlatform('log_search', { roles: ['api', 'builder', 'executor'], config: { logs } });
   });
   afterAll(async () => {

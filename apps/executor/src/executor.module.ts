@@ -14,7 +14,7 @@ import {
   NOTIFICATIONS_QUEUE,
 } from './notifications/failure-notifications.process-manager';
 import { NotificationWorker } from './notifications/notification.worker';
-import { CloudWatchLogSink, createCloudWatchClient, LogRetention, LogStore } from '@runlet/logs';
+import { createCloudWatchExport, LogRetention, LogStore } from '@runlet/logs';
 import { ProcessRuntime } from '@runlet/runtime';
 import { ArtifactResolver } from './artifact-resolver';
 import {
@@ -118,11 +118,11 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     private readonly cancellations: Cancellations,
     private readonly requests: ExecutionRequests,
     @Inject(RUNTIME) private readonly runtime: ProcessRuntime,
-    @Inject(RUNLET_CONFIG) config: RunletConfig,
+    @Inject(RUNLET_CONFIG) private readonly config: RunletConfig,
     db: Database,
     store: EventStore,
     hints: EventHints,
-    logs: LogStore,
+    private readonly logs: LogStore,
   ) {
     this.notificationsQueue = new Queue(
       NOTIFICATIONS_QUEUE,
@@ -148,17 +148,6 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     });
     // The executor writes the executions' lines, so it copies them to CloudWatch and expires them.
     const logsConfig = config.logs;
-    if (logsConfig.sink === 'cloudwatch') {
-      const logger = new Logger('logs');
-      logs.exportTo(
-        new CloudWatchLogSink({
-          client: createCloudWatchClient(logsConfig.cloudwatch),
-          logGroup: logsConfig.cloudwatch.logGroup,
-          maxBufferedLines: logsConfig.cloudwatch.bufferLines,
-          log: (m) => logger.warn(m),
-        }),
-      );
-    }
     if (logsConfig.retentionDays > 0) {
       const logger = new Logger('logs');
       this.retention = new LogRetention(db, {
@@ -169,6 +158,10 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.logs.sink === 'cloudwatch') {
+      const logger = new Logger('logs');
+      this.logs.exportTo(await createCloudWatchExport(this.config.logs.cloudwatch, (m) => logger.warn(m)));
+    }
     await this.cancellations.start();
     this.worker.start();
     this.requests.attachInProcessExecutor(this.worker);

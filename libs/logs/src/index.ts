@@ -13,7 +13,6 @@ export type { LogRetentionOptions } from './retention/log-retention';
 export { InvalidLogSearch, parseLogSearch, LOG_LEVELS } from './search/log-search-filter';
 export type { LogSearchFilter, LogSearchParams } from './search/log-search-filter';
 export type { ScriptLogLine } from './search/log-search-sql';
-export { CloudWatchLogSink } from './cloudwatch/cloudwatch-sink';
-export type { CloudWatchSinkOptions, CloudWatchSinkStats } from './cloudwatch/cloudwatch-sink';
-export { createCloudWatchClient } from './cloudwatch/cloudwatch-client';
+// The sink itself is loaded on demand (createCloudWatchExport), so the AWS SDK is not loaded by every process.
+export { createCloudWatchExport } from './cloudwatch/cloudwatch-export';
 export { scriptStreamName } from './cloudwatch/cloudwatch-batches';

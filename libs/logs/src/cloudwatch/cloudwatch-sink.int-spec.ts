@@ -3,7 +3,10 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloud
 import { register } from 'prom-client';
 import type { Database } from '@runlet/event-store';
 import { freshDatabase, MotoServer, REDIS_URL } from '@runlet/testing';
-import { CloudWatchLogSink, createCloudWatchClient, LogStore, logsMigrations, scriptStreamName } from '..';
+import { LogStore, logsMigrations } from '..';
+import { scriptStreamName } from './cloudwatch-batches';
+import { createCloudWatchClient } from './cloudwatch-client';
+import { CloudWatchLogSink } from './cloudwatch-sink';
 
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';

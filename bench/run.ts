@@ -12,6 +12,7 @@ import { benchScale } from './scale.bench';
 import { benchSoak } from './soak.bench';
 import { writeReport } from './results';
 import { benchSecrets } from './secrets.bench';
+import { benchLogs } from './logs.bench';
 
 /** `npm run bench [-- names…]`: prints figures; never part of the tests. */
 const benches: Record<string, () => Promise<void>> = {
@@ -26,6 +27,7 @@ const benches: Record<string, () => Promise<void>> = {
   scale: () => benchScale(),
   soak: () => benchSoak(),
   secrets: () => benchSecrets(),
+  logs: () => benchLogs(),
 };
 
 /** Run only when named: the soak takes RUNLET_SOAK_MINUTES (10) on its own. */

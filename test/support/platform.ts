@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPlatform } from '../../apps/runlet/src/bootstrap';
 import { Role, RunletConfig, ROLES } from '@runlet/platform';
+import { loadLogsConfig } from '@runlet/logs';
 import { recreateTestDatabase, REDIS_URL, testDatabaseName } from './database';
 import { ensureBuilt, executorEnv, startRoleProcess, stopRoleProcesses } from './role-process';
 
@@ -75,6 +76,7 @@ export async function startPlatform(
       allowInsecureSandbox: false,
     },
     secrets: { providers: ['builtin'] },
+    logs: loadLogsConfig({}),
     ...opts.config,
   };
   const roles = config.roles;

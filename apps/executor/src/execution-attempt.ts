@@ -88,7 +88,7 @@ export class ExecutionAttempts {
     );
     const start = startOf(from.state, new Date().toISOString());
     if (!start) return 'conflict';
-    const gate = new LogGate((line) => logs.write(executionId, line));
+    const gate = new LogGate((line) => logs.write(executionId, line, start.state.scriptId));
     const running = this.parts.runner.run(start.state, controller.signal, gate);
     const quick = await finishesWithin(running, STARTED_DEFER_MS);
     let recorded: Recorded | null;
@@ -121,6 +121,7 @@ export class ExecutionAttempts {
       ]);
     }
     if (!recorded) return 'done';
+    logs.forward(recorded.rows); // to CloudWatch, when configured; written lines went there once stored
     const finished = recorded.stream.state!;
     if (isTerminal(finished.status)) {
       logs.end(executionId);

@@ -35,8 +35,8 @@ export interface AttemptEnding {
   lastSeq: number;
 }
 
-/** What an append recorded: the stream after it, and the lines it stored (as stored). */
-export type Recorded = { stream: StreamState; stored: LogLine[] };
+/** What an append recorded: the stream after it, and the lines it stored (as stored, and as rows for the log exports). */
+export type Recorded = { stream: StreamState; stored: LogLine[]; rows: PendingLine[] };
 
 /**
  * One attempt's writes to its execution's stream. Every append is at the version the attempt
@@ -98,9 +98,9 @@ export class ExecutionStreamAppender {
   ): Promise<Recorded | null> {
     const events = decided(ending.state, command);
     if (!events) return null;
-    const rows = this.logs.rowsFor(this.executionId, lines);
+    const rows = this.logs.rowsFor(this.executionId, lines, ending.state.scriptId);
     const stream = await this.write([...ending.unsent, ...events], rows);
-    return stream && { stream, stored: rows.map((row) => row.line) }; // as stored (normalized)
+    return stream && { stream, stored: rows.map((row) => row.line), rows }; // as stored (normalized)
   }
 
   /** The first append also records a pending queueing; one that fails settles nothing (see recordOutcome). */

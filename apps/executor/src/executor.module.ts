@@ -14,7 +14,7 @@ import {
   NOTIFICATIONS_QUEUE,
 } from './notifications/failure-notifications.process-manager';
 import { NotificationWorker } from './notifications/notification.worker';
-import { LogStore } from '@runlet/logs';
+import { createCloudWatchExport, LogRetention, LogStore } from '@runlet/logs';
 import { ProcessRuntime } from '@runlet/runtime';
 import { SecretResolver, secretResolverFor, SecretValues } from '@runlet/secrets';
 import { ArtifactResolver } from './artifact-resolver';
@@ -128,17 +128,19 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
   private readonly notifier: NotificationWorker;
   private readonly stranded: StrandedExecutions;
   private unexposePool?: () => void;
+  private readonly retention: LogRetention | undefined;
 
   constructor(
     private readonly worker: ExecutionWorker,
     private readonly cancellations: Cancellations,
     private readonly requests: ExecutionRequests,
     @Inject(RUNTIME) private readonly runtime: ProcessRuntime,
-    @Inject(RUNLET_CONFIG) config: RunletConfig,
+    @Inject(RUNLET_CONFIG) private readonly config: RunletConfig,
     db: Database,
     private readonly store: EventStore,
     private readonly hints: EventHints,
     private readonly artifacts: ArtifactResolver,
+    private readonly logs: LogStore,
   ) {
     this.notificationsQueue = new Queue(
       NOTIFICATIONS_QUEUE,
@@ -162,9 +164,22 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
       staleAfterMs: 2 * config.executor.lockDurationMs,
       everyMs: config.executor.lockDurationMs,
     });
+    // The executor writes the executions' lines, so it copies them to CloudWatch and expires them.
+    const logsConfig = config.logs;
+    if (logsConfig.retentionDays > 0) {
+      const logger = new Logger('logs');
+      this.retention = new LogRetention(db, {
+        retentionDays: logsConfig.retentionDays,
+        onError: (err) => logger.warn(`log retention sweep failed: ${(err as Error).message}`),
+      });
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.logs.sink === 'cloudwatch') {
+      const logger = new Logger('logs');
+      this.logs.exportTo(await createCloudWatchExport(this.config.logs.cloudwatch, (m) => logger.warn(m)));
+    }
     await this.cancellations.start();
     this.unexposePool = exposePoolMetrics(() => this.runtime.poolStats());
     await this.worker.prewarmer.watch(this.store, this.hints, this.artifacts);
@@ -173,9 +188,11 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     this.notifications.start();
     this.notifier.start();
     this.stranded.start();
+    this.retention?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.retention?.stop();
     await this.stranded.stop();
     await this.notifications.stop();
     await this.notifier.stop();

@@ -8,15 +8,18 @@ export interface SqlRunner {
 
 export interface PendingLine {
   executionId: string;
+  /** The script whose execution wrote the line (a script search and the CloudWatch stream); none for try-outs and builds. */
+  scriptId?: string | null;
   line: LogLine;
 }
 
-// One statement for any number of lines and executions: six array parameters instead of
-// 6×N placeholders, so the statement text (and its plan) never changes with the batch size.
+// One statement for any number of lines and executions: seven array parameters instead of
+// 7×N placeholders, so the statement text (and its plan) never changes with the batch size.
 const insertSql = (first: number) => `
-  INSERT INTO execution_logs (execution_id, seq, ts, level, stream, message)
+  INSERT INTO execution_logs (execution_id, seq, ts, level, stream, message, script_id)
   SELECT * FROM unnest($${first}::text[], $${first + 1}::int[], $${first + 2}::timestamptz[],
-                       $${first + 3}::text[], $${first + 4}::text[], $${first + 5}::text[])
+                       $${first + 3}::text[], $${first + 4}::text[], $${first + 5}::text[],
+                       $${first + 6}::text[])
   ON CONFLICT (execution_id, seq) DO NOTHING`;
 const INSERT_SQL = insertSql(1);
 
@@ -41,17 +44,20 @@ export const logLinesAttachment: AppendAttachment = {
   params: (rows) => lineColumns(rows as PendingLine[]),
 };
 
-/** The INSERT's six column arrays. */
-function lineColumns(lines: PendingLine[]): [string[], number[], string[], string[], string[], string[]] {
+/** The INSERT's seven column arrays. */
+function lineColumns(
+  lines: PendingLine[],
+): [string[], number[], string[], string[], string[], string[], (string | null)[]] {
   const ids: string[] = [];
   const seqs: number[] = [];
   const tss: string[] = [];
   const levels: string[] = [];
   const streams: string[] = [];
   const messages: string[] = [];
+  const scripts: (string | null)[] = [];
   // Deduplicated here as well, so no statement ever inserts the same key twice, whatever the engine's rules for that.
   const seen = new Set<string>();
-  for (const { executionId, line } of lines) {
+  for (const { executionId, scriptId, line } of lines) {
     const key = `${executionId}\u0000${line.seq}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -62,8 +68,9 @@ function lineColumns(lines: PendingLine[]): [string[], number[], string[], strin
     streams.push(line.stream);
     // TEXT holds no NUL (the batch would fail) and the driver turns a lone surrogate into U+FFFD.
     messages.push(toStoredText(line.message));
+    scripts.push(scriptId ?? null);
   }
-  return [ids, seqs, tss, levels, streams, messages];
+  return [ids, seqs, tss, levels, streams, messages, scripts];
 }
 
 export async function selectLines(
@@ -73,12 +80,17 @@ export async function selectLines(
   limit: number,
 ): Promise<LogLine[]> {
   const rows = await db.query(SELECT_SQL, [executionId, after, limit]);
-  return rows.map((r: any) => ({
+  return rows.map(toLogLine);
+}
+
+/** A row of execution_logs as the line it stores. */
+export function toLogLine(r: any): LogLine {
+  return {
     // INT is INT8 on CockroachDB, which pg returns as a string.
     seq: Number(r.seq),
     ts: r.ts instanceof Date ? r.ts.toISOString() : new Date(r.ts).toISOString(),
     level: r.level,
     stream: r.stream,
     message: fromStoredText(r.message),
-  }));
+  };
 }

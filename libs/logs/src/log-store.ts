@@ -3,9 +3,13 @@ import type { Database } from '@runlet/event-store';
 import type { LogLine } from '@runlet/contracts';
 import { ChannelSubscriber } from './channel-subscriber';
 import { encodeEnd, encodeLines, logChannel, logEndKey } from './log-channel';
-import { insertLines, PendingLine, selectLines } from './log-sql';
+import { insertLines, PendingLine } from './log-sql';
 import { openTail } from './log-tail';
 import { LogWriter } from './log-writer';
+import type { LogExport } from './log-export';
+import type { LogSearchFilter } from './search/log-search-filter';
+import { ScriptLogLine, searchExecutionLines, searchScriptLines } from './search/log-search-sql';
+import { decodeScriptLogCursor, encodeScriptLogCursor } from './search/script-log-cursor';
 
 export interface LogStoreOptions {
   /** How long a written line may wait to share an INSERT with others (default 5 ms). */
@@ -23,6 +27,22 @@ export interface ReadOptions {
   after?: number;
   /** Default 1000, at most 5000. */
   limit?: number;
+  /** Only the lines that pass it (level, time range, text). */
+  filter?: LogSearchFilter;
+}
+
+export interface ScriptSearchOptions {
+  filter?: LogSearchFilter;
+  /** A `nextCursor` of the previous page. */
+  cursor?: string;
+  /** Default 100, at most 1000. */
+  limit?: number;
+}
+
+export interface ScriptLogPage {
+  items: ScriptLogLine[];
+  /** Set on a full page: the next (older) page starts after it. */
+  nextCursor: string | null;
 }
 
 export interface LogPage {
@@ -33,6 +53,8 @@ export interface LogPage {
 
 export const DEFAULT_READ_LIMIT = 1000;
 export const MAX_READ_LIMIT = 5000;
+export const DEFAULT_SEARCH_LIMIT = 100;
+export const MAX_SEARCH_LIMIT = 1000;
 const MAX_SEQ = 2 ** 31 - 1; // the column is INT (INT4 on PostgreSQL)
 
 /**
@@ -47,6 +69,7 @@ export class LogStore {
   private subscriber: ChannelSubscriber | undefined;
   private subscriberConnection: Redis | undefined;
   private readonly ending = new Set<Promise<void>>();
+  private readonly exports: LogExport[] = [];
 
   constructor(
     private readonly db: Database,
@@ -61,9 +84,23 @@ export class LogStore {
     });
   }
 
-  /** Buffers the line; throws at once on a line that would make its whole batch fail. */
-  write(executionId: string, line: LogLine): void {
-    this.writer.add(executionId, normalize(line));
+  /**
+   * Buffers the line; throws at once on a line that would make its whole batch fail. `scriptId`
+   * names the script whose execution wrote it (script search, the CloudWatch stream).
+   */
+  write(executionId: string, line: LogLine, scriptId?: string | null): void {
+    this.writer.add(executionId, normalize(line), scriptId);
+  }
+
+  /** Also hands every stored line of a script's execution to `sink` (CloudWatch); the database stays the record. */
+  exportTo(sink: LogExport): void {
+    this.exports.push(sink);
+  }
+
+  /** Hands lines an append stored (rowsFor) to the exports; `write`'s lines go there once stored. */
+  forward(rows: PendingLine[]): void {
+    if (rows.length === 0) return;
+    for (const sink of this.exports) sink.add(rows);
   }
 
   /** Resolves when every line written so far (of that execution) is stored. */
@@ -75,8 +112,8 @@ export class LogStore {
    * The lines as rows an event append stores together with its events (logLinesAttachment);
    * once it has, `announce` shows them to live tails (or `end` closes the tails, which re-read).
    */
-  rowsFor(executionId: string, lines: LogLine[]): PendingLine[] {
-    return lines.map((line) => ({ executionId, line: normalize(line) }));
+  rowsFor(executionId: string, lines: LogLine[], scriptId?: string | null): PendingLine[] {
+    return lines.map((line) => ({ executionId, scriptId, line: normalize(line) }));
   }
 
   /** Shows lines stored by an append (rowsFor) to live tails. */
@@ -111,8 +148,21 @@ export class LogStore {
     const after = options.after ?? -1;
     if (!Number.isInteger(after)) throw new RangeError(`after must be an integer, got ${options.after}`);
     const limit = Math.min(MAX_READ_LIMIT, Math.max(1, Math.trunc(options.limit ?? DEFAULT_READ_LIMIT)));
-    const items = await selectLines(this.db, executionId, after, limit);
+    const items = await searchExecutionLines(this.db, executionId, after, limit, options.filter ?? {});
     const nextCursor = items.length === limit ? String(items[items.length - 1].seq) : null;
+    return { items, nextCursor };
+  }
+
+  /** One script's lines, newest first; throws InvalidLogSearch on a cursor it did not hand out. */
+  async searchScript(scriptId: string, options: ScriptSearchOptions = {}): Promise<ScriptLogPage> {
+    const limit = Math.min(MAX_SEARCH_LIMIT, Math.max(1, Math.trunc(options.limit ?? DEFAULT_SEARCH_LIMIT)));
+    const before = options.cursor === undefined ? undefined : decodeScriptLogCursor(options.cursor);
+    const items = await searchScriptLines(this.db, scriptId, before, limit, options.filter ?? {});
+    const last = items[items.length - 1];
+    const nextCursor =
+      items.length === limit
+        ? encodeScriptLogCursor({ ts: last.ts, executionId: last.executionId, seq: last.seq })
+        : null;
     return { items, nextCursor };
   }
 
@@ -140,12 +190,15 @@ export class LogStore {
   async close(): Promise<void> {
     await this.writer.close().catch(() => undefined);
     await Promise.all([...this.ending]);
+    await Promise.all(this.exports.map((sink) => sink.close().catch(() => undefined)));
     this.subscriberConnection?.disconnect();
     if (this.publisher) await this.publisher.quit().catch(() => this.publisher?.disconnect());
   }
 
   private async store(lines: PendingLine[]): Promise<void> {
     await insertLines(this.db, lines);
+    // The writer retries a failed batch whole, so the exports hear of a batch only once it is stored.
+    this.forward(lines);
     // One message per execution per batch. Sent (not awaited) before the batch settles, so an
     // `end` that waits for the flush is always published after the execution's last lines.
     const byExecution = new Map<string, LogLine[]>();

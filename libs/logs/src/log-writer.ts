@@ -59,10 +59,10 @@ export class LogWriter {
     this.attempts = Math.max(1, options.attempts ?? 5);
   }
 
-  add(executionId: string, line: LogLine): void {
+  add(executionId: string, line: LogLine, scriptId?: string | null): void {
     if (this.closed) throw new Error('LogWriter is closed');
     const batch = this.open;
-    batch.lines.push({ executionId, line });
+    batch.lines.push(scriptId ? { executionId, scriptId, line } : { executionId, line });
     if (!batch.executionIds.has(executionId)) {
       batch.executionIds.add(executionId);
       let set = this.unsettled.get(executionId);

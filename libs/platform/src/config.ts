@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadSecretsConfig, SecretsConfig } from '@runlet/secrets';
+import { loadLogsConfig, LogsConfig } from '@runlet/logs';
 
 export const ROLES = ['api', 'scheduler', 'builder', 'executor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -35,6 +36,8 @@ export interface RunletConfig {
   };
   /** RUNLET_MASTER_KEY, RUNLET_SECRET_PROVIDERS, INFISICAL_* (see docs/secrets.md). */
   secrets: SecretsConfig;
+  /** Log retention and the CloudWatch sink (RUNLET_LOG_*, RUNLET_CLOUDWATCH_*, AWS_*). */
+  logs: LogsConfig;
 }
 
 export const RUNLET_CONFIG = Symbol('RUNLET_CONFIG');
@@ -69,6 +72,7 @@ export function loadConfig(
       allowInsecureSandbox: env.RUNLET_ALLOW_INSECURE_SANDBOX === 'true',
     },
     secrets: loadSecretsConfig(env),
+    logs: loadLogsConfig(env),
   };
 }
 

@@ -1,2 +1,3 @@
 export * from './test-database';
 export * from './database-scan';
+export * from './moto-server';

@@ -1,12 +1,12 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Sse } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import { LogStore } from '@runlet/logs';
 import { IdParam } from '../http/path-params';
 import { metadataFor } from '../http/request-context';
 import { CancelExecutionCommand } from './cancel-execution/cancel-execution.command';
-import { ListExecutionsDto, LogsQueryDto } from './executions.dto';
+import { ListExecutionsDto, LogSearchQueryDto, LogsQueryDto } from './executions.dto';
 import { GetExecutionQuery } from './get-execution/get-execution.query';
 import { ListExecutionsQuery } from './list-executions/list-executions.query';
 import { ReadExecutionLogsQuery } from './read-execution-logs/read-execution-logs.query';
@@ -32,9 +32,16 @@ export class ExecutionsController {
     return this.queries.execute(new GetExecutionQuery(id));
   }
 
+  /** Stored lines in seq order, paged by `after`; `q`, `level`, `from`, `to` search them (a 400 names a bad one). */
   @Get(':id/logs')
-  logsOf(@Param('id', IdParam.execution) id: string, @Query() q: LogsQueryDto) {
-    return this.queries.execute(new ReadExecutionLogsQuery(id, q));
+  @ApiOperation({ summary: "an execution's log lines, optionally searched by text, level and time range" })
+  @ApiOkResponse({
+    description:
+      '{ items: log line[], nextCursor: string | null } (nextCursor: the last seq of a full page, for `after`)',
+  })
+  logsOf(@Param('id', IdParam.execution) id: string, @Query() query: LogSearchQueryDto) {
+    const { after, limit, ...search } = query;
+    return this.queries.execute(new ReadExecutionLogsQuery(id, { after, limit }, search));
   }
 
   /** Live tail as server-sent events: stored lines first, then new ones; `end` when it finishes (a subscription, not a query). */

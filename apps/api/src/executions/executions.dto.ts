@@ -69,12 +69,49 @@ export class ListExecutionsDto {
 }
 
 export class LogsQueryDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'only lines with a greater seq (a nextCursor)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(MAX_INT)
   after?: number;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5000) limit?: number;
+  @ApiPropertyOptional({ default: 1000, maximum: 5000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  limit?: number;
+}
+
+/** The search parameters both log endpoints take (parsed by parseLogSearch, which words the 400s). */
+export class LogSearchQueryDto extends LogsQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'text the message contains, case-insensitive (%, _ and \\ match themselves); at most 1000 characters',
+  })
+  @IsOptional()
+  @IsString()
+  q?: string;
+  @ApiPropertyOptional({
+    description: 'one level or several, comma-separated: debug, info, warn, error',
+    example: 'warn,error',
+  })
+  @IsOptional()
+  @IsString()
+  level?: string;
+  @ApiPropertyOptional({
+    description: 'lines at or after: an ISO-8601 date (UTC midnight) or date-time with a zone',
+    example: '2025-01-31T00:00:00Z',
+  })
+  @IsOptional()
+  @IsString()
+  from?: string;
+  @ApiPropertyOptional({
+    description: 'lines before (exclusive); same forms as from; from must not be after to',
+  })
+  @IsOptional()
+  @IsString()
+  to?: string;
 }

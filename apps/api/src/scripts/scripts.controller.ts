@@ -12,7 +12,7 @@ import {
   Req,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MAX_CODE_BYTES } from '@runlet/domain';
 import { IdParam, VersionParam } from '../http/path-params';
 import { metadataFor } from '../http/request-context';
@@ -24,7 +24,8 @@ import { GetScriptVersionQuery } from './get-script-version/get-script-version.q
 import { ListScriptVersionsQuery } from './list-script-versions/list-script-versions.query';
 import { ListScriptsQuery } from './list-scripts/list-scripts.query';
 import { SaveScriptVersionCommand } from './save-script-version/save-script-version.command';
-import { CreateScriptDto, DeployDto, ListQueryDto, SaveScriptDto } from './scripts.dto';
+import { CreateScriptDto, DeployDto, ListQueryDto, SaveScriptDto, ScriptLogsQueryDto } from './scripts.dto';
+import { SearchScriptLogsQuery } from './search-script-logs/search-script-logs.query';
 
 @ApiTags('scripts')
 @ApiBearerAuth()
@@ -75,6 +76,18 @@ export class ScriptsController {
   async versions(@Param('id', IdParam.script) id: string) {
     await this.detail(id);
     return { items: await this.queries.execute(new ListScriptVersionsQuery(id)), nextCursor: null };
+  }
+
+  /** Lines of all the script's executions, newest first (ts, then execution and seq), searched by text, level and time range. */
+  @Get(':id/logs')
+  @ApiOperation({ summary: "search one script's logs by text, level and time range" })
+  @ApiOkResponse({
+    description:
+      '{ items: (log line & { executionId })[], nextCursor: string | null }, newest first; pass nextCursor as cursor for older lines',
+  })
+  logs(@Param('id', IdParam.script) id: string, @Query() query: ScriptLogsQueryDto) {
+    const { cursor, limit, ...search } = query;
+    return this.queries.execute(new SearchScriptLogsQuery(id, search, { cursor, limit }));
   }
 
   @Get(':id/versions/:version')

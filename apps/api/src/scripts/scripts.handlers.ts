@@ -6,6 +6,7 @@ import { GetScriptHandler } from './get-script/get-script.handler';
 import { ListScriptVersionsHandler } from './list-script-versions/list-script-versions.handler';
 import { ListScriptsHandler } from './list-scripts/list-scripts.handler';
 import { SaveScriptVersionHandler } from './save-script-version/save-script-version.handler';
+import { SearchScriptLogsHandler } from './search-script-logs/search-script-logs.handler';
 
 /** The scripts use cases' command and query handlers, for the module's providers. */
 export const scriptHandlers = [
@@ -17,4 +18,5 @@ export const scriptHandlers = [
   ListScriptVersionsHandler,
   ListScriptsHandler,
   SaveScriptVersionHandler,
+  SearchScriptLogsHandler,
 ];

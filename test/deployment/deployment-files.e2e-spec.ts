@@ -8,6 +8,7 @@ import { kubernetesRuleProblems } from './support/k8s-rules';
 import { kubernetesSchemaProblems, kustomizeBuild } from './support/kustomize';
 import { terraformProblems } from './support/terraform-check';
 import { workflowProblems } from './support/workflow-check';
+import { parse } from 'yaml';
 
 // The deployment files checked without network: each check passes on the repository's files and
 // fails on a deliberately broken copy of them.
@@ -40,18 +41,21 @@ function brokenFile(path: string, edit: (text: string) => string): string {
 describe('docker-compose.yml', () => {
   const composeFile = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
   const dockerComposeConfig = (dir: string) =>
-    execFileSync('docker-compose', ['-f', join(dir, 'docker-compose.yml'), '--project-directory', ROOT, 'config', '-q'], {
-      env: { ...process.env, RUNLET_ADMIN_KEY: 'check' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      encoding: 'utf8',
-    });
+    execFileSync(
+      'docker-compose',
+      ['-f', join(dir, 'docker-compose.yml'), '--project-directory', ROOT, 'config', '-q'],
+      {
+        env: { ...process.env, RUNLET_ADMIN_KEY: 'check' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+      },
+    );
 
   it('validates against the Compose Specification schema and our rules (health checks, start order)', () => {
     expect(composeProblems(composeFile)).toEqual([]);
   });
 
   it('has CockroachDB, Redis with AOF and noeviction, a registry, each role and the console', () => {
-    const { parse } = require('yaml');
     const doc = parse(composeFile, { merge: true });
     expect(Object.keys(doc.services).sort()).toEqual(
       ['api', 'builder', 'cockroachdb', 'console', 'executor', 'redis', 'registry', 'scheduler'].sort(),
@@ -67,7 +71,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('fails both checks when a service has a bad key', () => {
-    const broken = brokenFile('docker-compose.yml', (t) => t.replace('  scheduler:\n', '  scheduler:\n    imagee: typo\n'));
+    const broken = brokenFile('docker-compose.yml', (t) =>
+      t.replace('  scheduler:\n', '  scheduler:\n    imagee: typo\n'),
+    );
     const text = readFileSync(broken, 'utf8');
     expect(composeProblems(text)).toContainEqual(expect.stringContaining('(imagee)'));
     const dir = join(scratch, 'compose-bad-key');
@@ -81,21 +87,36 @@ describe('docker-compose.yml', () => {
       'api:\n        condition: service_started\n\n  builder:',
     );
     expect(text).not.toBe(composeFile);
-    expect(composeProblems(text)).toEqual(['service scheduler starts before api is healthy (condition: service_started)']);
+    expect(composeProblems(text)).toEqual([
+      'service scheduler starts before api is healthy (condition: service_started)',
+    ]);
   });
 });
 
 describe('infra/k8s (kubectl kustomize, kubernetes-models schemas)', () => {
-  it.each(['dev', 'production'])('every manifest of the %s overlay validates against the schemas and our rules', (overlay) => {
-    const manifests = kustomizeBuild(join(ROOT, 'infra/k8s/overlays', overlay));
-    expect(kubernetesSchemaProblems(manifests)).toEqual([]);
-    expect(kubernetesRuleProblems(manifests)).toEqual([]);
-    const kinds = (kind: string) => manifests.filter((m) => m.kind === kind).map((m) => m.metadata.name).sort();
-    expect(kinds('Deployment')).toEqual(['runlet-api', 'runlet-builder', 'runlet-console', 'runlet-executor', 'runlet-scheduler']);
-    expect(kinds('HorizontalPodAutoscaler')).toEqual(['runlet-api', 'runlet-executor']);
-    expect(kinds('StatefulSet')).toEqual(overlay === 'dev' ? ['cockroachdb', 'redis'] : []);
-    expect(kinds('Secret')).toEqual([]);
-  });
+  it.each(['dev', 'production'])(
+    'every manifest of the %s overlay validates against the schemas and our rules',
+    (overlay) => {
+      const manifests = kustomizeBuild(join(ROOT, 'infra/k8s/overlays', overlay));
+      expect(kubernetesSchemaProblems(manifests)).toEqual([]);
+      expect(kubernetesRuleProblems(manifests)).toEqual([]);
+      const kinds = (kind: string) =>
+        manifests
+          .filter((m) => m.kind === kind)
+          .map((m) => m.metadata.name)
+          .sort();
+      expect(kinds('Deployment')).toEqual([
+        'runlet-api',
+        'runlet-builder',
+        'runlet-console',
+        'runlet-executor',
+        'runlet-scheduler',
+      ]);
+      expect(kinds('HorizontalPodAutoscaler')).toEqual(['runlet-api', 'runlet-executor']);
+      expect(kinds('StatefulSet')).toEqual(overlay === 'dev' ? ['cockroachdb', 'redis'] : []);
+      expect(kinds('Secret')).toEqual([]);
+    },
+  );
 
   it("the executor's RBAC reaches Jobs and pod logs in the execution namespace only", () => {
     const manifests = kustomizeBuild(join(ROOT, 'infra/k8s/overlays/production'));
@@ -105,7 +126,9 @@ describe('infra/k8s (kubectl kustomize, kubernetes-models schemas)', () => {
     const resources = role.rules.flatMap((r: any) => r.resources).sort();
     expect(resources).toEqual(['jobs', 'networkpolicies', 'pods', 'pods/log']);
     const binding = manifests.find((m) => m.kind === 'RoleBinding')!;
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'runlet-executor', namespace: 'runlet' }]);
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'runlet-executor', namespace: 'runlet' },
+    ]);
   });
 
   it('fails our rules on a copy whose api container has no limits', () => {
@@ -119,7 +142,9 @@ describe('infra/k8s (kubectl kustomize, kubernetes-models schemas)', () => {
 
   it('fails our rules on a copy with a container without probes or running as root', () => {
     const dir = brokenCopy('infra/k8s', 'overlays/dev/redis.yaml', (t) =>
-      t.replace(/\n\s+readinessProbe:\n\s+exec: \{[^}]*\}\n\s+periodSeconds: 5/, '').replace(/runAsNonRoot: true/g, 'runAsNonRoot: false'),
+      t
+        .replace(/\n\s+readinessProbe:\n\s+exec: \{[^}]*\}\n\s+periodSeconds: 5/, '')
+        .replace(/runAsNonRoot: true/g, 'runAsNonRoot: false'),
     );
     expect(kubernetesRuleProblems(kustomizeBuild(join(dir, 'overlays/dev')))).toEqual([
       'StatefulSet runlet/redis container redis has no readinessProbe',
@@ -136,9 +161,12 @@ describe('infra/k8s (kubectl kustomize, kubernetes-models schemas)', () => {
 });
 
 describe('infra/terraform (@cdktf/hcl2json)', () => {
-  it.each(['cloudwatch', 'k8s'])('%s parses, references only declared variables and pins its providers', async (module) => {
-    expect(await terraformProblems(join(ROOT, 'infra/terraform', module))).toEqual([]);
-  });
+  it.each(['cloudwatch', 'k8s'])(
+    '%s parses, references only declared variables and pins its providers',
+    async (module) => {
+      expect(await terraformProblems(join(ROOT, 'infra/terraform', module))).toEqual([]);
+    },
+  );
 
   it('fails on a copy that references an undeclared variable', async () => {
     const dir = brokenCopy('infra/terraform/cloudwatch', 'main.tf', (t) =>

@@ -31,7 +31,21 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
     const name = `${NAME}-${role}`;
     docker('rm', '-f', name);
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    docker('run', '-d', '--name', name, '--network', 'host', '-v', `${NAME}-data:/data`, ...envArgs, ...extra, IMAGE, '--roles', role);
+    docker(
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      'host',
+      '-v',
+      `${NAME}-data:/data`,
+      ...envArgs,
+      ...extra,
+      IMAGE,
+      '--roles',
+      role,
+    );
     containers.push(name);
   };
 
@@ -44,12 +58,19 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
     docker('volume', 'rm', '-f', `${NAME}-data`);
     const env = { DATABASE_URL: databaseUrl, REDIS_URL, RUNLET_ADMIN_KEY: ADMIN_KEY };
     run('api', { ...env, PORT: String(apiPort) });
-    await eventually('the api to answer', async () => ((await fetch(`http://127.0.0.1:${apiPort}/health`)).ok ? true : undefined), 60_000);
+    await eventually(
+      'the api to answer',
+      async () => ((await fetch(`http://127.0.0.1:${apiPort}/health`)).ok ? true : undefined),
+      60_000,
+    );
     run('builder', { ...env, RUNLET_METRICS_PORT: String(builderPort) });
     run('executor', { ...env, RUNLET_METRICS_PORT: String(executorPort) }, [
-      '--security-opt', 'seccomp=unconfined',
-      '--security-opt', 'systempaths=unconfined',
-      '--device', '/dev/net/tun',
+      '--security-opt',
+      'seccomp=unconfined',
+      '--security-opt',
+      'systempaths=unconfined',
+      '--device',
+      '/dev/net/tun',
     ]);
   }, 15 * 60_000);
 
@@ -62,8 +83,21 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
     expect(docker('image', 'inspect', '-f', '{{.Config.User}}', IMAGE)).toBe('10001:10001');
     // dev dependencies (jest, typescript) are not in the image; runtime ones are
     const probe = (pkg: string) =>
-      docker('run', '--rm', '--entrypoint', 'node', IMAGE, '-e', `try { require.resolve('${pkg}/package.json'); console.log('yes') } catch { console.log('no') }`);
-    expect([probe('typescript'), probe('jest'), probe('@nestjs/core'), probe('bullmq')]).toEqual(['no', 'no', 'yes', 'yes']);
+      docker(
+        'run',
+        '--rm',
+        '--entrypoint',
+        'node',
+        IMAGE,
+        '-e',
+        `try { require.resolve('${pkg}/package.json'); console.log('yes') } catch { console.log('no') }`,
+      );
+    expect([probe('typescript'), probe('jest'), probe('@nestjs/core'), probe('bullmq')]).toEqual([
+      'no',
+      'no',
+      'yes',
+      'yes',
+    ]);
   });
 
   it('serves /health with --roles api and with --roles executor, and Docker sees both healthy', async () => {
@@ -82,7 +116,10 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
     for (const role of ['api', 'executor'])
       await eventually(
         `the ${role} container's HEALTHCHECK to pass`,
-        async () => (docker('inspect', '-f', '{{.State.Health.Status}}', `${NAME}-${role}`) === 'healthy' ? true : undefined),
+        async () =>
+          docker('inspect', '-f', '{{.State.Health.Status}}', `${NAME}-${role}`) === 'healthy'
+            ? true
+            : undefined,
         90_000,
       );
   }, 180_000);

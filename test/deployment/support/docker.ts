@@ -24,13 +24,25 @@ export function ensureBaseImages(): void {
   if (!hasImage('runlet/node-sandbox:20'))
     execFileSync(
       'npm',
-      ['run', 'images:base', '--', '--tag', 'runlet/node-sandbox:20', '--add', 'bwrap,slirp4netns,nsenter,bash,ldd'],
+      [
+        'run',
+        'images:base',
+        '--',
+        '--tag',
+        'runlet/node-sandbox:20',
+        '--add',
+        'bwrap,slirp4netns,nsenter,bash,ldd',
+      ],
       { cwd: ROOT, stdio: 'inherit' },
     );
 }
 
 /** Polls `check` every 500 ms until it returns a value or `timeoutMs` passes. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -40,7 +52,8 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`${what} did not happen in ${timeoutMs} ms${last ? `: ${last}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not happen in ${timeoutMs} ms${last ? `: ${last}` : ''}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -1,5 +1,10 @@
 /** A Kubernetes object as kustomize prints it. */
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [k: string]: any };
+export type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  [k: string]: any;
+};
 
 const WORKLOADS: Record<string, (m: Manifest) => any> = {
   Deployment: (m) => m.spec?.template?.spec,
@@ -50,7 +55,8 @@ export function kubernetesRuleProblems(manifests: Manifest[]): string[] {
         Object.entries(b.spec?.selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
         Object.keys(b.spec?.selector?.matchLabels ?? {}).length > 0,
     );
-    if (!covered) problems.push(`Deployment ${d.metadata.namespace}/${d.metadata.name} has no PodDisruptionBudget`);
+    if (!covered)
+      problems.push(`Deployment ${d.metadata.namespace}/${d.metadata.name} has no PodDisruptionBudget`);
   }
   return problems;
 }

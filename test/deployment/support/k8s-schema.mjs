@@ -2,6 +2,7 @@
 // that the kubernetes-models package ships, and prints the problems as a JSON array. A separate
 // ES module because kubernetes-models is ESM only (jest runs CommonJS).
 import { readFileSync } from 'node:fs';
+import process from 'node:process';
 
 const manifests = JSON.parse(readFileSync(0, 'utf8'));
 const problems = [];

@@ -5,7 +5,10 @@ import { Manifest } from './k8s-rules';
 
 /** `kubectl kustomize DIR` (kustomize built into kubectl; works offline), as objects. */
 export function kustomizeBuild(dir: string): Manifest[] {
-  const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('kubectl', ['kustomize', dir], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return parseAllDocuments(out)
     .map((d) => d.toJS())
     .filter(Boolean);

@@ -13,7 +13,8 @@ function usesOf(doc: any): { where: string; uses: string }[] {
   for (const [jobName, job] of Object.entries<any>(doc?.jobs ?? {})) {
     if (typeof job?.uses === 'string') found.push({ where: `job ${jobName}`, uses: job.uses });
     (job?.steps ?? []).forEach((step: any, i: number) => {
-      if (typeof step?.uses === 'string') found.push({ where: `job ${jobName} step ${i + 1}`, uses: step.uses });
+      if (typeof step?.uses === 'string')
+        found.push({ where: `job ${jobName} step ${i + 1}`, uses: step.uses });
     });
   }
   return found;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { recreateTestDatabase, REDIS_URL } from '../support/database';
 import { freePort } from '../support/role-process';
 import { docker, ensureBaseImages, eventually } from './support/docker';
@@ -17,6 +18,7 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
   let apiPort: number;
   let executorPort: number;
   const containers: string[] = [];
+  let env: Record<string, string>;
 
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
@@ -56,7 +58,7 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
     [apiPort, executorPort] = [await freePort(), await freePort()];
     const builderPort = await freePort();
     docker('volume', 'rm', '-f', `${NAME}-data`);
-    const env = { DATABASE_URL: databaseUrl, REDIS_URL, RUNLET_ADMIN_KEY: ADMIN_KEY };
+    env = { DATABASE_URL: databaseUrl, REDIS_URL, RUNLET_ADMIN_KEY: ADMIN_KEY };
     run('api', { ...env, PORT: String(apiPort) });
     await eventually(
       'the api to answer',
@@ -150,4 +152,45 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
     // the sandbox's own user, not the container's
     expect(run.body.result.uid).not.toBe(10001);
   }, 300_000);
+
+  it.each([
+    ['no security options', []],
+    ['seccomp unconfined alone', ['--security-opt', 'seccomp=unconfined']],
+    ['an unmasked /proc alone', ['--security-opt', 'systempaths=unconfined']],
+  ])(
+    'an executor container with %s refuses to start, saying why (the options above are the least it needs)',
+    async (_, options) => {
+      const name = `${NAME}-unprivileged`;
+      docker('rm', '-f', name);
+      containers.push(name);
+      const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+      docker(
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--network',
+        'host',
+        ...envArgs,
+        ...options,
+        IMAGE,
+        '--roles',
+        'executor',
+      );
+      const code = await eventually(
+        'the executor to exit',
+        async () =>
+          docker('inspect', '-f', '{{.State.Running}}', name) === 'false'
+            ? docker('inspect', '-f', '{{.State.ExitCode}}', name)
+            : undefined,
+        60_000,
+      );
+      expect(code).not.toBe('0');
+      const logs = spawnSync('docker', ['logs', name], { encoding: 'utf8' });
+      expect(logs.stdout + logs.stderr).toContain(
+        'The process runtime cannot sandbox scripts: bubblewrap (bwrap) cannot create a sandbox here',
+      );
+    },
+    90_000,
+  );
 });

@@ -1,0 +1,13 @@
+terraform {
+  required_version = ">= 1.5.0"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "= 5.82.2"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+}

@@ -1,0 +1,196 @@
+import { spawnSync } from 'node:child_process';
+import { recreateTestDatabase, REDIS_URL } from '../support/database';
+import { freePort } from '../support/role-process';
+import { docker, ensureBaseImages, eventually } from './support/docker';
+
+// The platform image (./Dockerfile), built with the local Docker engine from the locally built
+// base images, run as three containers, one per role (api, builder, executor), against the
+// machine's PostgreSQL and Redis (--network host) and one shared data volume (artifacts).
+// The executor's bubblewrap needs, inside Docker, seccomp unconfined (user namespaces) and an
+// unmasked /proc (systempaths=unconfined) to mount /proc in the sandbox: no capability is added
+// and the container user stays 10001.
+const PREFIX = process.env.RUNLET_TEST_DB_PREFIX ?? 'runlet';
+const IMAGE = `runlet/platform:test-${PREFIX}`;
+const NAME = `runlet-${PREFIX}-image`;
+const ADMIN_KEY = `image-test-key-${PREFIX}`;
+
+describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a container)', () => {
+  let apiPort: number;
+  let executorPort: number;
+  const containers: string[] = [];
+  let env: Record<string, string>;
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+
+  const run = (role: string, env: Record<string, string>, extra: string[] = []) => {
+    const name = `${NAME}-${role}`;
+    docker('rm', '-f', name);
+    const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    docker(
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      'host',
+      '-v',
+      `${NAME}-data:/data`,
+      ...envArgs,
+      ...extra,
+      IMAGE,
+      '--roles',
+      role,
+    );
+    containers.push(name);
+  };
+
+  beforeAll(async () => {
+    ensureBaseImages();
+    docker('build', '-q', '-t', IMAGE, '-f', 'Dockerfile', '.');
+    const databaseUrl = await recreateTestDatabase('platform_image');
+    [apiPort, executorPort] = [await freePort(), await freePort()];
+    const builderPort = await freePort();
+    docker('volume', 'rm', '-f', `${NAME}-data`);
+    env = { DATABASE_URL: databaseUrl, REDIS_URL, RUNLET_ADMIN_KEY: ADMIN_KEY };
+    run('api', { ...env, PORT: String(apiPort) });
+    await eventually(
+      'the api to answer',
+      async () => ((await fetch(`http://127.0.0.1:${apiPort}/health`)).ok ? true : undefined),
+      60_000,
+    );
+    run('builder', { ...env, RUNLET_METRICS_PORT: String(builderPort) });
+    run('executor', { ...env, RUNLET_METRICS_PORT: String(executorPort) }, [
+      '--security-opt',
+      'seccomp=unconfined',
+      '--security-opt',
+      'systempaths=unconfined',
+      '--device',
+      '/dev/net/tun',
+    ]);
+  }, 15 * 60_000);
+
+  afterAll(() => {
+    for (const name of containers) docker('rm', '-f', name);
+    docker('volume', 'rm', '-f', `${NAME}-data`);
+  });
+
+  it('runs as the non-root user with production dependencies only', () => {
+    expect(docker('image', 'inspect', '-f', '{{.Config.User}}', IMAGE)).toBe('10001:10001');
+    // dev dependencies (jest, typescript) are not in the image; runtime ones are
+    const probe = (pkg: string) =>
+      docker(
+        'run',
+        '--rm',
+        '--entrypoint',
+        'node',
+        IMAGE,
+        '-e',
+        `try { require.resolve('${pkg}/package.json'); console.log('yes') } catch { console.log('no') }`,
+      );
+    expect([probe('typescript'), probe('jest'), probe('@nestjs/core'), probe('bullmq')]).toEqual([
+      'no',
+      'no',
+      'yes',
+      'yes',
+    ]);
+  });
+
+  it('serves /health with --roles api and with --roles executor, and Docker sees both healthy', async () => {
+    const apiHealth = await fetch(`http://127.0.0.1:${apiPort}/health`);
+    expect(apiHealth.status).toBe(200);
+    expect((await apiHealth.json()).checks).toMatchObject({ postgres: 'up', redis: 'up' });
+    const executorHealth = await eventually(
+      'the executor to answer /health',
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${executorPort}/health`);
+        return res.ok ? res : undefined;
+      },
+      60_000,
+    );
+    expect(executorHealth.status).toBe(200);
+    for (const role of ['api', 'executor'])
+      await eventually(
+        `the ${role} container's HEALTHCHECK to pass`,
+        async () =>
+          docker('inspect', '-f', '{{.State.Health.Status}}', `${NAME}-${role}`) === 'healthy'
+            ? true
+            : undefined,
+        90_000,
+      );
+  }, 180_000);
+
+  it('builds a script with an npm dependency and runs it end to end in the executor container', async () => {
+    const created = await api('POST', '/api/v1/scripts', {
+      name: 'in-containers',
+      // Egress (slirp4netns) from a non-root executor in a container is not possible yet: the
+      // process runtime joins the sandbox's network namespace without its user namespace, which
+      // only root outside a container may (see the README's deployment section).
+      network: 'none',
+      code: `import dayjs from 'dayjs';\nexport default async (event) => ({ year: dayjs('2020-01-02').year(), input: event.input, uid: process.getuid() })`,
+    });
+    expect(created.status).toBe(201);
+    const built = await eventually(
+      'the build',
+      async () => {
+        const { body } = await api('GET', `/api/v1/scripts/${created.body.id}`);
+        return body.build?.status === 'failed' || body.deployedVersion === 1 ? body : undefined;
+      },
+      240_000,
+    );
+    expect(built.build).toMatchObject({ status: 'succeeded' });
+    const run = await api('POST', `/api/v1/scripts/${created.body.id}/runs`, { input: { n: 1 }, wait: true });
+    expect(run.status).toBe(200);
+    expect({ status: run.body.status, error: run.body.error }).toEqual({ status: 'succeeded', error: null });
+    expect(run.body.result).toMatchObject({ year: 2020, input: { n: 1 } });
+    // the sandbox's own user, not the container's
+    expect(run.body.result.uid).not.toBe(10001);
+  }, 300_000);
+
+  it.each([
+    ['no security options', []],
+    ['seccomp unconfined alone', ['--security-opt', 'seccomp=unconfined']],
+    ['an unmasked /proc alone', ['--security-opt', 'systempaths=unconfined']],
+  ])(
+    'an executor container with %s refuses to start, saying why (the options above are the least it needs)',
+    async (_, options) => {
+      const name = `${NAME}-unprivileged`;
+      docker('rm', '-f', name);
+      containers.push(name);
+      const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+      docker(
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--network',
+        'host',
+        ...envArgs,
+        ...options,
+        IMAGE,
+        '--roles',
+        'executor',
+      );
+      const code = await eventually(
+        'the executor to exit',
+        async () =>
+          docker('inspect', '-f', '{{.State.Running}}', name) === 'false'
+            ? docker('inspect', '-f', '{{.State.ExitCode}}', name)
+            : undefined,
+        60_000,
+      );
+      expect(code).not.toBe('0');
+      const logs = spawnSync('docker', ['logs', name], { encoding: 'utf8' });
+      expect(logs.stdout + logs.stderr).toContain(
+        'The process runtime cannot sandbox scripts: bubblewrap (bwrap) cannot create a sandbox here',
+      );
+    },
+    90_000,
+  );
+});

@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+
+/** `docker …`, its output as text; throws with docker's stderr on failure. */
+export function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', cwd: ROOT, maxBuffer: 64 << 20 }).trim();
+}
+
+function hasImage(tag: string): boolean {
+  try {
+    docker('image', 'inspect', tag);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The locally built base images the Dockerfiles default to (`npm run images:base`), built when missing. */
+export function ensureBaseImages(): void {
+  if (!hasImage('runlet/node-base:20'))
+    execFileSync('npm', ['run', 'images:base'], { cwd: ROOT, stdio: 'inherit' });
+  if (!hasImage('runlet/node-sandbox:20'))
+    execFileSync(
+      'npm',
+      [
+        'run',
+        'images:base',
+        '--',
+        '--tag',
+        'runlet/node-sandbox:20',
+        '--add',
+        'bwrap,slirp4netns,nsenter,bash,ldd',
+      ],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+}
+
+/** Polls `check` every 500 ms until it returns a value or `timeoutMs` passes. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not happen in ${timeoutMs} ms${last ? `: ${last}` : ''}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

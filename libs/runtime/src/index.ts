@@ -11,3 +11,4 @@ export type {
 export { ProcessRuntime } from './process-runtime';
 export { checkSandboxAvailable } from './sandbox-check';
 export * from './build-sandbox';
+export { DockerRuntime, DEFAULT_BASE_IMAGE, type DockerRuntimeOptions } from './docker/docker-runtime';

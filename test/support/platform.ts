@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPlatform } from '../../apps/runlet/src/bootstrap';
-import { Role, RunletConfig, ROLES } from '@runlet/platform';
+import { loadRuntimeConfig, Role, RunletConfig, ROLES } from '@runlet/platform';
 import { recreateTestDatabase, REDIS_URL, testDatabaseName } from './database';
 import { ensureBuilt, executorEnv, startRoleProcess, stopRoleProcesses } from './role-process';
 
@@ -73,6 +73,8 @@ export async function startPlatform(
       reuseInstances: true,
       allowInsecureSandbox: false,
     },
+    // RUNLET_RUNTIME=docker (npm run test:docker) runs the same tests in containers.
+    runtime: loadRuntimeConfig(process.env),
     ...opts.config,
   };
   const roles = config.roles;

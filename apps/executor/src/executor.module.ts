@@ -1,5 +1,5 @@
 import { ReadModelsModule, queueOptions, RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
-import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import {
   AggregateRepository,
@@ -15,7 +15,8 @@ import {
 } from './notifications/failure-notifications.process-manager';
 import { NotificationWorker } from './notifications/notification.worker';
 import { LogStore } from '@runlet/logs';
-import { ProcessRuntime } from '@runlet/runtime';
+import { Runtime } from '@runlet/runtime';
+import { createRuntime } from './runtime-factory';
 import { ArtifactResolver } from './artifact-resolver';
 import {
   Cancellations,
@@ -31,27 +32,15 @@ import { StrandedExecutions } from './stranded-executions';
 
 const RUNTIME = Symbol('RUNTIME');
 
-/** The `executor` role: runs execution jobs in the sandboxed process runtime. */
+/** The `executor` role: runs execution jobs in the installation's runtime (runtime-factory.ts). */
 @Module({
   // Read models projected here too, so this role alone reads fresh rm_* tables (no api process needed).
   imports: [ReadModelsModule, ExecutionQueueModule],
   providers: [
     {
       provide: RUNTIME,
-      inject: [RUNLET_CONFIG],
-      useFactory: async (c: RunletConfig) => {
-        const runtime = await ProcessRuntime.create({
-          poolSize: c.executor.poolSize,
-          reuse: c.executor.reuseInstances,
-          allowInsecure: c.executor.allowInsecureSandbox,
-        });
-        if (c.executor.allowInsecureSandbox) {
-          new Logger('executor').warn(
-            'RUNLET_ALLOW_INSECURE_SANDBOX=true: user code may run WITHOUT a sandbox',
-          );
-        }
-        return runtime;
-      },
+      inject: [RUNLET_CONFIG, ArtifactResolver],
+      useFactory: (c: RunletConfig, artifacts: ArtifactResolver) => createRuntime(c, artifacts),
     },
     {
       provide: ArtifactResolver,
@@ -80,7 +69,7 @@ const RUNTIME = Symbol('RUNTIME');
         c: RunletConfig,
         repo: AggregateRepository,
         store: EventStore,
-        runtime: ProcessRuntime,
+        runtime: Runtime,
         artifacts: ArtifactResolver,
         logs: LogStore,
         results: ExecutionResults,
@@ -116,7 +105,7 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     private readonly worker: ExecutionWorker,
     private readonly cancellations: Cancellations,
     private readonly requests: ExecutionRequests,
-    @Inject(RUNTIME) private readonly runtime: ProcessRuntime,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(RUNLET_CONFIG) config: RunletConfig,
     db: Database,
     store: EventStore,

@@ -12,3 +12,4 @@ export { ProcessRuntime } from './process-runtime';
 export { checkSandboxAvailable } from './sandbox-check';
 export * from './build-sandbox';
 export { DockerRuntime, DEFAULT_BASE_IMAGE, type DockerRuntimeOptions } from './docker/docker-runtime';
+export { harnessDir } from './harness-path';

@@ -1,9 +1,8 @@
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
-import { dirname } from 'node:path';
 import { createMasker, maskDeep } from '@runlet/secrets';
 import { readArtifactManifest } from '../artifact';
-import { harnessPath } from '../harness-path';
+import { harnessDir } from '../harness-path';
 import { LogSink } from '../log-sink';
 import type { ExecutionOutcome, ExecutionRequest, ExecutionStatus, Runtime, SandboxLimits } from '../types';
 import { containerOptions, type ContainerPlan } from './container-spec';
@@ -174,7 +173,7 @@ export class DockerRuntime implements Runtime {
       },
       mounts: image
         ? undefined
-        : { harnessDir: dirname(harnessPath()), artifactDir, nodeModulesDir: manifest.nodeModulesDir },
+        : { harnessDir: harnessDir(), artifactDir, nodeModulesDir: manifest.nodeModulesDir },
     };
   }
 

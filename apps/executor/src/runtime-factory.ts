@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { RunletConfig } from '@runlet/platform';
-import { DockerRuntime, ProcessRuntime, Runtime } from '@runlet/runtime';
+import { DockerRuntime, KubernetesRuntime, ProcessRuntime, Runtime } from '@runlet/runtime';
 import { ArtifactResolver } from './artifact-resolver';
 
 /** The installation's runtime (RUNLET_RUNTIME); a version's image comes from its BuildSucceeded. */
@@ -15,6 +15,10 @@ export async function createRuntime(c: RunletConfig, artifacts: ArtifactResolver
       baseImage: c.runtime.baseImage,
       warmPerVersion: c.runtime.warmContainers,
     });
+  }
+  if (c.runtime.kind === 'kubernetes') {
+    logger.log(`runtime: kubernetes (one Job per execution, namespace ${c.runtime.kubernetesNamespace})`);
+    return KubernetesRuntime.fromEnvironment({ images, namespace: c.runtime.kubernetesNamespace });
   }
   const runtime = await ProcessRuntime.create({
     poolSize: c.executor.poolSize,

@@ -13,3 +13,4 @@ export { checkSandboxAvailable } from './sandbox-check';
 export * from './build-sandbox';
 export { DockerRuntime, DEFAULT_BASE_IMAGE, type DockerRuntimeOptions } from './docker/docker-runtime';
 export { harnessDir } from './harness-path';
+export { KubernetesRuntime, type KubernetesRuntimeOptions } from './kubernetes/kubernetes-runtime';

@@ -31,6 +31,14 @@ module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // Images need a container runtime configured: they run in `npm run test:docker`.
+      testPathIgnorePatterns: process.env.RUNLET_RUNTIME === 'docker' ? [] : ['/test/images\\.e2e-spec\\.ts$'],
+    },
+    // A real Kubernetes cluster (KUBECONFIG): `npm run test:kubernetes` only, not part of `npm test`.
+    { ...base, displayName: 'cluster', testMatch: ['<rootDir>/test/**/*.cluster-spec.ts'] },
   ],
 };

@@ -67,20 +67,34 @@ export async function benchRuntimes(): Promise<void> {
 
     // Image build + push: v1 with a 4 MB dependency, then a code-only v2 on top of it.
     const registry = process.env.RUNLET_REGISTRY || '127.0.0.1:5000/runlet-bench';
-    const images = new ImageBuilder({ baseImage: 'runlet/node-base:20', harnessDir: harnessDir(), registry: { registry } });
+    const images = new ImageBuilder({
+      baseImage: 'runlet/node-base:20',
+      harnessDir: harnessDir(),
+      registry: { registry },
+    });
     const deps = join(artifacts.root, 'deps');
     mkdirSync(join(deps, 'big'), { recursive: true });
-    writeFileSync(join(deps, 'big', 'index.js'), `module.exports = ${JSON.stringify('x'.repeat(4 * 1024 * 1024))};`);
+    writeFileSync(
+      join(deps, 'big', 'index.js'),
+      `module.exports = ${JSON.stringify('x'.repeat(4 * 1024 * 1024))};`,
+    );
     const scriptId = `bench-${Date.now()}`;
     const build = async (version: number) => {
       const artifactDir = artifacts.create(`export default () => ${version};`);
       chmodSync(artifactDir, 0o755);
       const t0 = performance.now();
-      const built = await images.build({ nodeModulesDir: deps, artifactDir, labels: { scriptId, version, lockfileHash: 'bench' } });
+      const built = await images.build({
+        nodeModulesDir: deps,
+        artifactDir,
+        labels: { scriptId, version, lockfileHash: 'bench' },
+      });
       return { ms: performance.now() - t0, built };
     };
     const first = await build(1);
-    rows.push(['image build + push, first version (4 MB dependency)', `${ms(first.ms)} (${first.built.layersPushed} layer(s) uploaded)`]);
+    rows.push([
+      'image build + push, first version (4 MB dependency)',
+      `${ms(first.ms)} (${first.built.layersPushed} layer(s) uploaded)`,
+    ]);
     const second = await build(2);
     rows.push([
       'image build + push, code-only change',

@@ -30,7 +30,12 @@ export default () => ({
   afterAll(() => p.close());
 
   it('a code-only change pushes only a small top layer; runs use the image; archiving removes them', async () => {
-    const id = await createBuiltScript(p, { name: 'img', code: code(1), language: 'javascript', dependencies: { dayjs: '1.11.10' } });
+    const id = await createBuiltScript(p, {
+      name: 'img',
+      code: code(1),
+      language: 'javascript',
+      dependencies: { dayjs: '1.11.10' },
+    });
     const repository = registry.repositoryOf(id);
     expect(await registry.tags(repository)).toEqual(['v1']);
 
@@ -49,7 +54,12 @@ export default () => ({
     expect(top.size).toBeLessThan(200 * 1024);
 
     // The build recorded the image; it carries the script's labels.
-    const builds = (await p.api('GET', `/api/v1/events?stream=build-${(await p.api('GET', `/api/v1/scripts/${id}/builds`)).body.items[0].id}`)).body.items;
+    const builds = (
+      await p.api(
+        'GET',
+        `/api/v1/events?stream=build-${(await p.api('GET', `/api/v1/scripts/${id}/builds`)).body.items[0].id}`,
+      )
+    ).body.items;
     const succeeded = builds.find((e: { type: string }) => e.type === 'BuildSucceeded');
     expect(succeeded.data.image).toBe(`${registry.host}/${repository}:v2`);
     expect(succeeded.data.imageDigest).toBe(v2.digest);
@@ -65,7 +75,10 @@ export default () => ({
 
     expect((await p.api('DELETE', `/api/v1/scripts/${id}`)).status).toBeLessThan(300);
     const removed = await p.app.get(BuilderService).imageGc!.collect();
-    expect(removed.sort()).toEqual([`${registry.host}/${repository}:v1`, `${registry.host}/${repository}:v2`]);
+    expect(removed.sort()).toEqual([
+      `${registry.host}/${repository}:v1`,
+      `${registry.host}/${repository}:v2`,
+    ]);
     expect(await registry.tags(repository)).toEqual([]);
     await expect(docker.getImage(succeeded.data.image).inspect()).rejects.toThrow();
   });

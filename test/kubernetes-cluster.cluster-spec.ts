@@ -18,7 +18,10 @@ describe('KubernetesRuntime on a real cluster (KUBECONFIG)', () => {
     kubeConfig.loadFromDefault();
     const artifactDir = mkdtempSync(join(tmpdir(), 'runlet-k8s-'));
     chmodSync(artifactDir, 0o755);
-    writeFileSync(join(artifactDir, 'artifact.json'), JSON.stringify({ entry: 'main.mjs', nodeModulesDir: null }));
+    writeFileSync(
+      join(artifactDir, 'artifact.json'),
+      JSON.stringify({ entry: 'main.mjs', nodeModulesDir: null }),
+    );
     const runtime = new KubernetesRuntime({
       kubeConfig,
       namespace: process.env.RUNLET_KUBERNETES_NAMESPACE || 'default',

@@ -31,7 +31,7 @@ export default async function (event) {
   return out;
 }`;
 
-  it('cannot read the host\'s /etc/passwd, the platform files or /proc/1/environ, nor write outside /tmp', async () => {
+  it("cannot read the host's /etc/passwd, the platform files or /proc/1/environ, nor write outside /tmp", async () => {
     const res = await tryCode(
       attempt(`
   await probe('passwd', () => { if (fs.readFileSync('/etc/passwd', 'utf8') === event.input.hostPasswd) throw new Error('host passwd'); });

@@ -23,7 +23,11 @@ export class ContainerFrames {
     this.reader = new FrameReader(
       MAX_FRAME_BYTES,
       (message) => this.onFrame(message),
-      () => onEnd({ kind: 'died', error: { message: 'The script sent a message larger than 16 MiB (result too large?)' } }),
+      () =>
+        onEnd({
+          kind: 'died',
+          error: { message: 'The script sent a message larger than 16 MiB (result too large?)' },
+        }),
     );
   }
 

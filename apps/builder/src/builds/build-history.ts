@@ -57,7 +57,11 @@ export class BuildHistory {
   builtImages(since: Date) {
     return readBuiltImages(
       this.db,
-      { deployed: EventType.ScriptVersionDeployed, built: EventType.BuildSucceeded, archived: EventType.ScriptArchived },
+      {
+        deployed: EventType.ScriptVersionDeployed,
+        built: EventType.BuildSucceeded,
+        archived: EventType.ScriptArchived,
+      },
       since,
     );
   }

@@ -51,7 +51,11 @@ export class ImageBuilder {
     log: (line: string) => void = () => undefined,
   ): Promise<BuiltImage> {
     const image = this.imageOf(input.labels.scriptId, input.labels.version);
-    const sources: ImageSources = { ...input, baseImage: this.opts.baseImage, harnessDir: this.opts.harnessDir };
+    const sources: ImageSources = {
+      ...input,
+      baseImage: this.opts.baseImage,
+      harnessDir: this.opts.harnessDir,
+    };
     let stream: NodeJS.ReadableStream;
     try {
       stream = await this.docker.buildImage(buildContext(sources) as unknown as NodeJS.ReadableStream, {
@@ -61,12 +65,14 @@ export class ImageBuilder {
         pull: false,
       });
     } catch (err) {
-      throw new Error(`image build failed: the Docker engine did not answer (${(err as Error).message})`);
+      throw new Error(`image build failed: the Docker engine did not answer (${(err as Error).message})`, {
+        cause: err,
+      });
     }
     await this.follow(stream, (event) => {
       if (event.stream?.trim()) log(`image: ${event.stream.trim()}`);
     }).catch((err: Error) => {
-      throw new Error(`image build failed: ${err.message}`);
+      throw new Error(`image build failed: ${err.message}`, { cause: err });
     });
     log(`image: built ${image}`);
     if (!this.registry) return { image, layersPushed: 0, layersExisting: 0 };
@@ -84,7 +90,7 @@ export class ImageBuilder {
       if (event.status === 'Layer already exists') layersExisting++;
       if (event.aux?.Digest) digest = event.aux.Digest;
     }).catch((err: Error) => {
-      throw new Error(`image push to ${this.registry!.host} failed: ${err.message}`);
+      throw new Error(`image push to ${this.registry!.host} failed: ${err.message}`, { cause: err });
     });
     log(`image: pushed ${image} (${layersPushed} layer(s) uploaded, ${layersExisting} already there)`);
     return { image, digest, layersPushed, layersExisting };

@@ -45,7 +45,9 @@ export class RegistryClient {
   }
 
   async manifest(repository: string, reference: string): Promise<Manifest | undefined> {
-    const res = await this.request('GET', `/${repository}/manifests/${reference}`, { accept: MANIFEST_TYPES });
+    const res = await this.request('GET', `/${repository}/manifests/${reference}`, {
+      accept: MANIFEST_TYPES,
+    });
     if (res.status === 404) return undefined;
     await this.check(res, `read the manifest ${repository}:${reference}`);
     const body = (await res.json()) as { layers?: { digest: string; size: number }[] };
@@ -60,12 +62,16 @@ export class RegistryClient {
 
   private request(method: string, path: string, headers: Record<string, string> = {}): Promise<Response> {
     const { username, password } = this.settings;
-    const auth: Record<string, string> = username ? { authorization: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` } : {};
+    const auth: Record<string, string> = username
+      ? { authorization: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` }
+      : {};
     return fetch(this.base + path, { method, headers: { ...headers, ...auth } });
   }
 
   private async check(res: Response, what: string): Promise<void> {
     if (res.ok) return;
-    throw new Error(`registry ${this.host}: could not ${what}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+    throw new Error(
+      `registry ${this.host}: could not ${what}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`,
+    );
   }
 }

@@ -87,7 +87,9 @@ function validResult(r: BuildResult): BuildResult {
     artifactDir: text('artifactDir', r.artifactDir, { maxLength: 4096 }),
     changes: r.changes,
     ...(r.image === undefined ? {} : { image: text('image', r.image, { maxLength: 1000 }) }),
-    ...(r.imageDigest === undefined ? {} : { imageDigest: text('imageDigest', r.imageDigest, { maxLength: 200 }) }),
+    ...(r.imageDigest === undefined
+      ? {}
+      : { imageDigest: text('imageDigest', r.imageDigest, { maxLength: 200 }) }),
   };
 }
 

@@ -39,7 +39,9 @@ export function containerOptions(plan: ContainerPlan): ContainerCreateOptions {
     ? [
         `${plan.mounts.harnessDir}:${IMAGE_PATHS.runletDir}:ro`,
         `${plan.mounts.artifactDir}:${IMAGE_PATHS.appDir}:ro`,
-        ...(plan.mounts.nodeModulesDir ? [`${plan.mounts.nodeModulesDir}:${IMAGE_PATHS.nodeModules}:ro`] : []),
+        ...(plan.mounts.nodeModulesDir
+          ? [`${plan.mounts.nodeModulesDir}:${IMAGE_PATHS.nodeModules}:ro`]
+          : []),
       ]
     : [];
   return {

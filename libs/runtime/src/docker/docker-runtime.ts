@@ -96,12 +96,16 @@ export class DockerRuntime implements Runtime {
         sink.system('error', `[runlet] execution timed out after ${req.timeoutMs} ms`);
         return outcome('timed_out', { error: { message: `Execution timed out after ${req.timeoutMs} ms` } });
       }
-      if (ending.kind === 'cancel') return outcome('cancelled', { error: { message: 'Execution cancelled' } });
+      if (ending.kind === 'cancel')
+        return outcome('cancelled', { error: { message: 'Execution cancelled' } });
       const result = ending.result;
-      if (result.kind === 'died') return outcome('failed', { error: { message: mask(result.error.message) } });
+      if (result.kind === 'died')
+        return outcome('failed', { error: { message: mask(result.error.message) } });
       if (result.ok) return outcome('succeeded', { result: maskDeep(result.value, mask) });
       const error = result.error ?? { message: 'Unknown error' };
-      return outcome('failed', { error: maskDeep({ message: String(error.message), stack: error.stack }, mask) });
+      return outcome('failed', {
+        error: maskDeep({ message: String(error.message), stack: error.stack }, mask),
+      });
     } finally {
       // One execution per container: it ends with its result; make sure of it.
       void session.kill();

@@ -73,7 +73,10 @@ export class KubernetesApiStandIn {
       this.secrets.push(secret);
       return send(201, secret);
     }
-    if (req.method === 'POST' && /^\/apis\/networking\.k8s\.io\/v1\/namespaces\/[^/]+\/networkpolicies$/.test(path)) {
+    if (
+      req.method === 'POST' &&
+      /^\/apis\/networking\.k8s\.io\/v1\/namespaces\/[^/]+\/networkpolicies$/.test(path)
+    ) {
       const policy = (await body()) as V1NetworkPolicy;
       this.networkPolicies.push(policy);
       return send(201, policy);
@@ -86,7 +89,9 @@ export class KubernetesApiStandIn {
     }
     if (req.method === 'GET' && /^\/api\/v1\/namespaces\/[^/]+\/pods$/.test(path)) {
       const jobName = (url.searchParams.get('labelSelector') ?? '').replace(/^job-name=/, '');
-      const items = [...this.pods.values()].map((p) => p.pod).filter((p) => p.metadata?.labels?.['job-name'] === jobName);
+      const items = [...this.pods.values()]
+        .map((p) => p.pod)
+        .filter((p) => p.metadata?.labels?.['job-name'] === jobName);
       return send(200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items });
     }
     if (req.method === 'GET' && (m = path.match(/^\/api\/v1\/namespaces\/[^/]+\/pods\/([^/]+)\/log$/))) {
@@ -103,11 +108,15 @@ export class KubernetesApiStandIn {
       const pod = this.pods.get(m[1]);
       return pod ? send(200, pod.pod) : send(404, { kind: 'Status', status: 'Failure', reason: 'NotFound' });
     }
-    if (req.method === 'DELETE' && (m = path.match(/^\/apis?\/(?:[^/]+\/)*namespaces\/[^/]+\/(jobs|secrets|networkpolicies)\/([^/]+)$/))) {
+    if (
+      req.method === 'DELETE' &&
+      (m = path.match(/^\/apis?\/(?:[^/]+\/)*namespaces\/[^/]+\/(jobs|secrets|networkpolicies)\/([^/]+)$/))
+    ) {
       this.deleted.push(`${m[1]}/${m[2]}`);
       if (m[1] === 'jobs')
         for (const pod of this.pods.values())
-          if (pod.pod.metadata?.labels?.['job-name'] === m[2]) await pod.container?.kill().catch(() => undefined);
+          if (pod.pod.metadata?.labels?.['job-name'] === m[2])
+            await pod.container?.kill().catch(() => undefined);
       return send(200, { kind: 'Status', status: 'Success' });
     }
     send(404, { kind: 'Status', status: 'Failure', reason: 'NotFound', message: `${req.method} ${path}` });
@@ -128,14 +137,28 @@ export class KubernetesApiStandIn {
     const container = spec.containers[0];
     if (this.behaviour === 'unschedulable') {
       pod.status!.conditions = [
-        { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient memory.' },
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: '0/3 nodes are available: 3 Insufficient memory.',
+        },
       ];
       return;
     }
     pod.status!.conditions = [{ type: 'PodScheduled', status: 'True' }];
     if (this.behaviour === 'image-pull-backoff') {
       pod.status!.containerStatuses = [
-        { name: container.name, image: container.image!, imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` } } },
+        {
+          name: container.name,
+          image: container.image!,
+          imageID: '',
+          ready: false,
+          restartCount: 0,
+          state: {
+            waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` },
+          },
+        },
       ];
       return;
     }
@@ -183,7 +206,14 @@ export class KubernetesApiStandIn {
       entry.ended = true;
       pod.status!.phase = 'Succeeded';
       pod.status!.containerStatuses = [
-        { name: container.name, image: container.image!, imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } },
+        {
+          name: container.name,
+          image: container.image!,
+          imageID: '',
+          ready: false,
+          restartCount: 0,
+          state: { terminated: { exitCode: 0, reason: 'Completed' } },
+        },
       ];
       for (const res of entry.listeners) res.end();
     };
@@ -192,7 +222,14 @@ export class KubernetesApiStandIn {
     await created.start();
     pod.status!.phase = 'Running';
     pod.status!.containerStatuses = [
-      { name: container.name, image: container.image!, imageID: '', ready: true, restartCount: 0, state: { running: { startedAt: new Date() } } },
+      {
+        name: container.name,
+        image: container.image!,
+        imageID: '',
+        ready: true,
+        restartCount: 0,
+        state: { running: { startedAt: new Date() } },
+      },
     ];
   }
 }

@@ -25,7 +25,10 @@ describe('KubernetesRuntime against the Kubernetes API stand-in (real client ove
   return { doubled: event.n * 2, uid: process.getuid() };
 }`);
     chmodSync(artifactDir, 0o755);
-    const built = await new ImageBuilder({ baseImage: 'runlet/node-base:20', harnessDir: harnessDir() }).build({
+    const built = await new ImageBuilder({
+      baseImage: 'runlet/node-base:20',
+      harnessDir: harnessDir(),
+    }).build({
       nodeModulesDir: null,
       artifactDir,
       labels: { scriptId: 'k8s-stand-in', version: 1, lockfileHash: 'none' },
@@ -78,7 +81,10 @@ describe('KubernetesRuntime against the Kubernetes API stand-in (real client ove
     const pod = spec.template.spec!;
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.restartPolicy).toBe('Never');
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     const container = pod.containers[0];
     expect(container.image).toBe(image);
     expect(container.securityContext).toMatchObject({
@@ -100,17 +106,25 @@ describe('KubernetesRuntime against the Kubernetes API stand-in (real client ove
       egress: [],
     });
     const name = job.metadata!.name!;
-    expect(standIn.deleted).toEqual(expect.arrayContaining([`jobs/${name}`, `secrets/${name}`, `networkpolicies/${name}`]));
+    expect(standIn.deleted).toEqual(
+      expect.arrayContaining([`jobs/${name}`, `secrets/${name}`, `networkpolicies/${name}`]),
+    );
   });
 
   it.each([
-    ['unschedulable', /could not be scheduled \(Unschedulable\): 0\/3 nodes are available: 3 Insufficient memory/],
+    [
+      'unschedulable',
+      /could not be scheduled \(Unschedulable\): 0\/3 nodes are available: 3 Insufficient memory/,
+    ],
     ['image-pull-backoff', /could not start \(ImagePullBackOff\)/],
-  ] as const)('a pod that never starts (%s) fails the execution with the reason; the Job is deleted', async (behaviour, reason) => {
-    standIn.behaviour = behaviour;
-    const out = await runtime.run(request(artifactDir, { timeoutMs: 20_000, network: 'egress' }));
-    expect(out.status).toBe('failed');
-    expect(out.error?.message).toMatch(reason);
-    expect(standIn.deleted).toContain(`jobs/${standIn.jobs.at(-1)!.metadata!.name}`);
-  });
+  ] as const)(
+    'a pod that never starts (%s) fails the execution with the reason; the Job is deleted',
+    async (behaviour, reason) => {
+      standIn.behaviour = behaviour;
+      const out = await runtime.run(request(artifactDir, { timeoutMs: 20_000, network: 'egress' }));
+      expect(out.status).toBe('failed');
+      expect(out.error?.message).toMatch(reason);
+      expect(standIn.deleted).toContain(`jobs/${standIn.jobs.at(-1)!.metadata!.name}`);
+    },
+  );
 });

@@ -63,7 +63,14 @@ export class KubernetesRuntime implements Runtime {
     const outcome = (status: ExecutionStatus, extra: Partial<ExecutionOutcome> = {}): ExecutionOutcome => {
       sink.flush();
       const finishedAt = new Date();
-      return { status, ...extra, startedAt, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), logsTruncated: sink.truncated };
+      return {
+        status,
+        ...extra,
+        startedAt,
+        finishedAt,
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        logsTruncated: sink.truncated,
+      };
     };
     const fail = (message: string) => {
       sink.system('error', `[runlet] ${mask(message)}`);
@@ -71,13 +78,19 @@ export class KubernetesRuntime implements Runtime {
     };
     if (this.closed) return outcome('failed', { error: { message: 'The runtime is closed' } });
     if (req.signal?.aborted) return outcome('cancelled', { error: { message: 'Execution cancelled' } });
-    const image = req.scriptId === 'try' ? undefined : await this.opts.images(req.scriptId, req.version).catch(() => undefined);
+    const image =
+      req.scriptId === 'try'
+        ? undefined
+        : await this.opts.images(req.scriptId, req.version).catch(() => undefined);
     if (!image)
       return fail(
         `No image for ${req.scriptId === 'try' ? 'a try-out' : `version ${req.version}`}: the kubernetes runtime runs built images only (RUNLET_REGISTRY)`,
       );
     const plan: JobPlan = {
-      name: `runlet-${req.executionId.toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 40)}-${randomUUID().slice(0, 8)}`,
+      name: `runlet-${req.executionId
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '')
+        .slice(0, 40)}-${randomUUID().slice(0, 8)}`,
       executionId: req.executionId,
       scriptId: req.scriptId,
       version: req.version,
@@ -91,7 +104,12 @@ export class KubernetesRuntime implements Runtime {
       t: 'run',
       id: runId,
       event: req.event,
-      ctx: { executionId: req.executionId, scriptId: req.scriptId, version: req.version, secrets: req.secrets ?? {} },
+      ctx: {
+        executionId: req.executionId,
+        scriptId: req.scriptId,
+        version: req.version,
+        secrets: req.secrets ?? {},
+      },
       maxLogBytes: this.maxLogBytes,
     };
     this.live.add(plan.name);
@@ -106,12 +124,15 @@ export class KubernetesRuntime implements Runtime {
         sink.system('error', `[runlet] execution timed out after ${req.timeoutMs} ms`);
         return outcome('timed_out', { error: { message: `Execution timed out after ${req.timeoutMs} ms` } });
       }
-      if (ending.kind === 'cancel') return outcome('cancelled', { error: { message: 'Execution cancelled' } });
+      if (ending.kind === 'cancel')
+        return outcome('cancelled', { error: { message: 'Execution cancelled' } });
       const result = ending.result;
       if (result.kind === 'died') return fail(result.error.message);
       if (result.ok) return outcome('succeeded', { result: maskDeep(result.value, mask) });
       const error = result.error ?? { message: 'Unknown error' };
-      return outcome('failed', { error: maskDeep({ message: String(error.message), stack: error.stack }, mask) });
+      return outcome('failed', {
+        error: maskDeep({ message: String(error.message), stack: error.stack }, mask),
+      });
     } finally {
       await this.cleanUp(plan);
       this.live.delete(plan.name);
@@ -139,7 +160,10 @@ export class KubernetesRuntime implements Runtime {
       timer = setTimeout(() => resolve({ kind: 'timeout' }), req.timeoutMs);
     });
     try {
-      const run = this.follow(plan, req.memoryMb, sink, stop.signal).then((result): Ending => ({ kind: 'run', result }));
+      const run = this.follow(plan, req.memoryMb, sink, stop.signal).then((result): Ending => ({
+        kind: 'run',
+        result,
+      }));
       return await Promise.race([run, deadline, cancelled]);
     } finally {
       stop.abort();
@@ -149,7 +173,12 @@ export class KubernetesRuntime implements Runtime {
   }
 
   /** Waits for the pod to run (or to fail to), then reads its log stream to the result. */
-  private async follow(plan: JobPlan, memoryMb: number, sink: LogSink, stop: AbortSignal): Promise<EntryResult> {
+  private async follow(
+    plan: JobPlan,
+    memoryMb: number,
+    sink: LogSink,
+    stop: AbortSignal,
+  ): Promise<EntryResult> {
     const pod = await this.startedPod(plan, stop);
     if ('error' in pod) return { kind: 'died', error: { message: pod.error } };
     let settle!: (result: EntryResult) => void;
@@ -193,18 +222,29 @@ export class KubernetesRuntime implements Runtime {
 
   /** The log stream ended before a result: the pod's own status says why. */
   private async endedWithout(plan: JobPlan, podName: string, memoryMb: number): Promise<EntryResult> {
-    const pod = await this.core.readNamespacedPod({ namespace: this.opts.namespace, name: podName }).catch(() => undefined);
-    const terminated = pod?.status?.containerStatuses?.find((c) => c.name === CONTAINER_NAME)?.state?.terminated;
-    if (terminated?.reason === 'OOMKilled') return { kind: 'died', error: { message: `memory limit of ${memoryMb} MB exceeded` } };
-    const why = terminated ? `${terminated.reason ?? 'exit'} ${terminated.exitCode ?? ''}`.trim() : 'its log stream ended';
-    return { kind: 'died', error: { message: `The pod of Job ${plan.name} ended without a result (${why})` } };
+    const pod = await this.core
+      .readNamespacedPod({ namespace: this.opts.namespace, name: podName })
+      .catch(() => undefined);
+    const terminated = pod?.status?.containerStatuses?.find((c) => c.name === CONTAINER_NAME)?.state
+      ?.terminated;
+    if (terminated?.reason === 'OOMKilled')
+      return { kind: 'died', error: { message: `memory limit of ${memoryMb} MB exceeded` } };
+    const why = terminated
+      ? `${terminated.reason ?? 'exit'} ${terminated.exitCode ?? ''}`.trim()
+      : 'its log stream ended';
+    return {
+      kind: 'died',
+      error: { message: `The pod of Job ${plan.name} ended without a result (${why})` },
+    };
   }
 
   /** Deletes the Job (and so its pod), the request Secret and the NetworkPolicy; never throws. */
   private async cleanUp(plan: JobPlan): Promise<void> {
     const namespace = this.opts.namespace;
     await Promise.all([
-      this.batch.deleteNamespacedJob({ namespace, name: plan.name, propagationPolicy: 'Background' }).catch(() => undefined),
+      this.batch
+        .deleteNamespacedJob({ namespace, name: plan.name, propagationPolicy: 'Background' })
+        .catch(() => undefined),
       this.core.deleteNamespacedSecret({ namespace, name: plan.name }).catch(() => undefined),
       plan.limits.network === 'none'
         ? this.networking.deleteNamespacedNetworkPolicy({ namespace, name: plan.name }).catch(() => undefined)

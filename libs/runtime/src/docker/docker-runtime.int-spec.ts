@@ -40,6 +40,38 @@ export default async (event, ctx) => {
     expect(lines.map((l) => l.message)).toContain('token ***');
   });
 
+  it('egress: the host is unreachable on its own addresses (a server listening on all of them)', async () => {
+    const { createServer } = await import('node:net');
+    const { networkInterfaces } = await import('node:os');
+    const server = createServer((socket) => socket.end('hello'));
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+    const port = (server.address() as { port: number }).port;
+    const hosts = Object.values(networkInterfaces())
+      .flat()
+      .filter((i) => i && i.family === 'IPv4' && !i.internal)
+      .map((i) => i!.address);
+    try {
+      const out = await runtime.run({
+        ...testRequest(
+          artifact(`import net from 'node:net';
+export default async (event) => Promise.all(event.hosts.map((host) => new Promise((resolve) => {
+  const s = net.connect({ host, port: event.port, timeout: 1500 });
+  s.on('connect', () => { s.destroy(); resolve(host + ' connected'); });
+  s.on('timeout', () => { s.destroy(); resolve(host + ' timeout'); });
+  s.on('error', (e) => resolve(host + ' ' + e.code));
+})));`),
+        ),
+        event: { hosts, port },
+        network: 'egress',
+      });
+      expect(out.status).toBe('succeeded');
+      expect(hosts.length).toBeGreaterThan(0);
+      for (const line of out.result as string[]) expect(line).not.toMatch(/connected/);
+    } finally {
+      server.close();
+    }
+  });
+
   it('a docker engine that does not answer fails the execution with a clear error', async () => {
     const Docker = (await import('dockerode')).default;
     const down = new DockerRuntime({ docker: new Docker({ socketPath: '/nonexistent/docker.sock' }) });

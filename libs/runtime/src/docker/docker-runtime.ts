@@ -11,6 +11,8 @@ import { DEFAULT_EGRESS_NETWORK, ensureEgressNetwork } from './egress-network';
 import { WarmContainers } from './warm-containers';
 
 export const DEFAULT_BASE_IMAGE = 'runlet/node-base:20';
+/** Socket errors meaning the engine is not there (or not answering). */
+const ENGINE_DOWN = ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'];
 
 export interface DockerRuntimeOptions {
   /** Default: dockerode's own (DOCKER_HOST, else /var/run/docker.sock). */
@@ -184,7 +186,9 @@ export class DockerRuntime implements Runtime {
   private egress(): Promise<void> {
     this.egressReady ??= ensureEgressNetwork(this.docker, this.egressNetwork).catch((err: Error) => {
       this.egressReady = undefined; // tried again by the next egress run
-      throw new Error(`The egress network ${this.egressNetwork} could not be set up: ${err.message}`);
+      throw new Error(`The egress network ${this.egressNetwork} could not be set up: ${err.message}`, {
+        cause: err,
+      });
     });
     return this.egressReady;
   }
@@ -209,10 +213,11 @@ export class DockerRuntime implements Runtime {
     );
   }
 
-  /** The engine not answering says so, rather than a bare socket error. */
+  /** The engine not answering says so, rather than a bare socket error (also under a wrapping error). */
   private describe(err: Error & { code?: string; statusCode?: number }): string {
-    if (['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(err.code ?? ''))
-      return `The Docker engine is unavailable (${err.message}); the container could not be started`;
+    for (let e: (Error & { code?: string }) | undefined = err; e; e = e.cause as typeof e)
+      if (ENGINE_DOWN.includes(e.code ?? ''))
+        return `The Docker engine is unavailable (${e.message}); the container could not be started`;
     if (err.statusCode === 404 && /image/i.test(err.message))
       return `The script's image is not available on the Docker engine: ${err.message}`;
     return `The container could not be started: ${err.message}`;

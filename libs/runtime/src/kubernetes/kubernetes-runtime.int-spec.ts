@@ -21,6 +21,7 @@ describe('KubernetesRuntime against the Kubernetes API stand-in (real client ove
   beforeAll(async () => {
     chmodSync(artifacts.root, 0o755);
     artifactDir = artifacts.create(`export default async (event, ctx) => {
+  if (event.spin) while (true) {}
   console.log('reading with', ctx.secrets.API_TOKEN);
   return { doubled: event.n * 2, uid: process.getuid() };
 }`);
@@ -109,6 +110,27 @@ describe('KubernetesRuntime against the Kubernetes API stand-in (real client ove
     expect(standIn.deleted).toEqual(
       expect.arrayContaining([`jobs/${name}`, `secrets/${name}`, `networkpolicies/${name}`]),
     );
+  });
+
+  it('timeout: the run is timed out at timeoutMs and its Job deleted (the pod with it)', async () => {
+    standIn.behaviour = 'run';
+    const out = await runtime.run(
+      request(artifactDir, { event: { spin: true }, timeoutMs: 1500, network: 'egress' }),
+    );
+    expect(out.status).toBe('timed_out');
+    expect(out.error?.message).toMatch(/1500 ms/);
+    expect(standIn.deleted).toContain(`jobs/${standIn.jobs.at(-1)!.metadata!.name}`);
+  });
+
+  it('cancel: an aborted run is cancelled and its Job deleted', async () => {
+    standIn.behaviour = 'run';
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 800);
+    const out = await runtime.run(
+      request(artifactDir, { event: { spin: true }, timeoutMs: 20_000, signal: controller.signal }),
+    );
+    expect(out.status).toBe('cancelled');
+    expect(standIn.deleted).toContain(`jobs/${standIn.jobs.at(-1)!.metadata!.name}`);
   });
 
   it.each([

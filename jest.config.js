@@ -17,12 +17,28 @@ const moduleNameMapper = {
   '^@runlet/(api|builder|executor|scheduler)$': '<rootDir>/apps/$1/src',
   '^@runlet/(builder|executor|scheduler)/(.*)$': '<rootDir>/apps/$1/src/$2',
 };
-const base = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+// @kubernetes/client-node (and ESM-only packages it loads) ship ES modules only: compiled to CommonJS for jest.
+const esmPackages = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose'];
+const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const base = {
+  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swcJs },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
 module.exports = {
   testTimeout: 120_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // Images need a container runtime configured: they run in `npm run test:docker`.
+      testPathIgnorePatterns: process.env.RUNLET_RUNTIME === 'docker' ? [] : ['/test/images\\.e2e-spec\\.ts$'],
+    },
+    // A real Kubernetes cluster (KUBECONFIG): `npm run test:kubernetes` only, not part of `npm test`.
+    { ...base, displayName: 'cluster', testMatch: ['<rootDir>/test/**/*.cluster-spec.ts'] },
   ],
 };

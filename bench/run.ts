@@ -13,6 +13,7 @@ import { benchSoak } from './soak.bench';
 import { writeReport } from './results';
 import { benchSecrets } from './secrets.bench';
 import { benchLogs } from './logs.bench';
+import { benchRuntimes } from './runtimes.bench';
 
 /** `npm run bench [-- names…]`: prints figures; never part of the tests. */
 const benches: Record<string, () => Promise<void>> = {
@@ -28,6 +29,7 @@ const benches: Record<string, () => Promise<void>> = {
   soak: () => benchSoak(),
   secrets: () => benchSecrets(),
   logs: () => benchLogs(),
+  runtimes: () => benchRuntimes(),
 };
 
 /** Run only when named: the soak takes RUNLET_SOAK_MINUTES (10) on its own. */

@@ -1,7 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { startPlatform, TestPlatform } from './support/platform';
 
+/** `npm run test:docker` runs these in containers (RUNLET_RUNTIME=docker). */
+const RUNTIME = process.env.RUNLET_RUNTIME || 'process';
+const ENGINE = RUNTIME === 'docker' ? 'real Docker containers' : 'real bwrap, cgroups, slirp4netns';
+
 /** Hostile scripts, each a real execution through POST /try on the platform's sandbox. */
-describe('sandbox: hostile code through the API (real bwrap, cgroups, slirp4netns)', () => {
+describe(`sandbox: hostile code through the API (${ENGINE})`, () => {
   let p: TestPlatform;
   const repoRoot = process.cwd();
   beforeAll(async () => {
@@ -26,21 +31,25 @@ export default async function (event) {
   return out;
 }`;
 
-  it('cannot read /etc/passwd, the platform files or /proc/1/environ, nor write outside /tmp', async () => {
+  it("cannot read the host's /etc/passwd, the platform files or /proc/1/environ, nor write outside /tmp", async () => {
     const res = await tryCode(
       attempt(`
-  await probe('passwd', () => fs.readFileSync('/etc/passwd', 'utf8'));
+  await probe('passwd', () => { if (fs.readFileSync('/etc/passwd', 'utf8') === event.input.hostPasswd) throw new Error('host passwd'); });
   await probe('platform', () => fs.readFileSync(event.input.repo + '/package.json', 'utf8'));
-  await probe('environ', () => fs.readFileSync('/proc/1/environ', 'utf8'));
+  await probe('environ', () => { if (/RUNLET_|platform-only-value/.test(fs.readFileSync('/proc/1/environ', 'utf8'))) throw new Error('platform environment'); });
   await probe('writeRoot', () => fs.writeFileSync('/evil.txt', 'x'));
   await probe('writeApp', () => fs.writeFileSync('/app/evil.txt', 'x'));
   await probe('writeTmp', () => fs.writeFileSync('/tmp/fine.txt', 'x'));`),
-      { input: { repo: repoRoot } },
+      { input: { repo: repoRoot, hostPasswd: readFileSync('/etc/passwd', 'utf8') } },
     );
     expect(res.status).toBe('succeeded');
-    expect(res.result.passwd).toMatch(/^denied/);
+    // A container has an /etc/passwd of its own image (user runlet); the host's is never seen.
+    if (RUNTIME === 'docker') expect(res.result.passwd).not.toBe('denied: host passwd');
+    else expect(res.result.passwd).toMatch(/^denied/);
     expect(res.result.platform).toMatch(/^denied/);
-    expect(res.result.environ).toMatch(/^denied/);
+    // A container's init (pid 1) holds only the environment the runtime made for the script.
+    if (RUNTIME === 'docker') expect(res.result.environ).not.toBe('denied: platform environment');
+    else expect(res.result.environ).toMatch(/^denied/);
     expect(res.result.writeRoot).toMatch(/^denied/);
     expect(res.result.writeApp).toMatch(/^denied/);
     expect(res.result.writeTmp).toBe('allowed');

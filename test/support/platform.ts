@@ -5,8 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPlatform } from '../../apps/runlet/src/bootstrap';
-import { Role, RunletConfig, ROLES } from '@runlet/platform';
 import { loadLogsConfig } from '@runlet/logs';
+import { loadRuntimeConfig, Role, RunletConfig, ROLES } from '@runlet/platform';
 import { recreateTestDatabase, REDIS_URL, testDatabaseName } from './database';
 import { ensureBuilt, executorEnv, startRoleProcess, stopRoleProcesses } from './role-process';
 
@@ -77,6 +77,8 @@ export async function startPlatform(
     },
     secrets: { providers: ['builtin'] },
     logs: loadLogsConfig({}),
+    // RUNLET_RUNTIME=docker (npm run test:docker) runs the same tests in containers.
+    runtime: loadRuntimeConfig(process.env),
     ...opts.config,
   };
   const roles = config.roles;

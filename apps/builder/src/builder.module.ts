@@ -10,13 +10,15 @@ import {
 import { LogStore } from '@runlet/logs';
 // The platform (config, database, event store, log store) comes from the host process's PlatformModule.
 import { RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
-import { ScriptBuilder, loadBuilderSettings, scriptBuilderOptions } from '@runlet/build';
+import { ImageBuilder, ScriptBuilder, loadBuilderSettings, scriptBuilderOptions } from '@runlet/build';
+import { harnessDir } from '@runlet/runtime';
 import { BuildHistory } from './builds/build-history';
 import { BuildRequestsProcessManager } from './builds/build-requests.process-manager';
 import { BUILDS_QUEUE, BuildJobData, queueOptions } from './builds/build-queue';
 import { BuildRunner } from './builds/build-runner';
 import { BuildWorker } from './builds/build.worker';
 import { StoreGarbageCollector } from './builds/store-gc';
+import { ImageGarbageCollector } from './builds/image-gc';
 
 /** The builder role: turns saved script versions into built, deployed artifacts. */
 @Injectable()
@@ -26,6 +28,7 @@ export class BuilderService implements OnModuleInit, OnApplicationShutdown {
   private readonly requests: SubscriptionRunner;
   private readonly builder: ScriptBuilder;
   readonly gc: StoreGarbageCollector;
+  readonly imageGc?: ImageGarbageCollector;
   readonly runner: BuildRunner;
   private worker?: BuildWorker;
   private readonly queueOpts: QueueOptions;
@@ -53,8 +56,12 @@ export class BuilderService implements OnModuleInit, OnApplicationShutdown {
       ...scriptBuilderOptions(this.settings),
     });
     const history = new BuildHistory(db, store);
-    this.runner = new BuildRunner(repo, store, history, this.builder, logs);
-    this.gc = new StoreGarbageCollector(this.builder, history, this.settings.gcKeepMs);
+    const images = this.settings.images
+      ? new ImageBuilder({ ...this.settings.images, harnessDir: harnessDir() })
+      : undefined;
+    this.runner = new BuildRunner(repo, store, history, this.builder, logs, images);
+    this.imageGc = images && new ImageGarbageCollector(images, history, this.settings.gcKeepMs);
+    this.gc = new StoreGarbageCollector(this.builder, history, this.settings.gcKeepMs, this.imageGc);
   }
 
   onModuleInit(): void {

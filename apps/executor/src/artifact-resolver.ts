@@ -4,6 +4,8 @@ import { Database, EventStore, readLatestScriptEvent } from '@runlet/event-store
 export interface ResolvedVersion {
   artifactDir: string;
   spec: ScriptSpec;
+  /** The version's image in the registry, when the builder built one (container runtimes). */
+  image?: string;
 }
 
 /** Where the built artifact and the limits of a script version are; versions are immutable, so cached. */
@@ -33,7 +35,8 @@ export class ArtifactResolver {
     );
     if (!saved) throw new Error(`script ${scriptId} has no version ${version}`);
     const { scriptId: _s, version: _v, reason: _r, upgrade: _u, ...spec } = saved.data;
-    const resolved = { artifactDir: build.data.artifactDir, spec: spec as ScriptSpec };
+    const image = typeof build.data.image === 'string' ? build.data.image : undefined;
+    const resolved = { artifactDir: build.data.artifactDir, spec: spec as ScriptSpec, image };
     if (this.cache.size > 5000) this.cache.clear();
     this.cache.set(key, resolved);
     return resolved;

@@ -15,8 +15,9 @@ import {
 } from './notifications/failure-notifications.process-manager';
 import { NotificationWorker } from './notifications/notification.worker';
 import { createCloudWatchExport, LogRetention, LogStore } from '@runlet/logs';
-import { ProcessRuntime } from '@runlet/runtime';
+import { ProcessRuntime, Runtime } from '@runlet/runtime';
 import { SecretResolver, secretResolverFor, SecretValues } from '@runlet/secrets';
+import { createRuntime } from './runtime-factory';
 import { ArtifactResolver } from './artifact-resolver';
 import {
   Cancellations,
@@ -33,31 +34,15 @@ import { exposePoolMetrics } from './pool-metrics';
 
 const RUNTIME = Symbol('RUNTIME');
 
-/** The `executor` role: runs execution jobs in the sandboxed process runtime. */
+/** The `executor` role: runs execution jobs in the installation's runtime (runtime-factory.ts). */
 @Module({
   // Read models projected here too, so this role alone reads fresh rm_* tables (no api process needed).
   imports: [ReadModelsModule, ExecutionQueueModule],
   providers: [
     {
       provide: RUNTIME,
-      inject: [RUNLET_CONFIG],
-      useFactory: async (c: RunletConfig) => {
-        const runtime = await ProcessRuntime.create({
-          poolSize: c.executor.poolSize,
-          // Never more sandboxes than runs at once: a burst waits for a warm one instead.
-          maxSandboxes: c.executor.concurrency,
-          poolMemoryMb: c.executor.poolMemoryMb,
-          idleMs: c.executor.poolIdleMs,
-          reuse: c.executor.reuseInstances,
-          allowInsecure: c.executor.allowInsecureSandbox,
-        });
-        if (c.executor.allowInsecureSandbox) {
-          new Logger('executor').warn(
-            'RUNLET_ALLOW_INSECURE_SANDBOX=true: user code may run WITHOUT a sandbox',
-          );
-        }
-        return runtime;
-      },
+      inject: [RUNLET_CONFIG, ArtifactResolver],
+      useFactory: (c: RunletConfig, artifacts: ArtifactResolver) => createRuntime(c, artifacts),
     },
     {
       provide: ArtifactResolver,
@@ -94,7 +79,7 @@ const RUNTIME = Symbol('RUNTIME');
         c: RunletConfig,
         repo: AggregateRepository,
         store: EventStore,
-        runtime: ProcessRuntime,
+        runtime: Runtime,
         artifacts: ArtifactResolver,
         logs: LogStore,
         results: ExecutionResults,
@@ -134,7 +119,7 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     private readonly worker: ExecutionWorker,
     private readonly cancellations: Cancellations,
     private readonly requests: ExecutionRequests,
-    @Inject(RUNTIME) private readonly runtime: ProcessRuntime,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(RUNLET_CONFIG) private readonly config: RunletConfig,
     db: Database,
     private readonly store: EventStore,
@@ -181,7 +166,8 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
       this.logs.exportTo(await createCloudWatchExport(this.config.logs.cloudwatch, (m) => logger.warn(m)));
     }
     await this.cancellations.start();
-    this.unexposePool = exposePoolMetrics(() => this.runtime.poolStats());
+    const runtime = this.runtime;
+    if (runtime instanceof ProcessRuntime) this.unexposePool = exposePoolMetrics(() => runtime.poolStats());
     await this.worker.prewarmer.watch(this.store, this.hints, this.artifacts);
     this.worker.start();
     this.requests.attachInProcessExecutor(this.worker);

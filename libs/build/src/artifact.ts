@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildError } from './build-error';
 import { makeTempDir, replaceDir } from './fs-atomic';
@@ -42,6 +42,8 @@ export async function writeArtifact(
   const temp = await makeTempDir(join(dataDir, 'artifacts', manifest.scriptId), String(manifest.version));
   const full: ArtifactManifest = { entry: ENTRY_FILE, ...manifest };
   try {
+    // Readable by a container's non-root user when mounted as is (a try-out on the docker runtime).
+    await chmod(temp, 0o755);
     await Promise.all([
       writeFile(join(temp, ENTRY_FILE), script.code),
       writeFile(join(temp, SOURCE_MAP_FILE), script.map),

@@ -1,3 +1,4 @@
+import type { RegistrySettings } from './image/registry-client';
 import { ALLOW_BUILD_SCRIPTS_ENV, parseAllowedBuildScripts } from './build-scripts';
 import { DEFAULT_RESOLVE_CACHE_MS } from './resolve-cache';
 import type { ScriptBuilderOptions } from './script-builder';
@@ -18,6 +19,14 @@ export interface BuilderSettings {
   resolveCacheMs: number;
   /** Packages whose install scripts may run, in the build sandbox. */
   allowBuildScripts: string[];
+  /** One image per script version (RUNLET_IMAGE_BUILDS, on with a container runtime); undefined: none. */
+  images?: ImageSettings;
+}
+
+export interface ImageSettings {
+  baseImage: string;
+  /** RUNLET_REGISTRY (host[:port][/namespace]); unset: images stay on the local engine. */
+  registry?: RegistrySettings;
 }
 
 export function loadBuilderSettings(env: NodeJS.ProcessEnv = process.env): BuilderSettings {
@@ -29,6 +38,23 @@ export function loadBuilderSettings(env: NodeJS.ProcessEnv = process.env): Build
     lockMs: positiveInt(env.RUNLET_BUILD_LOCK_MS, 20_000),
     resolveCacheMs: nonNegativeInt(env.RUNLET_RESOLVE_CACHE_MS, DEFAULT_RESOLVE_CACHE_MS),
     allowBuildScripts: parseAllowedBuildScripts(env[ALLOW_BUILD_SCRIPTS_ENV]),
+    images: imageSettings(env),
+  };
+}
+
+function imageSettings(env: NodeJS.ProcessEnv): ImageSettings | undefined {
+  const containers = env.RUNLET_RUNTIME === 'docker' || env.RUNLET_RUNTIME === 'kubernetes';
+  if (!(env.RUNLET_IMAGE_BUILDS === 'true' || (containers && env.RUNLET_IMAGE_BUILDS !== 'false')))
+    return undefined;
+  return {
+    baseImage: env.RUNLET_BASE_IMAGE || 'runlet/node-base:20',
+    registry: env.RUNLET_REGISTRY
+      ? {
+          registry: env.RUNLET_REGISTRY,
+          username: env.RUNLET_REGISTRY_USERNAME || undefined,
+          password: env.RUNLET_REGISTRY_PASSWORD || undefined,
+        }
+      : undefined,
   };
 }
 

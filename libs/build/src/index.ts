@@ -11,3 +11,6 @@ export type { ArtifactManifest } from './artifact';
 export { ALLOW_BUILD_SCRIPTS_ENV, parseAllowedBuildScripts } from './build-scripts';
 export { DEFAULT_RESOLVE_CACHE_MS } from './resolve-cache';
 export * from './builder-settings';
+export { ImageBuilder, type BuiltImage as PushedImage } from './image/image-builder';
+export { RegistryClient, type RegistrySettings, type Manifest } from './image/registry-client';
+export { LABELS as IMAGE_LABELS } from './image/image-context';

@@ -33,6 +33,8 @@ export interface BuildInput {
 
 export interface BuildOutput {
   artifactDir: string;
+  /** The install store's node_modules for the lockfile (null without dependencies): an image's dependency layer. */
+  nodeModulesDir: string | null;
   /** Direct dependencies → exact versions. */
   resolvedDependencies: Record<string, string>;
   /** What was resolved: detected imports merged with pins (`*` when unpinned). */
@@ -152,6 +154,7 @@ export class ScriptBuilder {
         log(`built in ${durationMs} ms${cacheHit ? ' (dependency cache hit)' : ''} → ${artifactDir}`);
         return {
           artifactDir,
+          nodeModulesDir: deps.nodeModulesDir,
           resolvedDependencies,
           dependencySpec,
           lockfile: deps.lockfile,

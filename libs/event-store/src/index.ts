@@ -12,5 +12,6 @@ export * from './subscription-failure';
 export * from './script-events.read';
 export * from './latest-script-event.read';
 export * from './referenced-lockfile-hashes.read';
+export * from './built-images.read';
 export * from './subscription-position.read';
 export * from './stream-heads.read';

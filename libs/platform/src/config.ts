@@ -38,6 +38,33 @@ export interface RunletConfig {
   secrets: SecretsConfig;
   /** Log retention and the CloudWatch sink (RUNLET_LOG_*, RUNLET_CLOUDWATCH_*, AWS_*). */
   logs: LogsConfig;
+  /** Where executions run (RUNLET_RUNTIME); the process runtime unless configured. */
+  runtime: RuntimeConfig;
+}
+
+export const RUNTIMES = ['process', 'docker', 'kubernetes'] as const;
+export type RuntimeKind = (typeof RUNTIMES)[number];
+
+export interface RuntimeConfig {
+  kind: RuntimeKind;
+  /** Image a try-out runs in, and scripts' images are built from (RUNLET_BASE_IMAGE). */
+  baseImage: string;
+  /** Idle started containers per deployed version (docker; RUNLET_DOCKER_WARM_CONTAINERS). */
+  warmContainers: number;
+  /** Namespace of the execution Jobs (kubernetes; RUNLET_KUBERNETES_NAMESPACE). */
+  kubernetesNamespace: string;
+}
+
+export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const kind = (env.RUNLET_RUNTIME || 'process') as RuntimeKind;
+  if (!RUNTIMES.includes(kind))
+    throw new Error(`RUNLET_RUNTIME=${env.RUNLET_RUNTIME}: unknown runtime; known: ${RUNTIMES.join(', ')}`);
+  return {
+    kind,
+    baseImage: env.RUNLET_BASE_IMAGE || 'runlet/node-base:20',
+    warmContainers: Number(env.RUNLET_DOCKER_WARM_CONTAINERS ?? 1),
+    kubernetesNamespace: env.RUNLET_KUBERNETES_NAMESPACE || 'default',
+  };
 }
 
 export const RUNLET_CONFIG = Symbol('RUNLET_CONFIG');
@@ -73,6 +100,7 @@ export function loadConfig(
     },
     secrets: loadSecretsConfig(env),
     logs: loadLogsConfig(env),
+    runtime: loadRuntimeConfig(env),
   };
 }
 

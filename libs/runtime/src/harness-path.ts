@@ -19,3 +19,8 @@ export function harnessPath(): string {
     if (dirname(dir) === dir) throw new Error('Runlet harness (libs/runtime/harness/harness.mjs) not found');
   }
 }
+
+/** The folder holding the harness and the container entry (copied into images, mounted for try-outs). */
+export function harnessDir(): string {
+  return dirname(harnessPath());
+}

@@ -1,6 +1,7 @@
 import {
   Database,
   EventStore,
+  readBuiltImages,
   readLatestScriptEvent,
   readReferencedLockfileHashes,
 } from '@runlet/event-store';
@@ -48,6 +49,19 @@ export class BuildHistory {
     return readReferencedLockfileHashes(
       this.db,
       { deployed: EventType.ScriptVersionDeployed, built: EventType.BuildSucceeded },
+      since,
+    );
+  }
+
+  /** Every image builds recorded, with whether it is still referenced (deployed or recent, script not archived). */
+  builtImages(since: Date) {
+    return readBuiltImages(
+      this.db,
+      {
+        deployed: EventType.ScriptVersionDeployed,
+        built: EventType.BuildSucceeded,
+        archived: EventType.ScriptArchived,
+      },
       since,
     );
   }

@@ -16,7 +16,7 @@ import {
 } from '@runlet/domain';
 import { AggregateRepository, EventMetadata, EventStore, StoredEvent } from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
-import { BuildError, ScriptBuilder } from '@runlet/build';
+import { BuildError, ImageBuilder, ScriptBuilder } from '@runlet/build';
 import { BuildHistory } from './build-history';
 import { BuildLog, logExcerpt } from './build-log';
 
@@ -45,6 +45,8 @@ export class BuildRunner {
     private readonly history: BuildHistory,
     private readonly builder: ScriptBuilder,
     private readonly logs: LogStore,
+    /** Builds and pushes each version's image (container runtimes); none: artifacts only. */
+    private readonly images?: ImageBuilder,
   ) {}
 
   async run(buildId: string, attempt: number): Promise<BuildOutcome> {
@@ -112,6 +114,17 @@ export class BuildRunner {
         await this.execute(streamId, failure, after);
         return 'failed';
       }
+      // Not a user's error when it fails (the engine or registry): thrown, so the queue retries.
+      const image = this.images
+        ? await this.images.build(
+            {
+              nodeModulesDir: output.nodeModulesDir,
+              artifactDir: output.artifactDir,
+              labels: { scriptId: state.scriptId, version: state.version, lockfileHash: output.lockfileHash },
+            },
+            (line) => log.line(line),
+          )
+        : undefined;
       const recorded = await this.execute(
         streamId,
         {
@@ -127,6 +140,7 @@ export class BuildRunner {
           changes: previous
             ? dependencyChanges(previous.resolvedDependencies ?? {}, output.resolvedDependencies)
             : {},
+          ...(image ? { image: image.image, ...(image.digest ? { imageDigest: image.digest } : {}) } : {}),
         },
         after,
       );

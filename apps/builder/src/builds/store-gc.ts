@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ScriptBuilder } from '@runlet/build';
 import { BuildHistory } from './build-history';
+import { ImageGarbageCollector } from './image-gc';
 
 /** Entries touched this recently may belong to a build another builder has not recorded yet. */
 const IN_FLIGHT_GRACE_MS = 60 * 60_000;
@@ -18,6 +19,8 @@ export class StoreGarbageCollector {
     private readonly builder: ScriptBuilder,
     private readonly history: BuildHistory,
     private readonly keepMs: number,
+    /** Runs with each collection when images are built. */
+    private readonly images?: ImageGarbageCollector,
   ) {}
 
   start(intervalMs: number): void {
@@ -39,6 +42,7 @@ export class StoreGarbageCollector {
         const keep = await this.history.referencedLockfileHashes(new Date(Date.now() - this.keepMs));
         const removed = await this.builder.collectGarbage(keep, graceMs);
         if (removed.length) this.logger.log(`removed ${removed.length} unused install(s)`);
+        await this.images?.collect();
         return removed;
       } finally {
         this.running = undefined;

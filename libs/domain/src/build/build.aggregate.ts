@@ -86,6 +86,10 @@ function validResult(r: BuildResult): BuildResult {
     durationMs: durationMs(r.durationMs),
     artifactDir: text('artifactDir', r.artifactDir, { maxLength: 4096 }),
     changes: r.changes,
+    ...(r.image === undefined ? {} : { image: text('image', r.image, { maxLength: 1000 }) }),
+    ...(r.imageDigest === undefined
+      ? {}
+      : { imageDigest: text('imageDigest', r.imageDigest, { maxLength: 200 }) }),
   };
 }
 

@@ -32,6 +32,10 @@ export interface BuildResult {
   durationMs: number;
   artifactDir: string;
   changes: Record<string, DependencyChange>;
+  /** The version's container image (`registry/repo:tag`), when images are built (container runtimes). */
+  image?: string;
+  /** Its manifest digest in the registry (`sha256:…`), when it was pushed. */
+  imageDigest?: string;
 }
 
 export type BuildCommand =

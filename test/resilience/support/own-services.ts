@@ -13,8 +13,7 @@ import { freePort } from '../../support/role-process';
  */
 export class OwnRedis {
   private server?: LocalRedis;
-  /** True from the moment a restart stops the server until the new one answers. */
-  down = false;
+
   private constructor(
     readonly port: number,
     private readonly dir: string,
@@ -37,11 +36,9 @@ export class OwnRedis {
 
   /** SIGTERM (Redis writes its append-only file) and a new server on the same port and files. */
   async restart(downMs = 0): Promise<void> {
-    this.down = true;
     await this.stop();
     if (downMs) await new Promise((r) => setTimeout(r, downMs));
     await this.up();
-    this.down = false;
   }
 
   async stop(): Promise<void> {
@@ -52,8 +49,7 @@ export class OwnRedis {
 
 export class OwnPostgres {
   private server?: EmbeddedPostgres;
-  /** True from the moment a restart stops the server until the new one answers. */
-  down = false;
+
   private constructor(
     readonly port: number,
     private readonly dir: string,
@@ -79,11 +75,9 @@ export class OwnPostgres {
 
   /** Fast shutdown (every session ended, as a crash would end them) and a new start on the same cluster. */
   async restart(downMs = 0): Promise<void> {
-    this.down = true;
     await this.stop();
     if (downMs) await new Promise((r) => setTimeout(r, downMs));
     await this.up();
-    this.down = false;
   }
 
   async stop(): Promise<void> {

@@ -25,6 +25,7 @@ import { TriggersController } from './triggers/triggers.controller';
 import { triggerHandlers } from './triggers/triggers.handlers';
 import { WebhookHandler } from './webhooks/webhook-handler';
 import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
+import { ConnectionDrain } from './http/connection-drain';
 
 /**
  * The `api` role: REST API, webhooks (served ahead of Express: see serveHooksAhead), health and
@@ -59,6 +60,7 @@ import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
     PlatformKey,
     WebhookTriggerCache,
     WebhookHandler,
+    ConnectionDrain,
   ],
 })
 export class ApiModule {}

@@ -1,5 +1,6 @@
 // Three projects: pure unit tests, integration tests against the real PostgreSQL/Redis,
-// and end-to-end tests that boot the platform. All run in one `npm test`.
+// and end-to-end tests that boot the platform. All run in one `npm test` (with a subset of the
+// resilience suite, which `npm run test:resilience` runs whole).
 const swc = [
   '@swc/jest',
   {
@@ -23,6 +24,15 @@ module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/resilience/'],
+    },
+    // Fault tests under load (role processes from dist/): `npm run test:resilience`.
+    ...(process.env.RUNLET_TEST_RESILIENCE === '1'
+      ? [{ ...base, displayName: 'resilience', testMatch: ['<rootDir>/test/resilience/*.e2e-spec.ts'] }]
+      : []),
   ],
 };

@@ -27,9 +27,14 @@ describe('resilience: the same BullMQ job delivered twice, under load (real proc
     await cluster.start(['executor']);
     await cluster.start(['executor']);
     const scriptId = await cluster.builtScript({ name: 'dup', code: loggingScript(LINES, 300) });
-    const hook = (await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode: 'async' })).body.id;
+    const hook = (
+      await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode: 'async' })
+    ).body.id;
 
-    const queue = new Queue<ExecutionJobData>(EXECUTIONS_QUEUE, queueOptions(cluster.redisUrl, cluster.databaseUrl));
+    const queue = new Queue<ExecutionJobData>(
+      EXECUTIONS_QUEUE,
+      queueOptions(cluster.redisUrl, cluster.databaseUrl),
+    );
     const copies: Promise<unknown>[] = [];
     try {
       const outcomes = await burst(cluster, [hook], 80, 8, () => {});
@@ -37,7 +42,11 @@ describe('resilience: the same BullMQ job delivered twice, under load (real proc
       // Each job delivered again: as BullMQ would after a lost acknowledgement, or a producer retrying.
       for (const id of acceptedIds(outcomes)) {
         copies.push(
-          queue.getJob(id).then((job) => queue.add('execution', job?.data ?? { executionId: id }, { jobId: `${id}-again` })),
+          queue
+            .getJob(id)
+            .then((job) =>
+              queue.add('execution', job?.data ?? { executionId: id }, { jobId: `${id}-again` }),
+            ),
         );
       }
       await Promise.all(copies);
@@ -45,7 +54,10 @@ describe('resilience: the same BullMQ job delivered twice, under load (real proc
         async () => ((await queue.getJobCounts('completed')).completed >= 160 ? true : undefined),
         'both deliveries of every job done',
       );
-      const result = await invariants(cluster.databaseUrl, NAME, { accepted: acceptedIds(outcomes), logLines: LINES });
+      const result = await invariants(cluster.databaseUrl, NAME, {
+        accepted: acceptedIds(outcomes),
+        logLines: LINES,
+      });
       expect(result).toEqual(HOLDS);
       expect(await startedTwice(cluster)).toBe(0); // a finished or running execution is not started again
     } finally {
@@ -64,13 +76,17 @@ describe('resilience: a worker whose job lock expired finishing late (SIGSTOP/SI
     await cluster.start(['api', 'builder', 'scheduler']);
     const frozen = await cluster.start(['executor']);
     const scriptId = await cluster.builtScript({ name: 'late', code: loggingScript(LINES, 2000) });
-    const hook = (await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode: 'async' })).body.id;
+    const hook = (
+      await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode: 'async' })
+    ).body.id;
 
     const outcomes = await burst(cluster, [hook], 40, 8);
     expect(statusCounts(outcomes)).toEqual({ 202: 40 });
     await eventually(
       async () =>
-        (await cluster.query(`SELECT count(*)::int AS n FROM events WHERE event_type = 'ExecutionStarted'`))[0].n >= 4
+        (
+          await cluster.query(`SELECT count(*)::int AS n FROM events WHERE event_type = 'ExecutionStarted'`)
+        )[0].n >= 4
           ? true
           : undefined,
       'the first executor running executions',
@@ -78,11 +94,18 @@ describe('resilience: a worker whose job lock expired finishing late (SIGSTOP/SI
     // Frozen past its lock (its sandboxes run on), while a second executor takes the stalled jobs over.
     frozen.kill('SIGSTOP');
     await cluster.start(['executor']);
-    await eventually(async () => ((await startedTwice(cluster)) > 0 ? true : undefined), 'a stalled job taken over', 60_000);
+    await eventually(
+      async () => ((await startedTwice(cluster)) > 0 ? true : undefined),
+      'a stalled job taken over',
+      60_000,
+    );
     await new Promise((r) => setTimeout(r, 3000));
     frozen.kill('SIGCONT');
 
-    const result = await invariants(cluster.databaseUrl, NAME, { accepted: acceptedIds(outcomes), logLines: LINES });
+    const result = await invariants(cluster.databaseUrl, NAME, {
+      accepted: acceptedIds(outcomes),
+      logLines: LINES,
+    });
     expect(result).toEqual(HOLDS);
     expect(frozen.alive).toBe(true); // it resumed and went on
   }, 600_000);

@@ -16,7 +16,9 @@ describe('resilience: an executor SIGKILLed in the middle of 100 executions (rea
     const victim: RoleProcess = await cluster.start(['executor']);
     await cluster.start(['executor']);
     const scriptId = await cluster.builtScript({ name: 'slow', code: loggingScript(LINES, 700) });
-    const hook = (await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode: 'async' })).body;
+    const hook = (
+      await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode: 'async' })
+    ).body;
 
     const outcomes = await burst(cluster, [hook.id], 100, 10);
     expect(statusCounts(outcomes)).toEqual({ 202: 100 });
@@ -28,7 +30,10 @@ describe('resilience: an executor SIGKILLed in the middle of 100 executions (rea
     victim.kill('SIGKILL');
     await victim.exited;
 
-    const result = await invariants(cluster.databaseUrl, NAME, { accepted: acceptedIds(outcomes), logLines: LINES });
+    const result = await invariants(cluster.databaseUrl, NAME, {
+      accepted: acceptedIds(outcomes),
+      logLines: LINES,
+    });
     expect(result).toEqual(HOLDS);
     // The fault hit running work: executions the victim had started were run again elsewhere.
     const [{ retried }] = await cluster.query(

@@ -19,7 +19,10 @@ describe('resilience: PostgreSQL restarted while executions run and finish (own 
 
   it('every accepted call ends exactly once, positions stay gap-free, read models equal their rebuild, no log line is lost', async () => {
     [pg, redis] = await Promise.all([OwnPostgres.start(), OwnRedis.start()]);
-    cluster = await Cluster.create(NAME, { databaseUrl: pg.url(testDatabaseName(NAME)), redisUrl: redis.url });
+    cluster = await Cluster.create(NAME, {
+      databaseUrl: pg.url(testDatabaseName(NAME)),
+      redisUrl: redis.url,
+    });
     await cluster.start(['api', 'builder', 'scheduler']);
     await cluster.start(['executor']);
     await cluster.start(['executor']);
@@ -44,7 +47,12 @@ describe('resilience: PostgreSQL restarted while executions run and finish (own 
     // And the platform works on afterwards.
     const after = await burst(cluster, hooks, 20, 4);
     expect(statusCounts(after)).toEqual({ 200: 10, 202: 10 });
-    await eventually(async () => ([...(await terminalEvents(cluster.databaseUrl)).values()].every((t) => t.length) ? true : undefined), 'all ended', 180_000).catch(() => undefined);
+    await eventually(
+      async () =>
+        [...(await terminalEvents(cluster.databaseUrl)).values()].every((t) => t.length) ? true : undefined,
+      'all ended',
+      180_000,
+    ).catch(() => undefined);
 
     const result = await invariants(cluster.databaseUrl, NAME, {
       accepted: [...acceptedIds(outcomes), ...acceptedIds(after)],

@@ -16,7 +16,9 @@ describe('resilience: a projection whose transaction is killed halfway (pg_termi
     await cluster.start(['api', 'builder', 'scheduler']);
     await cluster.start(['executor']);
     const scriptId = await cluster.builtScript({ name: 'projected', code: loggingScript(LINES, 20) });
-    const hook = (await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode: 'async' })).body.id;
+    const hook = (
+      await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode: 'async' })
+    ).body.id;
 
     // While the load runs, end every session caught writing the executions read model: the
     // projection's batch transaction dies after some of its rows.
@@ -29,7 +31,7 @@ describe('resilience: a projection whose transaction is killed halfway (pg_termi
         const { rows } = await killer.query(
           `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
            WHERE datname = $1 AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
-             AND state IN ('active', 'idle in transaction') AND query ~* '^\s*(INSERT|UPDATE)' AND query ~* 'rm_'`,
+             AND state IN ('active', 'idle in transaction') AND query ~* '^[[:space:]]*(INSERT|UPDATE)' AND query ~* 'rm_'`,
           [testDatabaseName(NAME)],
         );
         killed += rows.filter((r) => r.ok).length;
@@ -42,7 +44,10 @@ describe('resilience: a projection whose transaction is killed halfway (pg_termi
     await killer.end();
     expect(killed).toBeGreaterThan(0);
 
-    const result = await invariants(cluster.databaseUrl, NAME, { accepted: acceptedIds(outcomes), logLines: LINES });
+    const result = await invariants(cluster.databaseUrl, NAME, {
+      accepted: acceptedIds(outcomes),
+      logLines: LINES,
+    });
     expect(result).toEqual(HOLDS);
   }, 600_000);
 });

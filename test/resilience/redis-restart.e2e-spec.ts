@@ -37,10 +37,16 @@ describe('resilience: Redis restarted during a burst of 500 webhook calls, async
     // During the outage a call may be refused (503, nothing recorded) but never answer another 5xx.
     const codes = statusCounts(outcomes);
     const unexpected = Object.keys(codes).filter((c) => !['200', '202', '503'].includes(c));
-    expect({ unexpected, sample: outcomes.filter((o) => !['200', '202', '503'].includes(String(o.status))).slice(0, 3) }).toEqual({ unexpected: [], sample: [] });
+    expect({
+      unexpected,
+      sample: outcomes.filter((o) => !['200', '202', '503'].includes(String(o.status))).slice(0, 3),
+    }).toEqual({ unexpected: [], sample: [] });
     expect(codes['200'] + codes['202']).toBeGreaterThan(300);
 
-    const result = await invariants(cluster.databaseUrl, NAME, { accepted: acceptedIds(outcomes), logLines: LINES });
+    const result = await invariants(cluster.databaseUrl, NAME, {
+      accepted: acceptedIds(outcomes),
+      logLines: LINES,
+    });
     expect(result).toEqual(HOLDS);
   }, 600_000);
 });

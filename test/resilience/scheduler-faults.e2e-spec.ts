@@ -15,7 +15,11 @@ async function firings(cluster: Cluster, triggerId: string) {
        FROM events WHERE event_type = 'TriggerFired' AND data->>'triggerId' = $1 ORDER BY data->>'scheduledAt'`,
       [triggerId],
     )
-  ).map((r) => ({ scheduledAt: r.scheduledAt as string, late: !!r.late, recordedAt: new Date(r.recordedAt) }));
+  ).map((r) => ({
+    scheduledAt: r.scheduledAt as string,
+    late: !!r.late,
+    recordedAt: new Date(r.recordedAt),
+  }));
 }
 
 async function cronSetup(cluster: Cluster, catchUp: 'latest' | 'none') {
@@ -44,7 +48,11 @@ describe('resilience: two schedulers racing, one with its clock 2 s ahead (real 
       NODE_OPTIONS: `--require ${join(__dirname, 'support', 'clock-offset.js')}`,
       RUNLET_TEST_CLOCK_OFFSET_MS: '2000',
     });
-    await eventually(async () => ((await firings(cluster, triggerId)).length >= 12 ? true : undefined), '12 ticks', 90_000);
+    await eventually(
+      async () => ((await firings(cluster, triggerId)).length >= 12 ? true : undefined),
+      '12 ticks',
+      90_000,
+    );
     expect((await cluster.api('PATCH', `/api/v1/triggers/${triggerId}`, { paused: true })).status).toBe(200);
     await sleep(1500);
 
@@ -68,7 +76,11 @@ describe('resilience: the scheduler stopped and restarted (catch-up policy, real
     cluster = await Cluster.create(NAME, { redisUrl: REDIS_URL });
     const triggerId = await cronSetup(cluster, 'latest');
     const first = await cluster.start(['scheduler']);
-    await eventually(async () => ((await firings(cluster, triggerId)).length >= 3 ? true : undefined), '3 ticks', 90_000);
+    await eventually(
+      async () => ((await firings(cluster, triggerId)).length >= 3 ? true : undefined),
+      '3 ticks',
+      90_000,
+    );
     await first.terminate();
     const stoppedAt = Date.now();
     await sleep(5000);
@@ -76,7 +88,9 @@ describe('resilience: the scheduler stopped and restarted (catch-up policy, real
     const restartedAt = Date.now();
     await eventually(
       async () =>
-        (await firings(cluster, triggerId)).filter((f) => !f.late && Date.parse(f.scheduledAt) > restartedAt + 1000).length >= 2
+        (await firings(cluster, triggerId)).filter(
+          (f) => !f.late && Date.parse(f.scheduledAt) > restartedAt + 1000,
+        ).length >= 2
           ? true
           : undefined,
       'ticks on time after the restart',
@@ -87,8 +101,12 @@ describe('resilience: the scheduler stopped and restarted (catch-up policy, real
 
     const fired = await firings(cluster, triggerId);
     // Down from the stop until the first tick the new process fired on time (it takes seconds to start).
-    const backAt = Date.parse(fired.find((f) => !f.late && Date.parse(f.scheduledAt) > stoppedAt + 1000)!.scheduledAt);
-    const inOutage = fired.filter((f) => Date.parse(f.scheduledAt) > stoppedAt + 1000 && Date.parse(f.scheduledAt) < backAt);
+    const backAt = Date.parse(
+      fired.find((f) => !f.late && Date.parse(f.scheduledAt) > stoppedAt + 1000)!.scheduledAt,
+    );
+    const inOutage = fired.filter(
+      (f) => Date.parse(f.scheduledAt) > stoppedAt + 1000 && Date.parse(f.scheduledAt) < backAt,
+    );
     expect(inOutage.filter((f) => !f.late)).toEqual([]); // nothing fired on time while no scheduler ran
     expect(inOutage.filter((f) => f.late)).toHaveLength(1); // the missed window, caught up once
     const seconds = fired.map((f) => f.scheduledAt);

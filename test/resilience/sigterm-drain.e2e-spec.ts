@@ -65,7 +65,10 @@ describe('resilience: SIGTERM of each role under load drains and exits (real pro
           [`system:executor-${pid}-%`],
         )
       ).map((r) => r.stream_id as string);
-    await eventually(async () => ((await startedBy()).length > 0 ? true : undefined), 'the victim running executions');
+    await eventually(
+      async () => ((await startedBy()).length > 0 ? true : undefined),
+      'the victim running executions',
+    );
     const exit = victim.terminate(GRACE_MS);
     await new Promise((r) => setTimeout(r, 500)); // the signal has been handled
     const runningAtTerm = await startedBy();
@@ -106,10 +109,18 @@ describe('resilience: SIGTERM of each role under load drains and exits (real pro
     const victim = cluster.processes.find((p) => p.roles.includes('scheduler') && p.alive)!;
     expect(cleanExit(await victim.terminate(GRACE_MS))).toBe(true);
     const fired = async () =>
-      (await cluster.query(`SELECT count(*)::int AS n FROM events WHERE event_type = 'TriggerFired' AND data->>'source' = 'cron'`))[0].n as number;
+      (
+        await cluster.query(
+          `SELECT count(*)::int AS n FROM events WHERE event_type = 'TriggerFired' AND data->>'source' = 'cron'`,
+        )
+      )[0].n as number;
     const before = await fired();
     await cluster.start(['scheduler']);
-    await eventually(async () => ((await fired()) >= before + 2 ? true : undefined), 'the replacement firing ticks', 60_000);
+    await eventually(
+      async () => ((await fired()) >= before + 2 ? true : undefined),
+      'the replacement firing ticks',
+      60_000,
+    );
   }, 300_000);
 
   it('builder: finishes or hands back the build it runs, exits, and the version is built once', async () => {
@@ -120,7 +131,11 @@ describe('resilience: SIGTERM of each role under load drains and exits (real pro
     expect(saved.status).toBe(200);
     await eventually(
       async () =>
-        (await cluster.query(`SELECT 1 FROM events WHERE event_type = 'BuildStarted' AND data->>'version' = '2'`)).length
+        (
+          await cluster.query(
+            `SELECT 1 FROM events WHERE event_type = 'BuildStarted' AND data->>'version' = '2'`,
+          )
+        ).length
           ? true
           : undefined,
       'the build running',
@@ -131,7 +146,10 @@ describe('resilience: SIGTERM of each role under load drains and exits (real pro
     expect(cleanExit(await exit)).toBe(true);
     await cluster.start(['builder']);
     await eventually(
-      async () => ((await cluster.api('GET', `/api/v1/scripts/${scriptId}`)).body.deployedVersion === 2 ? true : undefined),
+      async () =>
+        (await cluster.api('GET', `/api/v1/scripts/${scriptId}`)).body.deployedVersion === 2
+          ? true
+          : undefined,
       'version 2 deployed',
       180_000,
     );
@@ -145,13 +163,17 @@ describe('resilience: SIGTERM of each role under load drains and exits (real pro
     loading = false;
     const background = (await load) ?? [];
     // Ticks stop, so the executions there are can all end.
-    expect((await cluster.api('PATCH', `/api/v1/triggers/${cronTrigger}`, { paused: true })).status).toBe(200);
+    expect((await cluster.api('PATCH', `/api/v1/triggers/${cronTrigger}`, { paused: true })).status).toBe(
+      200,
+    );
     const result = await invariants(cluster.databaseUrl, NAME, {
       accepted: [...accepted, ...acceptedIds(background)],
       logLines: LINES,
     });
     expect(result).toEqual(HOLDS);
-    const ticks = await cluster.query(`SELECT count(*)::int AS n FROM events WHERE event_type = 'TriggerFired' AND data->>'source' = 'cron'`);
+    const ticks = await cluster.query(
+      `SELECT count(*)::int AS n FROM events WHERE event_type = 'TriggerFired' AND data->>'source' = 'cron'`,
+    );
     expect(ticks[0].n).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -55,7 +55,9 @@ export class RoleProcess {
   }
 
   /** SIGTERM and the exit, SIGKILL after `graceMs` (then `killed` says so). */
-  async terminate(graceMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }> {
+  async terminate(
+    graceMs = 60_000,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }> {
     if (!this.alive) return { ...(await this.exited), killed: false };
     let killed = false;
     const timer = setTimeout(() => {
@@ -162,11 +164,15 @@ export class Cluster {
     const created = await this.api('POST', '/api/v1/scripts', script);
     if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
     const id = created.body.id;
-    await eventually(async () => {
-      const { body } = await this.api('GET', `/api/v1/scripts/${id}`);
-      if (body.build?.status === 'failed') throw new Error(`build failed: ${JSON.stringify(body.build)}`);
-      return body.deployedVersion >= 1 ? true : undefined;
-    }, `script ${id} deployed`, timeoutMs);
+    await eventually(
+      async () => {
+        const { body } = await this.api('GET', `/api/v1/scripts/${id}`);
+        if (body.build?.status === 'failed') throw new Error(`build failed: ${JSON.stringify(body.build)}`);
+        return body.deployedVersion >= 1 ? true : undefined;
+      },
+      `script ${id} deployed`,
+      timeoutMs,
+    );
     return id;
   }
 

@@ -10,7 +10,13 @@ import {
 import { diffWithRebuild } from '../../support/projection-rebuild';
 import { eventually } from './cluster';
 
-const TERMINAL = ['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionCancelled', 'ExecutionSkipped'];
+const TERMINAL = [
+  'ExecutionSucceeded',
+  'ExecutionFailed',
+  'ExecutionTimedOut',
+  'ExecutionCancelled',
+  'ExecutionSkipped',
+];
 
 async function withClient<T>(url: string, use: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
@@ -71,7 +77,10 @@ export async function positions(url: string): Promise<{ count: number; max: numb
 
 /** Waits for the read models to reach the head, then compares them with a rebuild from position 0. */
 export async function readModelsMatchRebuild(url: string, name: string): Promise<unknown> {
-  const head = await withClient(url, async (c) => (await c.query(`SELECT position::int AS p FROM log_head`)).rows[0].p);
+  const head = await withClient(
+    url,
+    async (c) => (await c.query(`SELECT position::int AS p FROM log_head`)).rows[0].p,
+  );
   await eventually(
     () =>
       withClient(url, async (c) => {
@@ -107,7 +116,9 @@ export async function lostLogLines(url: string, expectedLines: number): Promise<
                 WHERE l.execution_id = substr(e.stream_id, 11) AND l.stream = 'stdout') AS lines
        FROM events e WHERE e.event_type = 'ExecutionSucceeded'`,
     );
-    return rows.filter((r) => r.lines !== expectedLines).map((r) => `${r.id}: ${r.lines} of ${expectedLines} lines`);
+    return rows
+      .filter((r) => r.lines !== expectedLines)
+      .map((r) => `${r.id}: ${r.lines} of ${expectedLines} lines`);
   });
 }
 

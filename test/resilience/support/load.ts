@@ -25,7 +25,11 @@ export async function callHook(base: string, hookId: string, body: unknown = {})
       signal: AbortSignal.timeout(120_000),
     });
     const text = await res.text();
-    return { status: res.status, executionId: res.headers.get('x-runlet-execution-id') ?? undefined, error: res.status >= 400 ? text : undefined };
+    return {
+      status: res.status,
+      executionId: res.headers.get('x-runlet-execution-id') ?? undefined,
+      error: res.status >= 400 ? text : undefined,
+    };
   } catch (err) {
     return { status: 0, error: String((err as Error).cause ?? err) };
   }

@@ -69,7 +69,12 @@ export class OwnPostgres {
   }
 
   private async up(): Promise<void> {
-    this.server = new EmbeddedPostgres(this.dir, this.url(), { host: '127.0.0.1', port: this.port }, () => {});
+    this.server = new EmbeddedPostgres(
+      this.dir,
+      this.url(),
+      { host: '127.0.0.1', port: this.port },
+      () => {},
+    );
     await this.server.start();
   }
 

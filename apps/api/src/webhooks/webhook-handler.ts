@@ -3,7 +3,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ExecutionRequests, ExecutionView, uuidFrom } from '@runlet/executions';
 import { contractError, jsonReply } from '../http/error.filter';
-import { RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
+import type Redis from 'ioredis';
+import { queueOptions, REDIS, RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
 import { toHttpEvent, toHttpResponse, verifyHmac, verifyToken } from './http';
 import { RateLimiter } from './rate-limiter';
 import { WebhookTarget, WebhookTriggerCache } from './webhook-trigger-cache';
@@ -39,8 +40,11 @@ export class WebhookHandler {
     private readonly cache: WebhookTriggerCache,
     private readonly requests: ExecutionRequests,
     @Inject(RUNLET_CONFIG) private readonly config: RunletConfig,
+    @Inject(REDIS) redis: Redis,
   ) {
-    this.limiter = new RateLimiter(config.webhooks.ratePerSecond);
+    // Namespaced like the queues: installations sharing one Redis count their calls apart.
+    const prefix = `${queueOptions(config.redisUrl, config.databaseUrl).prefix}:webhook-rate`;
+    this.limiter = new RateLimiter(redis, config.webhooks.ratePerSecond, prefix);
   }
 
   async handle(call: WebhookCall): Promise<WebhookReply> {
@@ -50,7 +54,7 @@ export class WebhookHandler {
     const denied = authenticate(target, call);
     if (denied) return contractError(401, denied);
     if (target.paused) return contractError(409, 'this trigger is paused');
-    const wait = this.limiter.take(triggerId);
+    const wait = await this.limiter.take(triggerId);
     if (wait > 0) {
       const limit = this.config.webhooks.ratePerSecond;
       return contractError(429, `rate limit of ${limit} requests/s for this trigger exceeded`, {

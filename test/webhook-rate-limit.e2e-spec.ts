@@ -23,7 +23,9 @@ describe('webhook rate limit across two api processes (real processes, Redis)', 
     // A window lasts one second from its first call; an attempt slower than that proves nothing, so try again.
     let verdict: { statuses: number[]; retryAfter: string | null } | undefined;
     for (let attempt = 0; attempt < 5 && !verdict; attempt++) {
-      const hook = (await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode: 'async' }, at)).body.id;
+      const hook = (
+        await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode: 'async' }, at)
+      ).body.id;
       const started = Date.now();
       const statuses: number[] = [];
       for (let i = 0; i < RATE; i++) statuses.push((await callHook(at, hook)).status);

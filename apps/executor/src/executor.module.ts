@@ -1,4 +1,10 @@
-import { ReadModelsModule, queueOptions, RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
+import {
+  ExecutionRetention,
+  ReadModelsModule,
+  queueOptions,
+  RUNLET_CONFIG,
+  RunletConfig,
+} from '@runlet/platform';
 import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import {
@@ -111,6 +117,7 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
   private readonly notifications: SubscriptionRunner;
   private readonly notifier: NotificationWorker;
   private readonly stranded: StrandedExecutions;
+  private readonly retention?: ExecutionRetention;
 
   constructor(
     private readonly worker: ExecutionWorker,
@@ -144,6 +151,8 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
       staleAfterMs: 2 * config.executor.lockDurationMs,
       everyMs: config.executor.lockDurationMs,
     });
+    if (config.executionRetentionDays)
+      this.retention = new ExecutionRetention(db, { days: config.executionRetentionDays });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -153,10 +162,12 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     this.notifications.start();
     this.notifier.start();
     this.stranded.start();
+    this.retention?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.stranded.stop();
+    await this.retention?.stop();
     await this.notifications.stop();
     await this.notifier.stop();
     await this.notificationsQueue.close();

@@ -6,3 +6,4 @@ export type { PendingLine } from './log-sql';
 export { logLinesAttachment } from './log-sql';
 export { ChannelSubscriber } from './channel-subscriber';
 export { logChannel } from './log-channel';
+export * from './delete-execution-logs';

@@ -1,5 +1,10 @@
 import { logsMigrations } from '@runlet/logs';
 import { readModelMigrations } from '@runlet/read-models';
+import { ExecutionRetentionIndexH17_1764300000901 } from './retention/execution-retention.migration';
 
 /** Every library's tables, applied in this order on start (the event store's come first). */
-export const platformMigrations: Function[] = [...logsMigrations, ...readModelMigrations];
+export const platformMigrations: Function[] = [
+  ...logsMigrations,
+  ...readModelMigrations,
+  ExecutionRetentionIndexH17_1764300000901,
+];

@@ -63,4 +63,38 @@ describe('execution retention (real PostgreSQL, Redis, bwrap)', () => {
     );
     expect({ diffs, blockedBy }).toEqual({ diffs: [], blockedBy: undefined });
   });
+
+  it('when the latest firing shown is removed, the trigger shows the latest retained one, as a rebuild would', async () => {
+    const db = p.app.get(Database);
+    const scriptId = await createBuiltScript(p, { name: 'latest-removed', code: `export default () => 2` });
+    const hook = (await p.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode: 'sync' }))
+      .body;
+    const fire = async () =>
+      (await fetch(`${p.url}/hooks/${hook.id}`, { method: 'POST', body: '{}' })).headers.get(
+        'x-runlet-execution-id',
+      )!;
+    const [older, newer] = [await fire(), await fire()];
+    // Only the newer one ended long ago (the older one, say, ran for weeks): the shown latest firing goes.
+    await db.query(`UPDATE events SET recorded_at = now() - interval '40 days' WHERE stream_id = $1`, [
+      `execution-${newer}`,
+    ]);
+    await p.app.get(ProjectionRunnerService).catchUp(10_000);
+    expect(await new ExecutionRetention(db, { days: 30 }).sweep()).toBe(1);
+
+    const [firedOlder] = await db.query(
+      `SELECT (data->>'firedAt')::timestamptz AS at FROM events WHERE stream_id = $1 AND event_type = 'TriggerFired'`,
+      [`execution-${older}`],
+    );
+    const trigger = (await p.api('GET', `/api/v1/scripts/${scriptId}/triggers`)).body.items[0];
+    expect({ fireCount: trigger.fireCount, lastFiredAt: trigger.lastFiredAt }).toEqual({
+      fireCount: 1,
+      lastFiredAt: new Date(firedOlder.at).toISOString(),
+    });
+    const { diffs, blockedBy } = await diffWithRebuild(
+      p.config.databaseUrl,
+      p.app.get<SubscriptionHandler[]>(PROJECTIONS),
+      `${NAME}_rebuild`,
+    );
+    expect({ diffs, blockedBy }).toEqual({ diffs: [], blockedBy: undefined });
+  });
 });

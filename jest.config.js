@@ -1,5 +1,6 @@
 // Three projects: pure unit tests, integration tests against the real PostgreSQL/Redis,
-// and end-to-end tests that boot the platform. All run in one `npm test`.
+// and end-to-end tests that boot the platform. All run in one `npm test` (with a subset of the
+// resilience suite, which `npm run test:resilience` runs whole).
 const swc = [
   '@swc/jest',
   {
@@ -35,10 +36,19 @@ module.exports = {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // Images need a container runtime configured: they run in `npm run test:docker`.
-      testPathIgnorePatterns: process.env.RUNLET_RUNTIME === 'docker' ? [] : ['/test/images\\.e2e-spec\\.ts$'],
+      // Images need a container runtime configured: they run in `npm run test:docker`; the fault
+      // tests run in `npm run test:resilience`.
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/test/resilience/',
+        ...(process.env.RUNLET_RUNTIME === 'docker' ? [] : ['/test/images\\.e2e-spec\\.ts$']),
+      ],
     },
     // A real Kubernetes cluster (KUBECONFIG): `npm run test:kubernetes` only, not part of `npm test`.
     { ...base, displayName: 'cluster', testMatch: ['<rootDir>/test/**/*.cluster-spec.ts'] },
+    // Fault tests under load (role processes from dist/): `npm run test:resilience`.
+    ...(process.env.RUNLET_TEST_RESILIENCE === '1'
+      ? [{ ...base, displayName: 'resilience', testMatch: ['<rootDir>/test/resilience/*.e2e-spec.ts'] }]
+      : []),
   ],
 };

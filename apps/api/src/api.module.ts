@@ -28,6 +28,7 @@ import { triggerHandlers } from './triggers/triggers.handlers';
 import { WebhookSecrets } from './triggers/webhook-secrets';
 import { WebhookHandler } from './webhooks/webhook-handler';
 import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
+import { ConnectionDrain } from './http/connection-drain';
 
 /**
  * The `api` role: REST API, webhooks (served ahead of Express: see serveHooksAhead), health and
@@ -65,6 +66,7 @@ import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
     WebhookSecrets,
     WebhookTriggerCache,
     WebhookHandler,
+    ConnectionDrain,
   ],
 })
 export class ApiModule {}

@@ -1,4 +1,10 @@
-import { ReadModelsModule, queueOptions, RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
+import {
+  ExecutionRetention,
+  ReadModelsModule,
+  queueOptions,
+  RUNLET_CONFIG,
+  RunletConfig,
+} from '@runlet/platform';
 import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import {
@@ -113,7 +119,8 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
   private readonly notifier: NotificationWorker;
   private readonly stranded: StrandedExecutions;
   private unexposePool?: () => void;
-  private readonly retention: LogRetention | undefined;
+  private readonly logRetention: LogRetention | undefined;
+  private readonly executionRetention?: ExecutionRetention;
 
   constructor(
     private readonly worker: ExecutionWorker,
@@ -153,11 +160,13 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     const logsConfig = config.logs;
     if (logsConfig.retentionDays > 0) {
       const logger = new Logger('logs');
-      this.retention = new LogRetention(db, {
+      this.logRetention = new LogRetention(db, {
         retentionDays: logsConfig.retentionDays,
         onError: (err) => logger.warn(`log retention sweep failed: ${(err as Error).message}`),
       });
     }
+    if (config.executionRetentionDays)
+      this.executionRetention = new ExecutionRetention(db, { days: config.executionRetentionDays });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -174,12 +183,14 @@ export class ExecutorModule implements OnApplicationBootstrap, OnApplicationShut
     this.notifications.start();
     this.notifier.start();
     this.stranded.start();
-    this.retention?.start();
+    this.logRetention?.start();
+    this.executionRetention?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.retention?.stop();
+    await this.logRetention?.stop();
     await this.stranded.stop();
+    await this.executionRetention?.stop();
     await this.notifications.stop();
     await this.notifier.stop();
     await this.notificationsQueue.close();

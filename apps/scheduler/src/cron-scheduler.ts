@@ -11,6 +11,7 @@ import { hasPendingTick, JobSchedulerSync } from './job-scheduler-sync';
 import { CRON_TICKS_QUEUE, SchedulerOptions, schedulerIdOf } from './scheduler.config';
 import { TickFirer } from './tick-firer';
 import { countActiveTriggers } from './scheduler-metrics';
+import { SharedClock } from './shared-clock';
 import { TickHandler } from './tick-handler';
 import { TriggerChanges, TriggerChangeWatcher } from './trigger-change-watcher';
 
@@ -48,7 +49,10 @@ export class CronScheduler {
   /** Tick jobs this process has taken (for tests and metrics). */
   ticksTaken = 0;
 
+  private readonly clock: SharedClock;
+
   constructor(private readonly deps: CronSchedulerDeps) {
+    this.clock = new SharedClock(deps.redis);
     this.triggers = new CronTriggerCache(new TriggersQuery(deps.db));
     const firer = new TickFirer(new ScriptsQuery(deps.db), new ExecutionsQuery(deps.db), deps.requests);
     this.handler = new TickHandler(
@@ -56,6 +60,7 @@ export class CronScheduler {
       firer,
       new CatchUpClaims(deps.redis, deps.options.prefix),
       deps.options,
+      () => this.clock.now(),
     );
     this.watcher = new TriggerChangeWatcher(deps.db, deps.store, deps.hints, (c) => this.applyChanges(c));
   }
@@ -67,12 +72,13 @@ export class CronScheduler {
     this.queue = new Queue<TickJobData>(CRON_TICKS_QUEUE, { connection, settings, prefix: options.prefix });
     this.sync = new JobSchedulerSync(this.queue);
 
+    await this.clock.sync();
     await this.watcher.start(); // from the head: changes made while loading are seen again
     await this.triggers.reloadAll();
     const inRedis = await this.sync.current();
     // After downtime: triggers whose job scheduler still holds an overdue tick catch up when a
     // worker takes that job; the others (scheduler missing or replaced) catch up here.
-    const now = new Date();
+    const now = new Date(this.clock.now());
     await Promise.all(
       this.triggers
         .active()
@@ -109,6 +115,7 @@ export class CronScheduler {
   resync(): Promise<void> {
     this.resyncing ??= (async () => {
       try {
+        await this.clock.sync();
         await this.triggers.reloadAll();
         await this.sync!.sync(this.triggers.active());
       } catch (err) {

@@ -17,3 +17,11 @@ describe('TickClock', () => {
     expect((woke as Date).getTime()).toBeGreaterThanOrEqual(asked);
   });
 });
+
+describe('TickClock on a shared time', () => {
+  it('sleeps by the shared time, not by this process’s clock (here 2 s behind it)', async () => {
+    const shared = () => Date.now() + 2000;
+    const woke = await new TickClock(shared).until(new Date(Date.now() + 1000));
+    expect(woke.getTime()).toBeGreaterThanOrEqual(Date.now() + 1000); // due already by the shared time: at once
+  });
+});

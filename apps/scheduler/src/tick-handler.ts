@@ -17,17 +17,20 @@ import { TickContext, TickFirer } from './tick-firer';
  */
 export class TickHandler {
   private readonly log = new Logger('scheduler');
-  private readonly clock = new TickClock();
+  private readonly clock: TickClock;
 
   constructor(
     private readonly triggers: CronTriggerCache,
     private readonly firer: TickFirer,
     private readonly claims: CatchUpClaims,
     private readonly options: SchedulerOptions,
-  ) {}
+    private readonly now: () => number = Date.now,
+  ) {
+    this.clock = new TickClock(now);
+  }
 
   async handle(triggerId: string, scheduledAt: Date): Promise<void> {
-    const takenAt = Date.now();
+    const takenAt = this.now();
     let trigger = this.triggers.get(triggerId);
     if (!trigger) {
       await this.triggers.reload([triggerId]); // created a moment ago by another process
@@ -86,7 +89,7 @@ export class TickHandler {
     scheduledAt: Date,
     late: boolean,
     ctx: TickContext,
-    firedAt = new Date(),
+    firedAt = new Date(this.now()),
   ): Promise<void> {
     const outcome = await this.firer.fire(trigger, scheduledAt, late, ctx, firedAt);
     recordTick(outcome, late);

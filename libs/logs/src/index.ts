@@ -16,3 +16,4 @@ export type { ScriptLogLine } from './search/log-search-sql';
 // The sink itself is loaded on demand (createCloudWatchExport), so the AWS SDK is not loaded by every process.
 export { createCloudWatchExport } from './cloudwatch/cloudwatch-export';
 export { scriptStreamName } from './cloudwatch/cloudwatch-batches';
+export * from './delete-execution-logs';

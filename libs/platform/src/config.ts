@@ -17,6 +17,8 @@ export interface RunletConfig {
   dataDir: string;
   roles: Role[];
   publicUrl: string;
+  /** Executions that ended more than this many days ago are removed (none when unset). */
+  executionRetentionDays?: number;
   webhooks: {
     bodyLimitBytes: number;
     ratePerSecond: number;
@@ -84,6 +86,9 @@ export function loadConfig(
     dataDir: resolve(env.RUNLET_DATA_DIR ?? '.runlet/data'),
     roles: parseRoles(argv, env.RUNLET_ROLES),
     publicUrl: env.RUNLET_PUBLIC_URL ?? `http://localhost:${port}`,
+    executionRetentionDays: env.RUNLET_EXECUTION_RETENTION_DAYS
+      ? Number(env.RUNLET_EXECUTION_RETENTION_DAYS)
+      : undefined,
     webhooks: {
       bodyLimitBytes: Number(env.RUNLET_WEBHOOK_BODY_LIMIT ?? 1024 * 1024),
       ratePerSecond: Number(env.RUNLET_WEBHOOK_RATE_PER_SEC ?? 1000),

@@ -8,3 +8,4 @@ export * from './metrics-server';
 export * from './read-models/projection-runner.service';
 export * from './read-models/read-model-cache';
 export * from './read-models/read-models.module';
+export * from './retention/execution-retention';

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError } from '@runlet/domain';
 import { ConcurrencyError, SubscriptionStalledError } from '@runlet/event-store';
+import { isBackendUnavailable, UNAVAILABLE_RETRY_AFTER_S } from './unavailable';
 
 const STATUS_OF_DOMAIN: Record<DomainError['kind'], number> = {
   validation: HttpStatus.BAD_REQUEST,
@@ -16,10 +17,11 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse();
-    const { status, message } = describe(exception);
+    const { status, message, headers } = describe(exception);
     // A stuck subscription logs its own failure (with backoff); each request it fails does not.
     if (status >= 500 && !(exception instanceof SubscriptionStalledError)) this.logger.error(exception);
     if (res.headersSent) return;
+    if (headers) res.set(headers);
     res.status(status).json(errorBody(status, message));
   }
 }
@@ -33,8 +35,8 @@ export interface JsonReply {
 
 /** An error as the answer the API gives for it (for routes served outside Nest). */
 export function errorReply(exception: unknown): JsonReply {
-  const { status, message } = describe(exception);
-  return contractError(status, message);
+  const { status, message, headers } = describe(exception);
+  return contractError(status, message, headers);
 }
 
 /** A body-parser failure as the contract's error (413 for a body over the limit), or null for others. */
@@ -67,7 +69,7 @@ function errorBody(status: number, message: string) {
   return { statusCode: status, error: reasonPhrase(status), message };
 }
 
-function describe(exception: unknown): { status: number; message: string } {
+function describe(exception: unknown): { status: number; message: string; headers?: Record<string, string> } {
   if (exception instanceof DomainError)
     return { status: STATUS_OF_DOMAIN[exception.kind], message: exception.message };
   if (exception instanceof ConcurrencyError) {
@@ -92,6 +94,13 @@ function describe(exception: unknown): { status: number; message: string } {
   const e = exception as { status?: number; message?: string };
   if (e?.status && e.status >= 400 && e.status < 500)
     return { status: e.status, message: e.message ?? 'bad request' };
+  if (isBackendUnavailable(exception)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      message: 'the event store or the queue is unreachable at the moment; retry later',
+      headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) },
+    };
+  }
   return { status: 500, message: 'internal error' };
 }
 

@@ -1,25 +1,35 @@
+import type Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
 /**
- * A token bucket per key, in process memory: `ratePerSecond` sustained with bursts up to one
- * second's worth. Returns 0 when allowed, else the seconds to wait.
+ * A trigger's webhook rate limit, shared by every api process through Redis
+ * (`rate-limiter-flexible`): `ratePerSecond` calls per key in each one-second window, counted in
+ * one Redis round trip (an atomic increment with its expiry). While Redis is not ready the calls
+ * are counted per process in memory instead, so an outage neither lets calls through unlimited
+ * nor refuses them all. Keys expire with their window, so nothing grows with the number of triggers.
  */
 export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly limiter: RateLimiterRedis;
 
-  constructor(private readonly ratePerSecond: number) {}
+  constructor(redis: Redis, ratePerSecond: number, keyPrefix: string) {
+    this.limiter = new RateLimiterRedis({
+      storeClient: redis,
+      points: ratePerSecond,
+      duration: 1,
+      keyPrefix,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory({ points: ratePerSecond, duration: 1 }),
+    });
+  }
 
-  take(key: string, now = Date.now()): number {
-    const bucket = this.buckets.get(key) ?? { tokens: this.ratePerSecond, at: now };
-    bucket.tokens = Math.min(
-      this.ratePerSecond,
-      bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond,
-    );
-    bucket.at = now;
-    if (this.buckets.size > 100_000) this.buckets.clear();
-    this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+  /** 0 when the call is allowed, else the whole seconds to wait (Retry-After). */
+  async take(key: string): Promise<number> {
+    try {
+      await this.limiter.consume(key);
       return 0;
+    } catch (refused) {
+      if (refused instanceof RateLimiterRes) return Math.max(1, Math.ceil(refused.msBeforeNext / 1000));
+      throw refused;
     }
-    return Math.ceil((1 - bucket.tokens) / this.ratePerSecond);
   }
 }

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { ExecutionRequests, ExecutionView, uuidFrom } from '@runlet/executions';
 import { contractError, jsonReply } from '../http/error.filter';
 import { webhookVerificationFailures } from '../http/metrics';
-import { RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
+import type Redis from 'ioredis';
+import { queueOptions, REDIS, RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
 import { toHttpEvent, toHttpResponse } from './http';
 import { RateLimiter } from './rate-limiter';
 import { handshakeReply } from './signatures';
@@ -43,8 +44,11 @@ export class WebhookHandler {
     private readonly cache: WebhookTriggerCache,
     private readonly requests: ExecutionRequests,
     @Inject(RUNLET_CONFIG) private readonly config: RunletConfig,
+    @Inject(REDIS) redis: Redis,
   ) {
-    this.limiter = new RateLimiter(config.webhooks.ratePerSecond);
+    // Namespaced like the queues: installations sharing one Redis count their calls apart.
+    const prefix = `${queueOptions(config.redisUrl, config.databaseUrl).prefix}:webhook-rate`;
+    this.limiter = new RateLimiter(redis, config.webhooks.ratePerSecond, prefix);
   }
 
   async handle(call: WebhookCall): Promise<WebhookReply> {
@@ -66,7 +70,7 @@ export class WebhookHandler {
       return contractError(401, verified.message);
     }
     if (target.paused) return contractError(409, 'this trigger is paused');
-    const wait = this.limiter.take(triggerId);
+    const wait = await this.limiter.take(triggerId);
     if (wait > 0) {
       const limit = this.config.webhooks.ratePerSecond;
       return contractError(429, `rate limit of ${limit} requests/s for this trigger exceeded`, {

@@ -1,0 +1,63 @@
+import { testDatabaseName } from '../support/database';
+import { Cluster, eventually } from './support/cluster';
+import { HOLDS, invariants, terminalEvents } from './support/invariants';
+import { acceptedIds, burst, loggingScript, statusCounts } from './support/load';
+import { OwnPostgres, OwnRedis } from './support/own-services';
+
+const NAME = 'res_pg_restart';
+const LINES = 3;
+
+describe('resilience: PostgreSQL restarted while executions run and finish (own PostgreSQL and Redis, real processes)', () => {
+  let cluster: Cluster;
+  let pg: OwnPostgres;
+  let redis: OwnRedis;
+  afterAll(async () => {
+    await cluster?.close();
+    await pg?.stop();
+    await redis?.stop();
+  });
+
+  it('every accepted call ends exactly once, positions stay gap-free, read models equal their rebuild, no log line is lost', async () => {
+    [pg, redis] = await Promise.all([OwnPostgres.start(), OwnRedis.start()]);
+    cluster = await Cluster.create(NAME, {
+      databaseUrl: pg.url(testDatabaseName(NAME)),
+      redisUrl: redis.url,
+    });
+    await cluster.start(['api', 'builder', 'scheduler']);
+    await cluster.start(['executor']);
+    await cluster.start(['executor']);
+    const scriptId = await cluster.builtScript({ name: 'slow', code: loggingScript(LINES, 600) });
+    const trigger = async (mode: string) =>
+      (await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode })).body.id;
+    const hooks = [await trigger('async'), await trigger('sync')];
+
+    let restarted: Promise<void> | undefined;
+    let answeredAfterRestart = 0;
+    let back = false;
+    const outcomes = await burst(cluster, hooks, 200, 12, (answered) => {
+      if (back) answeredAfterRestart++;
+      if (answered === 60 && !restarted) restarted = pg.restart(1500).then(() => void (back = true));
+    });
+    await restarted;
+    expect(answeredAfterRestart).toBeGreaterThan(0); // the whole outage fell inside the burst
+    const unexpected = outcomes.filter((o) => ![200, 202, 503].includes(o.status)).slice(0, 3);
+    expect(unexpected).toEqual([]);
+    expect(acceptedIds(outcomes).length).toBeGreaterThan(0);
+
+    // And the platform works on afterwards.
+    const after = await burst(cluster, hooks, 20, 4);
+    expect(statusCounts(after)).toEqual({ 200: 10, 202: 10 });
+    await eventually(
+      async () =>
+        [...(await terminalEvents(cluster.databaseUrl)).values()].every((t) => t.length) ? true : undefined,
+      'all ended',
+      180_000,
+    ).catch(() => undefined);
+
+    const result = await invariants(cluster.databaseUrl, NAME, {
+      accepted: [...acceptedIds(outcomes), ...acceptedIds(after)],
+      logLines: LINES,
+    });
+    expect(result).toEqual(HOLDS);
+  }, 600_000);
+});

@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { REDIS_URL } from '../support/database';
+import { Cluster, eventually } from './support/cluster';
+import { HOLDS, invariants } from './support/invariants';
+import { loggingScript } from './support/load';
+
+const LINES = 1;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The trigger's cron firings: scheduled instant, whether late, and when the store recorded it (its own clock). */
+async function firings(cluster: Cluster, triggerId: string) {
+  return (
+    await cluster.query(
+      `SELECT data->>'scheduledAt' AS "scheduledAt", (data->>'late')::boolean AS late, recorded_at AS "recordedAt"
+       FROM events WHERE event_type = 'TriggerFired' AND data->>'triggerId' = $1 ORDER BY data->>'scheduledAt'`,
+      [triggerId],
+    )
+  ).map((r) => ({
+    scheduledAt: r.scheduledAt as string,
+    late: !!r.late,
+    recordedAt: new Date(r.recordedAt),
+  }));
+}
+
+async function cronSetup(cluster: Cluster, catchUp: 'latest' | 'none') {
+  await cluster.start(['api', 'builder']);
+  await cluster.start(['executor']);
+  const scriptId = await cluster.builtScript({ name: 'ticks', code: loggingScript(LINES, 10) });
+  const trigger = await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, {
+    type: 'cron',
+    schedule: '* * * * * *',
+    catchUp,
+  });
+  expect(trigger.status).toBe(201);
+  return trigger.body.id as string;
+}
+
+describe('resilience: two schedulers racing, one with its clock 2 s ahead (real processes, PostgreSQL, Redis)', () => {
+  const NAME = 'res_sched_race';
+  let cluster: Cluster;
+  afterAll(() => cluster?.close());
+
+  it('every second fires once, none is missed, none before its time; every tick ends once', async () => {
+    cluster = await Cluster.create(NAME, { redisUrl: REDIS_URL });
+    const triggerId = await cronSetup(cluster, 'latest');
+    await cluster.start(['scheduler']);
+    await cluster.start(['scheduler'], {
+      NODE_OPTIONS: `--require ${join(__dirname, 'support', 'clock-offset.js')}`,
+      RUNLET_TEST_CLOCK_OFFSET_MS: '2000',
+    });
+    await eventually(
+      async () => ((await firings(cluster, triggerId)).length >= 12 ? true : undefined),
+      '12 ticks',
+      90_000,
+    );
+    expect((await cluster.api('PATCH', `/api/v1/triggers/${triggerId}`, { paused: true })).status).toBe(200);
+    await sleep(1500);
+
+    const fired = await firings(cluster, triggerId);
+    const seconds = fired.map((f) => Date.parse(f.scheduledAt) / 1000);
+    const expected = Array.from({ length: seconds.length }, (_, i) => seconds[0] + i);
+    expect(seconds).toEqual(expected); // each second once, no gap
+    // Never before its instant as the store's clock sees it (the skewed process would fire 2 s early).
+    expect(fired.filter((f) => f.recordedAt.getTime() < Date.parse(f.scheduledAt) - 250)).toEqual([]);
+    const result = await invariants(cluster.databaseUrl, NAME, { accepted: [], logLines: LINES });
+    expect(result).toEqual(HOLDS);
+  }, 600_000);
+});
+
+describe('resilience: the scheduler stopped and restarted (catch-up policy, real processes)', () => {
+  const NAME = 'res_sched_restart';
+  let cluster: Cluster;
+  afterAll(() => cluster?.close());
+
+  it('catchUp latest: the ticks missed while it was down fire once, as one late tick; later ones on time', async () => {
+    cluster = await Cluster.create(NAME, { redisUrl: REDIS_URL });
+    const triggerId = await cronSetup(cluster, 'latest');
+    const first = await cluster.start(['scheduler']);
+    await eventually(
+      async () => ((await firings(cluster, triggerId)).length >= 3 ? true : undefined),
+      '3 ticks',
+      90_000,
+    );
+    await first.terminate();
+    const stoppedAt = Date.now();
+    await sleep(5000);
+    await cluster.start(['scheduler']);
+    const restartedAt = Date.now();
+    await eventually(
+      async () =>
+        (await firings(cluster, triggerId)).filter(
+          (f) => !f.late && Date.parse(f.scheduledAt) > restartedAt + 1000,
+        ).length >= 2
+          ? true
+          : undefined,
+      'ticks on time after the restart',
+      90_000,
+    );
+    expect((await cluster.api('PATCH', `/api/v1/triggers/${triggerId}`, { paused: true })).status).toBe(200);
+    await sleep(1500);
+
+    const fired = await firings(cluster, triggerId);
+    // Down from the stop until the first tick the new process fired on time (it takes seconds to start).
+    const backAt = Date.parse(
+      fired.find((f) => !f.late && Date.parse(f.scheduledAt) > stoppedAt + 1000)!.scheduledAt,
+    );
+    const inOutage = fired.filter(
+      (f) => Date.parse(f.scheduledAt) > stoppedAt + 1000 && Date.parse(f.scheduledAt) < backAt,
+    );
+    expect(inOutage.filter((f) => !f.late)).toEqual([]); // nothing fired on time while no scheduler ran
+    expect(inOutage.filter((f) => f.late)).toHaveLength(1); // the missed window, caught up once
+    const seconds = fired.map((f) => f.scheduledAt);
+    expect(new Set(seconds).size).toBe(seconds.length);
+    const result = await invariants(cluster.databaseUrl, NAME, { accepted: [], logLines: LINES });
+    expect(result).toEqual(HOLDS);
+  }, 600_000);
+});

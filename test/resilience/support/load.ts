@@ -1,0 +1,72 @@
+import { Cluster } from './cluster';
+
+/** A script that prints `line 1` … `line <lines>` and returns after `sleepMs`. */
+export function loggingScript(lines: number, sleepMs: number): string {
+  return `export default async (event) => {
+  for (let i = 1; i <= ${lines}; i++) console.log('line ' + i);
+  await new Promise((r) => setTimeout(r, ${sleepMs}));
+  return { type: event.trigger.type };
+}`;
+}
+
+export interface HookOutcome {
+  status: number;
+  executionId?: string;
+  error?: string;
+}
+
+/** One webhook call; a refused connection or a reset is `status: 0` with its error. */
+export async function callHook(base: string, hookId: string, body: unknown = {}): Promise<HookOutcome> {
+  try {
+    const res = await fetch(`${base}/hooks/${hookId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(120_000),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      executionId: res.headers.get('x-runlet-execution-id') ?? undefined,
+      error: res.status >= 400 ? text : undefined,
+    };
+  } catch (err) {
+    return { status: 0, error: String((err as Error).cause ?? err) };
+  }
+}
+
+/**
+ * `total` webhook calls, `concurrency` at a time, each to `hookIds[i % n]`; `during(done)` is told
+ * how many have answered after each answer (to inject a fault part-way).
+ */
+export async function burst(
+  cluster: Cluster | (() => string),
+  hookIds: string[],
+  total: number,
+  concurrency: number,
+  during: (answered: number) => void = () => {},
+): Promise<HookOutcome[]> {
+  const outcomes: HookOutcome[] = [];
+  let next = 0;
+  const base = () => (typeof cluster === 'function' ? cluster() : cluster.apiUrl);
+  const lane = async () => {
+    while (next < total) {
+      const i = next++;
+      outcomes[i] = await callHook(base(), hookIds[i % hookIds.length], { i });
+      during(outcomes.filter(Boolean).length);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return outcomes;
+}
+
+/** Execution ids of accepted calls (200 or 202, which name the execution). */
+export const acceptedIds = (outcomes: HookOutcome[]): string[] =>
+  outcomes.filter((o) => (o.status === 200 || o.status === 202) && o.executionId).map((o) => o.executionId!);
+
+/** Status → count, for a readable assertion message. */
+export const statusCounts = (outcomes: HookOutcome[]): Record<string, number> =>
+  outcomes.reduce<Record<string, number>>((acc, o) => {
+    acc[o.status] = (acc[o.status] ?? 0) + 1;
+    return acc;
+  }, {});

@@ -11,7 +11,7 @@ import {
   StreamState,
 } from './execution-stream-appender';
 import { LogGate } from './log-gate';
-import { startOf } from './outcome-mapping';
+import { AttemptOutcome, startOf } from './outcome-mapping';
 import { RetryAttempt, RetryPolicy } from './retry-policy';
 
 /** A run that finishes within this records ExecutionStarted together with its outcome. */
@@ -143,12 +143,12 @@ export class ExecutionAttempts {
   private async record(
     stream: ExecutionStreamAppender,
     state: ExecutionState,
-    outcome: ExecutionOutcomeInput,
+    outcome: AttemptOutcome,
     unsent: AttemptEnding['unsent'],
     lines: AttemptEnding['lines'],
     lastSeq: number,
   ): Promise<Recorded | null> {
-    const maxAttempts = await this.parts.retries.maxAttemptsOf(state);
+    const maxAttempts = outcome.final ? state.attempt : await this.parts.retries.maxAttemptsOf(state);
     return stream.recordOutcome({ state, outcome, maxAttempts, unsent, lines, lastSeq });
   }
 

@@ -1,10 +1,10 @@
 import { LogLine } from '@runlet/contracts';
 import { ExecutionOutcomeInput, ExecutionState } from '@runlet/domain';
 import { Runtime } from '@runlet/runtime';
-import { createMasker, LineMasker, maskDeep, SecretResolver } from '@runlet/secrets';
+import { createMasker, LineMasker, maskDeep, SecretResolutionError, SecretResolver } from '@runlet/secrets';
 import { ArtifactResolver } from './artifact-resolver';
 import { LogGate } from './log-gate';
-import { attemptSeqBase, failedOutcome, outcomeOfRun } from './outcome-mapping';
+import { AttemptOutcome, attemptSeqBase, failedOutcome, finalFailure, outcomeOfRun } from './outcome-mapping';
 import { scriptEventOf } from './script-event';
 import { VersionPrewarmer } from './version-prewarmer';
 
@@ -26,12 +26,12 @@ export class ExecutionRunner {
   ) {}
 
   /** `state`: the execution as its attempt started it. */
-  async run(state: ExecutionState, signal: AbortSignal, log: LogGate): Promise<ExecutionOutcomeInput> {
+  async run(state: ExecutionState, signal: AbortSignal, log: LogGate): Promise<AttemptOutcome> {
     const started = Date.now();
     const seqBase = attemptSeqBase(state.attempt);
-    const fail = (message: string) => {
+    const fail = (message: string, final = false) => {
       log.write({ seq: seqBase, ts: new Date().toISOString(), level: 'error', stream: 'system', message });
-      return failedOutcome(message, Date.now() - started);
+      return (final ? finalFailure : failedOutcome)(message, Date.now() - started);
     };
     let version;
     try {
@@ -48,7 +48,8 @@ export class ExecutionRunner {
       secrets = await this.secrets.resolve(('secrets' in version.spec && version.spec.secrets) || []);
     } catch (err) {
       // Before any user code: the execution fails naming what is missing or which provider failed.
-      return fail(`[runlet] ${(err as Error).message}`);
+      // A secret nobody has set stays missing on a retry; a provider that failed may answer then.
+      return fail(`[runlet] ${(err as Error).message}`, err instanceof SecretResolutionError);
     }
     const values = Object.values(secrets);
     const mask = createMasker(values);

@@ -90,6 +90,17 @@ describe('secrets in executions (real PostgreSQL, Redis and sandbox)', () => {
     expect(lines).toEqual([[0, 'system', '[runlet] secret MISSING not found (looked in builtin)']]);
   });
 
+  it('a missing secret is not retried: the version allows 3 attempts, the execution fails at its first', async () => {
+    // A retry cannot find a secret nobody has set: it would only hold the caller for the backoff.
+    const version = await t.version(`export default () => 1`, 3, ['MISSING']);
+    const { id, from } = await t.queued(version);
+    expect(await t.attempts.run({ executionId: id, jobId: undefined }, from)).toBe('finished');
+    const events = await t.events(id);
+    expect(events.map((e) => e.type)).toEqual(['ExecutionQueued', 'ExecutionStarted', 'ExecutionFailed']);
+    expect(events[2].data).toMatchObject({ attempt: 1, willRetry: false });
+    expect(events[2].data.error.message).toBe('[runlet] secret MISSING not found (looked in builtin)');
+  });
+
   it('rotation: a secret set anew → the next execution sees the new value', async () => {
     await t.setSecret('ROTATED', 'first-value');
     expect((await run(REVERSED('ROTATED'), ['builtin:ROTATED'])).last.data.result).toBe(

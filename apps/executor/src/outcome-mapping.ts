@@ -32,6 +32,17 @@ export function outcomeOfRun(run: ExecutionOutcome, timeoutMs: number): Executio
   }
 }
 
+/**
+ * How an attempt ended. `final`: it failed before user code for a reason no retry can change
+ * (a declared secret no provider has), so the execution fails now whatever its maxAttempts.
+ */
+export type AttemptOutcome = ExecutionOutcomeInput & { final?: true };
+
+/** A failure before user code that a retry cannot mend (see AttemptOutcome). */
+export function finalFailure(message: string, durationMs: number): AttemptOutcome {
+  return { ...failedOutcome(message, durationMs), final: true };
+}
+
 /** An attempt that failed without a run's outcome (its version could not be found, the runtime broke). */
 export function failedOutcome(message: string, durationMs: number): ExecutionOutcomeInput {
   return { status: 'failed', error: { message }, durationMs };

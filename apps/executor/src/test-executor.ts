@@ -138,11 +138,14 @@ export class TestExecutor {
     return { id, from: { state, version: appended.streamVersion } };
   }
 
-  /** A saved and built version of a script whose code is `code`; `maxAttempts` is its retry policy. */
-  async version(code: string, maxAttempts: number): Promise<SavedVersion> {
+  /**
+   * A saved and built version of a script whose code is `code`; `maxAttempts` is its retry
+   * policy, `secrets` what it declares.
+   */
+  async version(code: string, maxAttempts: number, secrets: string[] = []): Promise<SavedVersion> {
     const scriptId = randomUUID();
     const metadata: EventMetadata = { actor: 'test', correlationId: scriptId, causationId: null };
-    const spec = { code, language: 'javascript', dependencies: {}, secrets: [], timeoutMs: 30_000 };
+    const spec = { code, language: 'javascript', dependencies: {}, secrets, timeoutMs: 30_000 };
     await this.store.appendToStream(
       `script-${scriptId}`,
       0,

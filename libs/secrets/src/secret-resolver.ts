@@ -1,7 +1,11 @@
 import { parseSecretReference, SecretProviderName } from '@runlet/domain';
 import type { SecretProvider } from './secret-provider';
 
-/** A declared secret no provider has, or a provider that could not answer: the execution fails before user code runs. */
+/**
+ * A declared secret no provider has, or one naming a provider that is not configured: the
+ * execution fails before user code runs, and is not retried (a provider that could not answer
+ * throws its own error, and that failure is retried per the version's policy).
+ */
 export class SecretResolutionError extends Error {}
 
 /**

@@ -1,3 +1,4 @@
+import { SchedulePreviewController } from './triggers/preview-schedule/schedule-preview.controller';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -42,6 +43,7 @@ import { WebhookTriggerCache } from './webhooks/webhook-trigger-cache';
     ExecutionsController,
     TriggersController,
     BuildsController,
+    SchedulePreviewController,
   ],
   providers: [
     ApiKeyGuard,

@@ -33,6 +33,13 @@ export function ScriptPage({ id }: { id: string }) {
   const [runSignal, setRunSignal] = useState(0);
 
   useEffect(() => {
+    // A build still running when the page opens (the first one, after create) is shown live too.
+    const build = script?.build;
+    if (build && watchVersion === undefined && (build.status === 'pending' || build.status === 'building'))
+      setWatchVersion(build.version ?? script.latestVersion);
+  }, [script, watchVersion]);
+
+  useEffect(() => {
     if (script && code === undefined) setCode(script.code);
     if (script && settings === undefined)
       setSettings({

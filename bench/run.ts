@@ -5,6 +5,7 @@ import { benchExecutions } from './executions.bench';
 import { benchWebhooks } from './webhooks.bench';
 import { benchCron } from './cron.bench';
 import { benchTry } from './try.bench';
+import { benchConsole } from './console.bench';
 
 /** `npm run bench [-- names…]`: prints figures; never part of the tests. */
 const benches: Record<string, () => Promise<void>> = {
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   webhooks: () => benchWebhooks(),
   cron: () => benchCron(),
   try: () => benchTry(),
+  console: () => benchConsole(),
 };
 
 async function main(): Promise<void> {

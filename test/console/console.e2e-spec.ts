@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeViolations, ConsolePlatform, launchBrowser, startConsolePlatform } from './console-platform';
+import { axeViolations, ConsolePlatform, launchBrowser, startConsolePlatform } from '../support/console-platform';
 
 /**
  * The console in Debian's Chromium against the platform as `npm start` runs it, at desktop and
@@ -66,7 +66,10 @@ describe.each([
 
   async function shot(what: string) {
     step += 1;
-    await page.screenshot({ path: join(dir, `${String(step).padStart(2, '0')}-${what}.png`), fullPage: true });
+    await page.screenshot({
+      path: join(dir, `${String(step).padStart(2, '0')}-${what}.png`),
+      fullPage: true,
+    });
     axeProblems.push(...(await axeViolations(page)).map((v) => `${what}: ${v}`));
   }
 
@@ -150,7 +153,11 @@ describe.each([
     const underline = page.locator('.cm-lintRange-error').first();
     await underline.waitFor({ timeout: 60_000 });
     await underline.hover();
-    await page.locator('.cm-tooltip').getByText("Type 'string' is not assignable to type 'number'").first().waitFor();
+    await page
+      .locator('.cm-tooltip')
+      .getByText("Type 'string' is not assignable to type 'number'")
+      .first()
+      .waitFor();
     await shot('type-error');
   });
 
@@ -183,7 +190,9 @@ describe.each([
     await created.getByText('not shown again').waitFor();
     const secret = await created.getByLabel('Secret').inputValue();
     webhookUrl = await created.getByLabel('New webhook URL').inputValue();
-    expect(await created.getByLabel('curl example').inputValue()).toContain(`authorization: Bearer ${secret}`);
+    expect(await created.getByLabel('curl example').inputValue()).toContain(
+      `authorization: Bearer ${secret}`,
+    );
     await shot('webhook-added');
     const path = new URL(webhookUrl).pathname;
     const res = await fetch(`${platform.apiUrl}${path}`, {
@@ -229,7 +238,7 @@ describe.each([
   it('diffs version 2 against version 1 side by side and deploys version 1 again', async () => {
     await page.goto(`${platform.consoleUrl}/scripts/${scriptId}`);
     const diff = page.getByTestId('diff-view');
-    await diff.locator('.cm-merge-a').getByText("v1 says hello").waitFor();
+    await diff.locator('.cm-merge-a').getByText('v1 says hello').waitFor();
     await diff.locator('.cm-merge-b').getByText("ctx.log.info('hello ' + event.input?.name);").waitFor();
     expect(await diff.locator('.cm-changedLine').count()).toBeGreaterThan(0);
     await shot('diff');
@@ -277,7 +286,9 @@ describe.each([
 
   it('kept everything on the console origin, never sent the key, and passed axe on every page', async () => {
     const origin = new URL(platform.consoleUrl).origin;
-    const foreign = requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin);
+    const foreign = requests.filter(
+      (u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin,
+    );
     expect(foreign).toEqual([]);
     expect(leaks).toEqual([]);
     expect(await page.content()).not.toContain(platform.adminKey);

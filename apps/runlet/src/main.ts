@@ -4,7 +4,6 @@ import { LocalServices, LocalServicesError, startLocalServices } from './local-s
 import { stopOnShutdown } from './local-services/stop-on-shutdown';
 import { createPlatform } from './bootstrap';
 import { consoleSettings, startConsole } from './console/console-process';
-import { AddressInfo } from 'node:net';
 import { loadConfig, startMetricsServer } from '@runlet/platform';
 
 let local: LocalServices | undefined;
@@ -28,8 +27,7 @@ async function main(): Promise<void> {
   const withConsole = config.roles.includes('api') && console_.enabled;
   if (config.roles.includes('api')) {
     await app.listen(config.port);
-    const apiPort = (app.getHttpServer().address() as AddressInfo).port;
-    if (withConsole) startConsole(console_, apiPort, (line) => logger.log(line));
+    if (withConsole) startConsole(console_, app.getHttpServer(), (line) => logger.log(line));
   } else if (config.metricsPort !== undefined) await startMetricsServer(config.metricsPort);
   logger.log(
     `roles ${config.roles.join(', ')}` +

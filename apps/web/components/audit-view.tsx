@@ -8,7 +8,12 @@ import { Empty, ErrorState, Loading } from './states';
  * The event history of the installation (`/events`) or of one script (`/scripts/:id/history`),
  * filtered by type, stream and time, oldest first, a page at a time.
  */
-export function AuditView(props: { scriptId?: string; correlationId?: string; stream?: string; type?: string }) {
+export function AuditView(props: {
+  scriptId?: string;
+  correlationId?: string;
+  stream?: string;
+  type?: string;
+}) {
   const [type, setType] = useState(props.type ?? '');
   const [stream, setStream] = useState(props.stream ?? '');
   const [from, setFrom] = useState('');
@@ -31,7 +36,10 @@ export function AuditView(props: { scriptId?: string; correlationId?: string; st
   // A script's history is filtered here (its endpoint pages by position only).
   const fromMs = from ? new Date(from).getTime() : 0;
   const toMs = to ? new Date(to).getTime() : Infinity;
-  const types = type.split(',').map((t) => t.trim()).filter(Boolean);
+  const types = type
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const items = (data?.items ?? []).filter(
     (e) =>
       !props.scriptId ||
@@ -59,11 +67,21 @@ export function AuditView(props: { scriptId?: string; correlationId?: string; st
         </div>
         <div className="field">
           <label htmlFor="a-from">From</label>
-          <input id="a-from" type="datetime-local" value={from} onChange={(e) => (setFrom(e.target.value), setAfters([]))} />
+          <input
+            id="a-from"
+            type="datetime-local"
+            value={from}
+            onChange={(e) => (setFrom(e.target.value), setAfters([]))}
+          />
         </div>
         <div className="field">
           <label htmlFor="a-to">To</label>
-          <input id="a-to" type="datetime-local" value={to} onChange={(e) => (setTo(e.target.value), setAfters([]))} />
+          <input
+            id="a-to"
+            type="datetime-local"
+            value={to}
+            onChange={(e) => (setTo(e.target.value), setAfters([]))}
+          />
         </div>
       </div>
       {error && <ErrorState message={error} />}
@@ -75,7 +93,12 @@ export function AuditView(props: { scriptId?: string; correlationId?: string; st
         ))}
       </ol>
       <div className="row">
-        <button type="button" className="secondary" disabled={afters.length === 0} onClick={() => setAfters(afters.slice(0, -1))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={afters.length === 0}
+          onClick={() => setAfters(afters.slice(0, -1))}
+        >
           Earlier
         </button>
         <button

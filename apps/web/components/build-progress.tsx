@@ -14,9 +14,20 @@ interface Build {
 }
 
 /** The saved version's build as it goes (polled each second until it finished). */
-export function BuildProgress({ scriptId, version, onDone }: { scriptId: string; version: number; onDone: () => void }) {
+export function BuildProgress({
+  scriptId,
+  version,
+  onDone,
+}: {
+  scriptId: string;
+  version: number;
+  onDone: () => void;
+}) {
   const doneRef = useRef(false);
-  const { data, error } = useApi<{ items: Build[] }>(`/scripts/${scriptId}/builds`, doneRef.current ? undefined : 1000);
+  const { data, error } = useApi<{ items: Build[] }>(
+    `/scripts/${scriptId}/builds`,
+    doneRef.current ? undefined : 1000,
+  );
   const build = data?.items.find((b) => b.version === version);
   const finished = build?.status === 'succeeded' || build?.status === 'failed';
   useEffect(() => {

@@ -50,7 +50,9 @@ async function chainOf(streamId: string): Promise<Link[]> {
   for (const id of new Set(own.map((e) => e.metadata?.causationId).filter((x): x is string => !!x))) {
     if (seen.has(id) || !isUuid(id)) continue;
     const [cause] = (await api<Page>(`/events?eventId=${id}&limit=1`)).items;
-    if (cause) (seen.add(cause.eventId), causes.push(cause));
+    if (!cause) continue;
+    seen.add(cause.eventId);
+    causes.push(cause);
   }
   if (causes.length) links.push({ title: 'Caused by', events: causes });
   // An execution ran a version: its edit and what that edit's request caused (build, deploy).
@@ -59,7 +61,9 @@ async function chainOf(streamId: string): Promise<Link[]> {
   const version: number | undefined = queued?.data?.version;
   if (scriptId && version) {
     const saves = (
-      await api<Page>(`/events?stream=${encodeURIComponent(`script-${scriptId}`)}&type=ScriptVersionSaved&limit=1000`)
+      await api<Page>(
+        `/events?stream=${encodeURIComponent(`script-${scriptId}`)}&type=ScriptVersionSaved&limit=1000`,
+      )
     ).items;
     const edit = saves.find((e) => e.data?.version === version);
     if (edit) {
@@ -68,10 +72,13 @@ async function chainOf(streamId: string): Promise<Link[]> {
       const related = correlationId
         ? (await api<Page>(`/events?correlationId=${encodeURIComponent(correlationId)}&limit=1000`)).items
         : [];
-      const builds = (await api<Page>(`/events?type=BuildRequested,BuildStarted,BuildSucceeded,BuildFailed&limit=1000`)).items
-        .filter((e) => e.data?.scriptId === scriptId && e.data?.version === version);
+      const builds = (
+        await api<Page>(`/events?type=BuildRequested,BuildStarted,BuildSucceeded,BuildFailed&limit=1000`)
+      ).items.filter((e) => e.data?.scriptId === scriptId && e.data?.version === version);
       const deploys = (
-        await api<Page>(`/events?stream=${encodeURIComponent(`script-${scriptId}`)}&type=ScriptVersionDeployed&limit=1000`)
+        await api<Page>(
+          `/events?stream=${encodeURIComponent(`script-${scriptId}`)}&type=ScriptVersionDeployed&limit=1000`,
+        )
       ).items.filter((e) => e.data?.version === version);
       const rest = [...related, ...builds, ...deploys]
         .filter((e) => e.eventId !== edit.eventId)

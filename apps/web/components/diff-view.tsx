@@ -18,8 +18,14 @@ export function DiffView({ left, right, label }: { left: string; right: string; 
       EditorView.editable.of(false),
     ];
     const view = new MergeView({
-      a: { doc: left, extensions: [...extensions, EditorView.contentAttributes.of({ 'aria-label': `${label}: left` })] },
-      b: { doc: right, extensions: [...extensions, EditorView.contentAttributes.of({ 'aria-label': `${label}: right` })] },
+      a: {
+        doc: left,
+        extensions: [...extensions, EditorView.contentAttributes.of({ 'aria-label': `${label}: left` })],
+      },
+      b: {
+        doc: right,
+        extensions: [...extensions, EditorView.contentAttributes.of({ 'aria-label': `${label}: right` })],
+      },
       parent: host.current,
     });
     return () => view.destroy();

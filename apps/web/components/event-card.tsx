@@ -23,8 +23,8 @@ export function EventCard({ event, highlight }: { event: StoredEvent; highlight?
         <strong>{event.type}</strong> <span className="hint">#{event.position}</span>
       </p>
       <p className="meta">
-        <Link href={`/audit?stream=${encodeURIComponent(event.streamId)}`}>{event.streamId}</Link> v{event.streamVersion} ·{' '}
-        {formatTime(event.recordedAt)} · {actor ?? 'unknown actor'}
+        <Link href={`/audit?stream=${encodeURIComponent(event.streamId)}`}>{event.streamId}</Link> v
+        {event.streamVersion} · {formatTime(event.recordedAt)} · {actor ?? 'unknown actor'}
       </p>
       <p className="row">
         <Link href={`/audit?chain=${encodeURIComponent(event.streamId)}`}>Causation chain</Link>

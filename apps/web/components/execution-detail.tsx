@@ -131,7 +131,9 @@ function Logs({ id, live }: { id: string; live: boolean }) {
     };
   }, [id, live]);
   const needle = text.trim().toLowerCase();
-  const shown = lines.filter((l) => (!level || l.level === level) && (!needle || l.message.toLowerCase().includes(needle)));
+  const shown = lines.filter(
+    (l) => (!level || l.level === level) && (!needle || l.message.toLowerCase().includes(needle)),
+  );
   return (
     <section aria-labelledby="logs-title">
       <h2 id="logs-title">Logs {live ? '(live)' : ''}</h2>

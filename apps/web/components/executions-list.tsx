@@ -42,7 +42,8 @@ export function ExecutionsList({ scriptId }: { scriptId?: string }) {
   // Trigger type and time narrow the page the API returned (the API filters by status and script).
   const sinceMs = since ? new Date(since).getTime() : 0;
   const items = (data?.items ?? []).filter(
-    (e) => (!trigger || e.trigger.type === trigger) && (!sinceMs || new Date(e.queuedAt).getTime() >= sinceMs),
+    (e) =>
+      (!trigger || e.trigger.type === trigger) && (!sinceMs || new Date(e.queuedAt).getTime() >= sinceMs),
   );
   return (
     <section aria-labelledby="executions-title">
@@ -68,7 +69,12 @@ export function ExecutionsList({ scriptId }: { scriptId?: string }) {
         </div>
         <div className="field">
           <label htmlFor="f-since">Queued since</label>
-          <input id="f-since" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} />
+          <input
+            id="f-since"
+            type="datetime-local"
+            value={since}
+            onChange={(e) => setSince(e.target.value)}
+          />
         </div>
       </div>
       {error && <ErrorState message={error} />}
@@ -107,7 +113,12 @@ export function ExecutionsList({ scriptId }: { scriptId?: string }) {
         </div>
       )}
       <div className="row">
-        <button type="button" className="secondary" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
           Newer
         </button>
         <button

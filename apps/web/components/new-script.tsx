@@ -16,7 +16,10 @@ export function NewScript() {
     setBusy(true);
     setError(undefined);
     try {
-      const script = await api<{ id: string }>('/scripts', { method: 'POST', body: { name, code, language: 'typescript' } });
+      const script = await api<{ id: string }>('/scripts', {
+        method: 'POST',
+        body: { name, code, language: 'typescript' },
+      });
       router.push(`/scripts/${script.id}`);
     } catch (err) {
       setError((err as Error).message);
@@ -37,7 +40,13 @@ export function NewScript() {
           <label htmlFor="script-name">Name</label>
           <input id="script-name" value={name} onChange={(e) => setName(e.target.value)} required />
         </div>
-        <CodeEditor path="/new-script.ts" value={code} onChange={setCode} onSave={() => void create()} label="Code" />
+        <CodeEditor
+          path="/new-script.ts"
+          value={code}
+          onChange={setCode}
+          onSave={() => void create()}
+          label="Code"
+        />
         {error && <ErrorState message={error} />}
         <button type="submit" disabled={busy || !name.trim()}>
           {busy ? 'Creating…' : 'Create'}

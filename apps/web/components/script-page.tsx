@@ -4,23 +4,12 @@ import { useEffect, useState } from 'react';
 import { api, useApi } from '@/lib/api';
 import { BuildProgress } from './build-progress';
 import { CodeEditor } from './code-editor';
+import type { ScriptDetail } from '@/lib/script-detail';
 import { ScriptSettings, type Settings } from './script-settings';
 import { ErrorState, Loading, StatusBadge } from './states';
 import { Triggers } from './triggers';
 import { TryPanel } from './try-panel';
 import { Versions } from './versions';
-
-export interface ScriptDetail extends Settings {
-  id: string;
-  name: string;
-  latestVersion: number;
-  deployedVersion: number | null;
-  code: string;
-  language: string;
-  dependencies: Record<string, string>;
-  build: { status: string; version: number | null; error?: string } | null;
-  versions: { version: number; createdAt: string; actor: string | null }[];
-}
 
 /** One script: editor, save with the build's progress, try-out, settings, versions, triggers. */
 export function ScriptPage({ id }: { id: string }) {
@@ -77,7 +66,8 @@ export function ScriptPage({ id }: { id: string }) {
       <div className="row spread">
         <h1 id="script-title">{script.name}</h1>
         <p className="meta">
-          latest v{script.latestVersion} · deployed {script.deployedVersion ? `v${script.deployedVersion}` : '—'} · build{' '}
+          latest v{script.latestVersion} · deployed{' '}
+          {script.deployedVersion ? `v${script.deployedVersion}` : '—'} · build{' '}
           <StatusBadge status={script.build?.status} />
         </p>
       </div>
@@ -100,7 +90,9 @@ export function ScriptPage({ id }: { id: string }) {
             <button type="button" onClick={() => void save()} disabled={saving}>
               {saving ? 'Saving…' : 'Save'}
             </button>
-            <span className="hint">{dirty ? 'Unsaved changes · ' : ''}Ctrl/Cmd+S saves, Ctrl/Cmd+Enter runs</span>
+            <span className="hint">
+              {dirty ? 'Unsaved changes · ' : ''}Ctrl/Cmd+S saves, Ctrl/Cmd+Enter runs
+            </span>
           </div>
           {saveError && <ErrorState message={saveError} />}
           {watchVersion !== undefined && (
@@ -118,16 +110,29 @@ export function ScriptPage({ id }: { id: string }) {
 }
 
 /** Pinned/declared dependencies and the last build's resolved versions, with an upgrade button. */
-function Dependencies({ script, onUpgraded }: { script: ScriptDetail; onUpgraded: (version: number) => void }) {
-  const { data } = useApi<{ items: { version: number; resolvedDependencies: Record<string, string>; changes: Record<string, { from: string | null; to: string | null }> }[] }>(
-    `/scripts/${script.id}/builds`,
-  );
+function Dependencies({
+  script,
+  onUpgraded,
+}: {
+  script: ScriptDetail;
+  onUpgraded: (version: number) => void;
+}) {
+  const { data } = useApi<{
+    items: {
+      version: number;
+      resolvedDependencies: Record<string, string>;
+      changes: Record<string, { from: string | null; to: string | null }>;
+    }[];
+  }>(`/scripts/${script.id}/builds`);
   const [error, setError] = useState<string>();
   const last = data?.items[0];
   const resolved = last?.resolvedDependencies ?? {};
   async function upgrade() {
     try {
-      const r = await api<{ version: number }>(`/scripts/${script.id}/dependencies/upgrade`, { method: 'POST', body: {} });
+      const r = await api<{ version: number }>(`/scripts/${script.id}/dependencies/upgrade`, {
+        method: 'POST',
+        body: {},
+      });
       onUpgraded(r.version);
     } catch (err) {
       setError((err as Error).message);

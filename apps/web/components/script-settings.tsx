@@ -39,7 +39,11 @@ export function ScriptSettings({ value, onChange }: { value: Settings; onChange:
         </div>
         <div className="field">
           <label htmlFor="network">Network</label>
-          <select id="network" value={value.network} onChange={(e) => onChange({ ...value, network: e.target.value })}>
+          <select
+            id="network"
+            value={value.network}
+            onChange={(e) => onChange({ ...value, network: e.target.value })}
+          >
             <option value="egress">egress (outbound allowed)</option>
             <option value="none">none</option>
           </select>

@@ -30,7 +30,9 @@ export function ScriptsList() {
   const params = new URLSearchParams({ limit: '50' });
   if (q) params.set('q', q);
   if (cursor) params.set('cursor', cursor);
-  const { data, error, loading } = useApi<{ items: ScriptRow[]; nextCursor: string | null }>(`/scripts?${params}`);
+  const { data, error, loading } = useApi<{ items: ScriptRow[]; nextCursor: string | null }>(
+    `/scripts?${params}`,
+  );
   return (
     <section aria-labelledby="scripts-title">
       <div className="row spread">
@@ -88,7 +90,12 @@ export function ScriptsList() {
         </div>
       )}
       <div className="row">
-        <button type="button" className="secondary" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
           Previous page
         </button>
         <button

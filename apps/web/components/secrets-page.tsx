@@ -22,7 +22,8 @@ export function SecretsPage() {
     e.preventDefault();
     setFormError(undefined);
     setSaved(undefined);
-    if (!NAME.test(name)) return setFormError('A name is upper-case letters, digits and _, not starting with a digit.');
+    if (!NAME.test(name))
+      return setFormError('A name is upper-case letters, digits and _, not starting with a digit.');
     try {
       await api(`/secrets/${encodeURIComponent(name)}`, { method: 'PUT', body: { value } });
       setSaved(`Saved ${name}.`);
@@ -55,7 +56,12 @@ export function SecretsPage() {
             <span>
               <code>{s.name}</code> <span className="hint">{formatTime(s.updatedAt ?? s.createdAt)}</span>
             </span>
-            <button type="button" className="danger" onClick={() => void remove(s.name)} aria-label={`Delete ${s.name}`}>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => void remove(s.name)}
+              aria-label={`Delete ${s.name}`}
+            >
               Delete
             </button>
           </li>
@@ -69,7 +75,14 @@ export function SecretsPage() {
         </div>
         <div className="field">
           <label htmlFor="secret-value">Value</label>
-          <input id="secret-value" type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} required />
+          <input
+            id="secret-value"
+            type="password"
+            autoComplete="off"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            required
+          />
         </div>
         {formError && <ErrorState message={formError} />}
         {saved && (

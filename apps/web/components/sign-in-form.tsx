@@ -17,7 +17,8 @@ export function SignInForm() {
     });
     setBusy(false);
     if (res.ok) window.location.assign('/scripts');
-    else setError(((await res.json().catch(() => ({}))) as { message?: string }).message ?? 'Sign-in failed.');
+    else
+      setError(((await res.json().catch(() => ({}))) as { message?: string }).message ?? 'Sign-in failed.');
   }
   return (
     <form onSubmit={submit} className="stack">

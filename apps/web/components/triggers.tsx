@@ -27,7 +27,7 @@ const AUTH_HINTS: Record<string, string> = {
   github:
     'In the repository: Settings → Webhooks → Add webhook. Paste the URL, choose "application/json", and paste the secret below into "Secret" (GitHub signs with X-Hub-Signature-256).',
   stripe:
-    'In Stripe: Developers → Webhooks → Add endpoint with the URL, then paste the endpoint\'s signing secret (whsec_…) below (Stripe signs with Stripe-Signature).',
+    "In Stripe: Developers → Webhooks → Add endpoint with the URL, then paste the endpoint's signing secret (whsec_…) below (Stripe signs with Stripe-Signature).",
 };
 const PRESETS_WITH_OWN_SECRET = new Set(['github', 'stripe']);
 
@@ -54,7 +54,9 @@ export function Triggers({ scriptId }: { scriptId: string }) {
         {data?.items.map((t) => (
           <li key={t.id} className="card">
             <p>
-              <strong>{t.type === 'cron' ? `cron ${t.schedule} (${t.timezone})` : `webhook (${t.auth}, ${t.mode})`}</strong>
+              <strong>
+                {t.type === 'cron' ? `cron ${t.schedule} (${t.timezone})` : `webhook (${t.auth}, ${t.mode})`}
+              </strong>
               {t.paused ? ' · paused' : ''}
             </p>
             {t.type === 'http' && t.url && <CopyField label="Webhook URL" value={t.url} />}
@@ -66,17 +68,25 @@ export function Triggers({ scriptId }: { scriptId: string }) {
               <button
                 type="button"
                 className="secondary"
-                onClick={() => act(() => api(`/triggers/${t.id}`, { method: 'PATCH', body: { paused: !t.paused } }))}
+                onClick={() =>
+                  act(() => api(`/triggers/${t.id}`, { method: 'PATCH', body: { paused: !t.paused } }))
+                }
               >
                 {t.paused ? 'Resume' : 'Pause'}
               </button>
-              <button type="button" className="secondary" onClick={() => act(() => api(`/triggers/${t.id}/run`, { method: 'POST', body: {} }))}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => act(() => api(`/triggers/${t.id}/run`, { method: 'POST', body: {} }))}
+              >
                 Run now
               </button>
               <button
                 type="button"
                 className="danger"
-                onClick={() => confirm('Delete this trigger?') && act(() => api(`/triggers/${t.id}`, { method: 'DELETE' }))}
+                onClick={() =>
+                  confirm('Delete this trigger?') && act(() => api(`/triggers/${t.id}`, { method: 'DELETE' }))
+                }
               >
                 Delete
               </button>
@@ -97,12 +107,18 @@ function AddCron({ scriptId, onAdded }: { scriptId: string; onAdded: () => void 
   const [schedule, setSchedule] = useState('*/5 * * * *');
   const [timezone, setTimezone] = useState('UTC');
   const [error, setError] = useState<string>();
-  const zones = useMemo(() => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []), []);
+  const zones = useMemo(
+    () => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []),
+    [],
+  );
   async function add(e: React.FormEvent) {
     e.preventDefault();
     setError(undefined);
     try {
-      await api(`/scripts/${scriptId}/triggers`, { method: 'POST', body: { type: 'cron', schedule, timezone } });
+      await api(`/scripts/${scriptId}/triggers`, {
+        method: 'POST',
+        body: { type: 'cron', schedule, timezone },
+      });
       onAdded();
     } catch (err) {
       setError((err as Error).message);
@@ -117,7 +133,12 @@ function AddCron({ scriptId, onAdded }: { scriptId: string; onAdded: () => void 
       </div>
       <div className="field">
         <label htmlFor="cron-timezone">Time zone</label>
-        <input id="cron-timezone" list="zones" value={timezone} onChange={(e) => setTimezone(e.target.value)} />
+        <input
+          id="cron-timezone"
+          list="zones"
+          value={timezone}
+          onChange={(e) => setTimezone(e.target.value)}
+        />
         <datalist id="zones">
           {zones.map((z) => (
             <option key={z} value={z} />
@@ -167,7 +188,13 @@ function AddWebhook({ scriptId, onAdded }: { scriptId: string; onAdded: (t: Trig
       {PRESETS_WITH_OWN_SECRET.has(auth) && (
         <div className="field">
           <label htmlFor="hook-secret">Signing secret</label>
-          <input id="hook-secret" type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} />
+          <input
+            id="hook-secret"
+            type="password"
+            autoComplete="off"
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+          />
         </div>
       )}
       <div className="field">
@@ -222,7 +249,12 @@ function CopyField({ label, value, multiline }: { label: string; value: string; 
         <button
           type="button"
           className="secondary"
-          onClick={() => navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false))}
+          onClick={() =>
+            navigator.clipboard?.writeText(value).then(
+              () => setCopied(true),
+              () => setCopied(false),
+            )
+          }
         >
           {copied ? 'Copied' : 'Copy'}
         </button>

@@ -11,7 +11,10 @@ import { ANY_MODULE_DTS, SCRIPT_CONTRACT_DTS } from '../lib/script-types';
  */
 Comlink.expose(
   createWorker(async () => {
-    const libs = (await (await fetch(`${self.location.origin}/api/ts-libs`)).json()) as Record<string, string>;
+    const libs = (await (await fetch(`${self.location.origin}/api/ts-libs`)).json()) as Record<
+      string,
+      string
+    >;
     const fsMap = new Map<string, string>(Object.entries(libs));
     fsMap.set('/runlet-contract.d.ts', SCRIPT_CONTRACT_DTS);
     fsMap.set('/runlet-any-module.d.ts', ANY_MODULE_DTS);

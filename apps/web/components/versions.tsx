@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { api, formatTime, useApi } from '@/lib/api';
 import { DiffView } from './diff-view';
-import type { ScriptDetail } from './script-page';
+import type { ScriptDetail } from '@/lib/script-detail';
 import { ErrorState } from './states';
 
 interface Version {
@@ -14,7 +14,9 @@ interface Version {
 
 /** Saved versions: a side-by-side diff of any two, and deploying any one. */
 export function Versions({ script, onDeployed }: { script: ScriptDetail; onDeployed: () => void }) {
-  const { data, error } = useApi<{ items: Version[] }>(`/scripts/${script.id}/versions?v=${script.latestVersion}`);
+  const { data, error } = useApi<{ items: Version[] }>(
+    `/scripts/${script.id}/versions?v=${script.latestVersion}`,
+  );
   const [left, setLeft] = useState<number>();
   const [right, setRight] = useState<number>();
   const [actionError, setActionError] = useState<string>();

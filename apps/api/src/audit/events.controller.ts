@@ -27,7 +27,10 @@ class EventsQueryDto {
   @IsOptional()
   @IsUUID()
   eventId?: string;
-  @ApiPropertyOptional({ description: 'recorded at or after this time' }) @IsOptional() @IsISO8601() from?: string;
+  @ApiPropertyOptional({ description: 'recorded at or after this time' })
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
   @ApiPropertyOptional({ description: 'recorded before this time' }) @IsOptional() @IsISO8601() to?: string;
 }
 

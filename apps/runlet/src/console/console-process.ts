@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 
 export interface ConsoleSettings {
@@ -20,9 +22,10 @@ export function consoleSettings(env: NodeJS.ProcessEnv): ConsoleSettings {
  */
 export function startConsole(
   settings: ConsoleSettings,
-  apiPort: number,
+  api: Server,
   log: (line: string) => void,
 ): ChildProcess | undefined {
+  const apiPort = (api.address() as AddressInfo).port;
   let webDir: string;
   try {
     webDir = dirname(require.resolve('@runlet/web/package.json'));
@@ -49,9 +52,13 @@ export function startConsole(
   const stop = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   };
+  // Stopped when the API stops (a signal closes the app, and a process ended by a signal emits no
+  // 'exit'), and on any other exit.
+  api.once('close', stop);
   process.once('exit', stop);
   child.once('exit', (code, signal) => {
     process.removeListener('exit', stop);
+    api.removeListener('close', stop);
     if (code !== 0 && signal !== 'SIGTERM') log(`console exited (${signal ?? code})`);
   });
   return child;

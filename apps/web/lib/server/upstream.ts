@@ -19,6 +19,7 @@ export function cookieOptions(request: Request) {
     httpOnly: true,
     sameSite: 'strict' as const,
     path: '/',
-    secure: new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https',
+    secure:
+      new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https',
   };
 }

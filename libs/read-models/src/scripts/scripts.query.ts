@@ -70,19 +70,17 @@ export class ScriptsQuery {
         WHERE ${where} ORDER BY s.created_at DESC, s.id DESC LIMIT $1`,
       params,
     );
-    const items = rows.slice(0, limit).map(
-      (row: any): ScriptListItemView => ({
-        ...toSummary(row),
-        lastExecution: row.last_status
-          ? {
-              status: row.last_status,
-              queuedAt: row.last_queued_at.toISOString(),
-              finishedAt: row.last_finished_at?.toISOString() ?? null,
-            }
-          : null,
-        cronSchedules: row.crons ?? [],
-      }),
-    );
+    const items = rows.slice(0, limit).map((row: any): ScriptListItemView => ({
+      ...toSummary(row),
+      lastExecution: row.last_status
+        ? {
+            status: row.last_status,
+            queuedAt: row.last_queued_at.toISOString(),
+            finishedAt: row.last_finished_at?.toISOString() ?? null,
+          }
+        : null,
+      cronSchedules: row.crons ?? [],
+    }));
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return { items, nextCursor: last ? encodeCursor([last.created_at.toISOString(), last.id]) : null };
   }

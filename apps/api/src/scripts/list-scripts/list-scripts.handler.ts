@@ -11,7 +11,10 @@ export class ListScriptsHandler implements IQueryHandler<ListScriptsQuery> {
     const { items, nextCursor } = await this.scripts.list(page);
     const now = new Date();
     return {
-      items: items.map(({ cronSchedules, ...item }) => ({ ...item, nextRunAt: earliestRun(cronSchedules, now) })),
+      items: items.map(({ cronSchedules, ...item }) => ({
+        ...item,
+        nextRunAt: earliestRun(cronSchedules, now),
+      })),
       nextCursor,
     };
   }

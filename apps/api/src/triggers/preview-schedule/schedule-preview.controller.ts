@@ -5,7 +5,11 @@ import { assertValidSchedule, nextRuns } from '@runlet/domain';
 
 class PreviewScheduleDto {
   @ApiProperty({ example: '*/5 * * * *' }) @IsString() @MaxLength(200) schedule: string;
-  @ApiPropertyOptional({ example: 'Europe/Paris' }) @IsOptional() @IsString() @MaxLength(100) timezone?: string;
+  @ApiPropertyOptional({ example: 'Europe/Paris' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  timezone?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 20 }) @IsOptional() @IsInt() @Min(1) @Max(20) count?: number;
 }
 

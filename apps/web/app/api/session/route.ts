@@ -18,8 +18,7 @@ export async function POST(request: Request) {
   }
   if (check.status === 401)
     return NextResponse.json({ message: 'This API key is unknown or revoked.' }, { status: 401 });
-  if (!check.ok)
-    return NextResponse.json({ message: `The API answered ${check.status}.` }, { status: 502 });
+  if (!check.ok) return NextResponse.json({ message: `The API answered ${check.status}.` }, { status: 502 });
   (await cookies()).set(KEY_COOKIE, key, cookieOptions(request));
   return NextResponse.json({ signedIn: true });
 }

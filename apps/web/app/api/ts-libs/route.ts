@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { NextResponse } from 'next/server';
 
@@ -18,7 +18,7 @@ export async function GET() {
 }
 
 async function loadLibs(): Promise<Record<string, string>> {
-  const dir = dirname(createRequire(import.meta.url).resolve('typescript'));
+  const dir = typescriptLibDir();
   const files: Record<string, string> = {};
   const pending = [...ROOT_LIBS];
   while (pending.length) {
@@ -30,4 +30,13 @@ async function loadLibs(): Promise<Record<string, string>> {
     for (const m of text.matchAll(/\/\/\/\s*<reference\s+lib="([^"]+)"/g)) pending.push(m[1].toLowerCase());
   }
   return files;
+}
+
+/** typescript/lib in the nearest node_modules up from the console's directory (the bundler hides require.resolve). */
+function typescriptLibDir(): string {
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', 'typescript', 'lib');
+    if (existsSync(join(candidate, 'lib.d.ts'))) return candidate;
+    if (dirname(dir) === dir) throw new Error('typescript is not installed');
+  }
 }

@@ -42,7 +42,10 @@ async function forward(request: Request, { params }: { params: Promise<{ path: s
     if (value) out.set(name, value);
   }
   if (!out.has('cache-control')) out.set('cache-control', 'no-store');
-  return new Response(upstream.status === 204 ? null : upstream.body, { status: upstream.status, headers: out });
+  return new Response(upstream.status === 204 ? null : upstream.body, {
+    status: upstream.status,
+    headers: out,
+  });
 }
 
 export const GET = forward;

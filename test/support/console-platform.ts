@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
-import { recreateTestDatabase, REDIS_URL } from '../support/database';
-import { freePort, stopRoleProcesses } from '../support/role-process';
+import { recreateTestDatabase, REDIS_URL } from './database';
+import { freePort, stopRoleProcesses } from './role-process';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'apps', 'runlet', 'src', 'main.js');
@@ -24,6 +24,7 @@ export interface ConsolePlatform {
   apiUrl: string;
   consoleUrl: string;
   adminKey: string;
+  databaseUrl: string;
   api(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
@@ -32,7 +33,10 @@ export interface ConsolePlatform {
  * The platform as the README starts it (`node dist/apps/runlet/src/main.js`, every role, the
  * console beside the API), on its own test database and ports.
  */
-export async function startConsolePlatform(name: string): Promise<ConsolePlatform> {
+export async function startConsolePlatform(
+  name: string,
+  env: Record<string, string> = {},
+): Promise<ConsolePlatform> {
   if (!existsSync(MAIN) || !existsSync(join(ROOT, 'apps', 'web', '.next', 'BUILD_ID')))
     execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
   const databaseUrl = await recreateTestDatabase(name);
@@ -49,6 +53,7 @@ export async function startConsolePlatform(name: string): Promise<ConsolePlatfor
       RUNLET_ADMIN_KEY: adminKey,
       RUNLET_DATA_DIR: mkdtempSync(join(tmpdir(), `runlet-${name}-`)),
       RUNLET_POOL_SIZE: '1',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,8 +66,14 @@ export async function startConsolePlatform(name: string): Promise<ConsolePlatfor
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the platform exited:\n${output}`);
     const up = await Promise.all([
-      fetch(`${apiUrl}/health`).then((r) => r.ok, () => false),
-      fetch(`${consoleUrl}/sign-in`).then((r) => r.ok, () => false),
+      fetch(`${apiUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+      fetch(`${consoleUrl}/sign-in`).then(
+        (r) => r.ok,
+        () => false,
+      ),
     ]);
     if (up[0] && up[1]) break;
     if (Date.now() > deadline) throw new Error(`the platform did not start:\n${output}`);
@@ -72,10 +83,14 @@ export async function startConsolePlatform(name: string): Promise<ConsolePlatfor
     apiUrl,
     consoleUrl,
     adminKey,
+    databaseUrl,
     async api(method, path, body, key = adminKey) {
       const res = await fetch(`${apiUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();
@@ -86,7 +101,10 @@ export async function startConsolePlatform(name: string): Promise<ConsolePlatfor
 }
 
 /** Debian's Chromium, headless, with a fresh profile. */
-export async function launchBrowser(width: number, height: number): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchBrowser(
+  width: number,
+  height: number,
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'runlet-chromium-')), {
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -103,9 +121,11 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 /** axe-core's serious and critical violations on the page as it is now. */
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE });
-  const violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] = await page.evaluate(
-    async () => ((await (window as any).axe.run(document, { resultTypes: ['violations'] })) as any).violations,
-  );
+  const violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] =
+    await page.evaluate(
+      async () =>
+        ((await (window as any).axe.run(document, { resultTypes: ['violations'] })) as any).violations,
+    );
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);

@@ -1,7 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeViolations, ConsolePlatform, launchBrowser, startConsolePlatform } from '../support/console-platform';
+import {
+  axeViolations,
+  ConsolePlatform,
+  launchBrowser,
+  startConsolePlatform,
+} from '../support/console-platform';
 
 /**
  * The console in Debian's Chromium against the platform as `npm start` runs it, at desktop and

@@ -78,6 +78,10 @@ describe.each([
     axeProblems.push(...(await axeViolations(page)).map((v) => `${what}: ${v}`));
   }
 
+  async function hydrated() {
+    await page.locator('body[data-hydrated=true]').waitFor();
+  }
+
   async function setCode(code: string) {
     const content = page.locator('.cm-content').first();
     await content.click();
@@ -104,7 +108,9 @@ describe.each([
 
   it('signs in with an API key kept in an httpOnly cookie, and signs out', async () => {
     await page.goto(`${platform.consoleUrl}/scripts`);
+    await hydrated();
     await page.waitForURL(/\/sign-in/);
+    await hydrated();
     await page.getByLabel('API key').fill('not-a-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').getByText('unknown or revoked').waitFor();
@@ -125,13 +131,16 @@ describe.each([
   it('sends a user whose key was revoked back to sign-in with a message', async () => {
     const created = await platform.api('POST', '/api/v1/api-keys', { name: `console-${label}` });
     await page.goto(`${platform.consoleUrl}/sign-in`);
+    await hydrated();
     await page.getByLabel('API key').fill(created.body.key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/scripts$/);
     expect((await platform.api('DELETE', `/api/v1/api-keys/${created.body.id}`)).status).toBe(204);
     await page.goto(`${platform.consoleUrl}/executions`);
+    await hydrated();
     await page.waitForURL(/\/sign-in\?reason=expired/);
     await page.getByText('no longer valid').waitFor();
+    await hydrated();
     await shot('revoked-key');
     await page.getByLabel('API key').fill(platform.adminKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -140,8 +149,9 @@ describe.each([
 
   it('creates a script that imports an npm package and watches its first build succeed', async () => {
     await page.getByRole('link', { name: 'New script' }).click();
-    await page.getByLabel('Name').fill(name);
+    // The editor is ready once the page has hydrated, so typed values stay.
     await page.locator('[data-testid=code-editor][data-ready=true]').waitFor();
+    await page.getByLabel('Name').fill(name);
     await setCode(V1);
     await shot('new-script');
     await page.getByRole('button', { name: 'Create' }).click();
@@ -211,6 +221,7 @@ describe.each([
 
   it('shows the webhook execution with its input, result and logs', async () => {
     await page.goto(`${platform.consoleUrl}/executions?scriptId=${scriptId}`);
+    await hydrated();
     const table = page.getByTestId('executions-table');
     await table.getByRole('cell', { name: 'http' }).first().waitFor();
     await shot('executions');
@@ -236,12 +247,14 @@ describe.each([
     await edit.getByText('"version": 2').waitFor();
     await shot('causation-chain');
     await page.goto(`${platform.consoleUrl}/audit?scriptId=${scriptId}`);
+    await hydrated();
     await page.getByTestId('events').locator('[data-event-type=ScriptCreated]').waitFor();
     await shot('script-history');
   });
 
   it('diffs version 2 against version 1 side by side and deploys version 1 again', async () => {
     await page.goto(`${platform.consoleUrl}/scripts/${scriptId}`);
+    await hydrated();
     const diff = page.getByTestId('diff-view');
     await diff.locator('.cm-merge-a').getByText('v1 says hello').waitFor();
     await diff.locator('.cm-merge-b').getByText("ctx.log.info('hello ' + event.input?.name);").waitFor();
@@ -273,6 +286,7 @@ describe.each([
 
   it('sets a secret (never shown again) and a script reads it', async () => {
     await page.goto(`${platform.consoleUrl}/secrets`);
+    await hydrated();
     await page.getByLabel('Name').fill('GREETING');
     await page.getByLabel('Value').fill('bonjour-secret');
     await page.getByRole('button', { name: 'Save secret' }).click();
@@ -280,6 +294,7 @@ describe.each([
     expect(await page.content()).not.toContain('bonjour-secret');
     await shot('secret-set');
     await page.goto(`${platform.consoleUrl}/scripts/${scriptId}`);
+    await hydrated();
     await page.locator('[data-testid=code-editor][data-ready=true]').waitFor();
     await page.getByLabel('Secrets the script may read (comma-separated names)').fill('GREETING');
     await setCode(WITH_SECRET);

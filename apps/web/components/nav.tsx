@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useEffect } from 'react';
 
 const LINKS = [
   { href: '/scripts', label: 'Scripts' },
@@ -11,6 +12,7 @@ const LINKS = [
 
 export function Nav() {
   const path = usePathname();
+  useHydratedMarker();
   async function signOut() {
     await fetch('/api/session', { method: 'DELETE' });
     window.location.assign('/sign-in?reason=signed-out');
@@ -36,4 +38,11 @@ export function Nav() {
       </button>
     </header>
   );
+}
+
+/** Marks the page as hydrated (typing before that is lost): the browser tests wait for it. */
+export function useHydratedMarker() {
+  useEffect(() => {
+    document.body.dataset.hydrated = 'true';
+  }, []);
 }

@@ -98,7 +98,11 @@ export function ScriptPage({ id }: { id: string }) {
           {watchVersion !== undefined && (
             <BuildProgress scriptId={id} version={watchVersion} onDone={() => void reload()} />
           )}
-          <Dependencies script={script} onUpgraded={(v) => (setWatchVersion(v), void reload())} />
+          <Dependencies
+            key={`${script.latestVersion}-${script.build?.status}`}
+            script={script}
+            onUpgraded={(v) => (setWatchVersion(v), void reload())}
+          />
         </section>
         <TryPanel code={code} language={script.language} settings={settings} runSignal={runSignal} />
       </div>

@@ -1,10 +1,12 @@
 'use client';
 import { useState } from 'react';
+import { useHydratedMarker } from './nav';
 
 /** Posts the key to the console's session route, which keeps it in an httpOnly cookie. */
 export function SignInForm() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  useHydratedMarker();
   async function submit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const key = String(new FormData(e.currentTarget).get('key') ?? '');

@@ -28,14 +28,30 @@ export async function benchConsole(): Promise<void> {
     }
     await seedExecutions(platform.databaseUrl, scriptId, 100_000);
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await browser.context.request.post(`${platform.consoleUrl}/api/session`, { data: { key: platform.adminKey } });
-    const scripts = await timeList(page, `${platform.consoleUrl}/scripts`, '[data-testid=scripts-table] tbody tr');
-    const executions = await timeList(page, `${platform.consoleUrl}/executions`, '[data-testid=executions-table] tbody tr');
+    await browser.context.request.post(`${platform.consoleUrl}/api/session`, {
+      data: { key: platform.adminKey },
+    });
+    const scripts = await timeList(
+      page,
+      `${platform.consoleUrl}/scripts`,
+      '[data-testid=scripts-table] tbody tr',
+    );
+    const executions = await timeList(
+      page,
+      `${platform.consoleUrl}/executions`,
+      '[data-testid=executions-table] tbody tr',
+    );
     const diagnostics = await timeDiagnostics(page, `${platform.consoleUrl}/scripts/${scriptId}`);
     console.log('\nconsole (Chromium headless, 1280x900, cold page load, median of 5)');
-    console.log(`  scripts list, 2000 scripts:          first render ${scripts.render} ms, interactive ${scripts.interactive} ms (goal < 1000)`);
-    console.log(`  executions list, 100000 executions:  first render ${executions.render} ms, interactive ${executions.interactive} ms (goal < 1000)`);
-    console.log(`  editor: keystroke → diagnostic shown: median ${diagnostics.median} ms, max ${diagnostics.max} ms (${diagnostics.n} keystrokes)`);
+    console.log(
+      `  scripts list, 2000 scripts:          first render ${scripts.render} ms, interactive ${scripts.interactive} ms (goal < 1000)`,
+    );
+    console.log(
+      `  executions list, 100000 executions:  first render ${executions.render} ms, interactive ${executions.interactive} ms (goal < 1000)`,
+    );
+    console.log(
+      `  editor: keystroke → diagnostic shown: median ${diagnostics.median} ms, max ${diagnostics.max} ms (${diagnostics.n} keystrokes)`,
+    );
   } finally {
     await browser.close();
     await platform.stop();
@@ -60,7 +76,11 @@ async function seedExecutions(databaseUrl: string, scriptId: string, count: numb
 }
 
 /** First render: the first table row painted; interactive: rows there and the main thread idle. */
-async function timeList(page: Page, url: string, row: string): Promise<{ render: number; interactive: number }> {
+async function timeList(
+  page: Page,
+  url: string,
+  row: string,
+): Promise<{ render: number; interactive: number }> {
   const renders: number[] = [];
   const interactives: number[] = [];
   for (let i = 0; i < 5; i++) {

@@ -96,7 +96,12 @@ export function ScriptPage({ id }: { id: string }) {
           </div>
           {saveError && <ErrorState message={saveError} />}
           {watchVersion !== undefined && (
-            <BuildProgress scriptId={id} version={watchVersion} onDone={() => void reload()} />
+            <BuildProgress
+              key={watchVersion}
+              scriptId={id}
+              version={watchVersion}
+              onDone={() => void reload()}
+            />
           )}
           <Dependencies
             key={`${script.latestVersion}-${script.build?.status}`}

@@ -95,6 +95,10 @@ describe.each([
     ({ context, close } = await launchBrowser(width, height));
     page = context.pages()[0] ?? (await context.newPage());
     page.on('request', (r) => requests.push(r.url()));
+    page.on(
+      'console',
+      (m) => m.type() === 'error' && console.log(`[${label}] console: ${m.text()} at ${page.url()}`),
+    );
     page.on('response', async (r) => {
       const type = r.headers()['content-type'] ?? '';
       if (!/json|text|javascript|html|event-stream/.test(type) || type.includes('event-stream')) return;
@@ -155,7 +159,7 @@ describe.each([
     await setCode(V1);
     await shot('new-script');
     await page.getByRole('button', { name: 'Create' }).click();
-    await page.waitForURL(/\/scripts\/[^/]+$/);
+    await page.waitForURL(/\/scripts\/(?!new$)[^/]+$/);
     scriptId = page.url().split('/').pop()!;
     await page.getByTestId('build-progress').getByText('succeeded').waitFor({ timeout: 180_000 });
     await page.getByTestId('dependencies').getByText('dayjs').waitFor();

@@ -78,6 +78,9 @@ export function CodeEditor({ path, value, onChange, onSave, onRun, label }: Prop
           }),
         ],
       });
+      // The scroller is a keyboard-reachable region of its own (axe: scrollable-region-focusable).
+      view.current.scrollDOM.tabIndex = 0;
+      view.current.scrollDOM.setAttribute('aria-label', `${label}, scrollable`);
       setReady(true);
     });
     return () => {

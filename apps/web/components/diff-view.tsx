@@ -28,6 +28,14 @@ export function DiffView({ left, right, label }: { left: string; right: string; 
       },
       parent: host.current,
     });
+    // Read-only panes have nothing focusable inside: the scrollers take the focus themselves.
+    for (const [pane, side] of [
+      [view.a, 'left'],
+      [view.b, 'right'],
+    ] as const) {
+      pane.scrollDOM.tabIndex = 0;
+      pane.scrollDOM.setAttribute('aria-label', `${label}: ${side}, scrollable`);
+    }
     return () => view.destroy();
   }, [left, right, label]);
   return (

@@ -49,9 +49,8 @@ export function Versions({ script, onDeployed }: { script: ScriptDetail; onDeplo
               className="secondary"
               disabled={v.version === script.deployedVersion}
               onClick={() => void deploy(v.version)}
-              aria-label={`Deploy version ${v.version}`}
             >
-              Deploy this version
+              Deploy version {v.version}
             </button>
           </li>
         ))}

@@ -6,7 +6,10 @@ import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
 import { recreateTestDatabase, REDIS_URL } from './database';
 import { freePort, stopRoleProcesses } from './role-process';
 
-const ROOT = join(__dirname, '..', '..');
+// The repository root, from test/support or (compiled for the bench) from dist/test/support.
+const ROOT = [join(__dirname, '..', '..'), join(__dirname, '..', '..', '..')].find((dir) =>
+  existsSync(join(dir, 'package.json')),
+)!;
 const MAIN = join(ROOT, 'dist', 'apps', 'runlet', 'src', 'main.js');
 
 /** The flags this machine's headless Chromium needs. */

@@ -14,6 +14,7 @@ import { writeReport } from './results';
 import { benchSecrets } from './secrets.bench';
 import { benchLogs } from './logs.bench';
 import { benchRuntimes } from './runtimes.bench';
+import { benchConsole } from './console.bench';
 
 /** `npm run bench [-- names…]`: prints figures; never part of the tests. */
 const benches: Record<string, () => Promise<void>> = {
@@ -30,6 +31,7 @@ const benches: Record<string, () => Promise<void>> = {
   secrets: () => benchSecrets(),
   logs: () => benchLogs(),
   runtimes: () => benchRuntimes(),
+  console: () => benchConsole(),
 };
 
 /** Run only when named: the soak takes RUNLET_SOAK_MINUTES (10) on its own. */

@@ -1,3 +1,4 @@
+import { SchedulePreviewController } from './triggers/preview-schedule/schedule-preview.controller';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -47,6 +48,7 @@ import { ConnectionDrain } from './http/connection-drain';
     TriggersController,
     BuildsController,
     SecretsController,
+    SchedulePreviewController,
   ],
   providers: [
     ApiKeyGuard,

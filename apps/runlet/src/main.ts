@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { LocalServices, LocalServicesError, startLocalServices } from './local-services/local-services';
 import { stopOnShutdown } from './local-services/stop-on-shutdown';
 import { createPlatform } from './bootstrap';
+import { consoleSettings, startConsole } from './console/console-process';
 import { loadConfig, startMetricsServer } from '@runlet/platform';
 
 let local: LocalServices | undefined;
@@ -22,11 +23,16 @@ async function main(): Promise<void> {
   });
   stopOnShutdown(local);
   const app = await createPlatform(config);
-  if (config.roles.includes('api')) await app.listen(config.port);
-  else if (config.metricsPort !== undefined) await startMetricsServer(config.metricsPort);
+  const console_ = consoleSettings(process.env);
+  const withConsole = config.roles.includes('api') && console_.enabled;
+  if (config.roles.includes('api')) {
+    await app.listen(config.port);
+    if (withConsole) startConsole(console_, app.getHttpServer(), (line) => logger.log(line));
+  } else if (config.metricsPort !== undefined) await startMetricsServer(config.metricsPort);
   logger.log(
     `roles ${config.roles.join(', ')}` +
       (config.roles.includes('api') ? ` — API on http://localhost:${config.port}` : '') +
+      (withConsole ? `, console on http://localhost:${console_.port}` : '') +
       (!config.roles.includes('api') && config.metricsPort !== undefined
         ? ` — metrics on http://localhost:${config.metricsPort}/metrics`
         : ''),

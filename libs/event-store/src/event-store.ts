@@ -93,12 +93,29 @@ export class EventStore {
   }
 
   /** Events after a global position, oldest first, optionally of one stream or some types. */
-  async readAll(opts: { after?: number; limit?: number; streamId?: string; types?: readonly string[] } = {}) {
+  async readAll(opts: AuditFilter = {}) {
     const where = ['global_position > $1'];
     const params: unknown[] = [opts.after ?? 0];
     if (opts.streamId) {
       params.push(opts.streamId);
       where.push(`stream_id = $${params.length}`);
+    }
+    // The audit view's filters: one request's events (correlation), one event, a time window.
+    if (opts.correlationId) {
+      params.push(opts.correlationId);
+      where.push(`metadata->>'correlationId' = $${params.length}`);
+    }
+    if (opts.eventId) {
+      params.push(opts.eventId);
+      where.push(`event_id = $${params.length}::uuid`);
+    }
+    if (opts.from) {
+      params.push(opts.from);
+      where.push(`recorded_at >= $${params.length}::timestamptz`);
+    }
+    if (opts.to) {
+      params.push(opts.to);
+      where.push(`recorded_at < $${params.length}::timestamptz`);
     }
     if (opts.types?.length) {
       params.push(opts.types);
@@ -275,4 +292,16 @@ export function toStoredEvent(row: any): StoredEvent {
     metadata: row.metadata,
     recordedAt: row.recorded_at,
   };
+}
+
+/** What `readAll` can narrow the log to (all optional; `after` is a global position). */
+export interface AuditFilter {
+  after?: number;
+  limit?: number;
+  streamId?: string;
+  types?: readonly string[];
+  correlationId?: string;
+  eventId?: string;
+  from?: string;
+  to?: string;
 }

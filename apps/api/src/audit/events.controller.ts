@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsISO8601, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { IdParam } from '../http/path-params';
 import { ListEventsQuery } from './list-events/list-events.query';
 import { ReadScriptHistoryQuery } from './read-script-history/read-script-history.query';
@@ -18,6 +18,20 @@ class EventsQueryDto {
   @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+  @ApiPropertyOptional({ description: "events whose metadata.correlationId is this (one request's events)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  correlationId?: string;
+  @ApiPropertyOptional({ description: 'the one event with this eventId (a causationId to follow)' })
+  @IsOptional()
+  @IsUUID()
+  eventId?: string;
+  @ApiPropertyOptional({ description: 'recorded at or after this time' })
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+  @ApiPropertyOptional({ description: 'recorded before this time' }) @IsOptional() @IsISO8601() to?: string;
 }
 
 /** The audit log: events as stored, oldest first, paged by global position. */
@@ -34,6 +48,10 @@ export class EventsController {
       limit: q.limit ?? 100,
       streamId: q.stream,
       types: q.type ? q.type.split(',') : undefined,
+      correlationId: q.correlationId,
+      eventId: q.eventId,
+      from: q.from,
+      to: q.to,
     };
     return this.queries.execute(new ListEventsQuery(filter));
   }

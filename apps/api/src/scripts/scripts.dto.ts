@@ -11,6 +11,7 @@ import {
   Length,
   Matches,
   Max,
+  MaxLength,
   Min,
   Validate,
 } from 'class-validator';
@@ -103,6 +104,11 @@ export class DeployDto {
 
 export class ListQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
+  @ApiPropertyOptional({ description: 'names containing this text (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
   @ApiPropertyOptional({ maximum: 200 })
   @IsOptional()
   @Type(() => Number)

@@ -27,6 +27,12 @@ export interface ScriptSummaryView {
   updatedAt: string;
 }
 
+/** A row of the scripts list: the summary, the last (non-try) run and the running cron schedules. */
+export type ScriptListItemView = ScriptSummaryView & {
+  lastExecution: { status: string; queuedAt: string; finishedAt: string | null } | null;
+  cronSchedules: { schedule: string; timezone: string | null }[];
+};
+
 export type ScriptDetailView = ScriptSummaryView &
   Omit<ScriptVersionView, 'version' | 'reason' | 'actor' | 'createdAt'>;
 
@@ -34,20 +40,47 @@ export type ScriptDetailView = ScriptSummaryView &
 export class ScriptsQuery {
   constructor(private readonly db: Database) {}
 
-  async list(opts: { cursor?: string; limit?: number }): Promise<Page<ScriptSummaryView>> {
+  async list(opts: { cursor?: string; limit?: number; q?: string }): Promise<Page<ScriptListItemView>> {
     const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
     const after = decodeCursor(opts.cursor);
     const params: unknown[] = [limit + 1];
-    let where = 'NOT archived';
+    let where = 'NOT s.archived';
+    if (opts.q) {
+      // A name search: a substring, case-insensitive, with LIKE's wildcards taken literally.
+      params.push(`%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where += ` AND s.name ILIKE $${params.length}`;
+    }
     if (after) {
       params.push(after[0], after[1]);
-      where += ` AND (created_at, id) < ($2::timestamptz, $3::text)`;
+      where += ` AND (s.created_at, s.id) < ($${params.length - 1}::timestamptz, $${params.length}::text)`;
     }
+    // The list also shows each script's last run and its running cron schedules (the API computes
+    // the next run from them); both come from one index lookup per listed script.
     const rows = await this.db.query(
-      `SELECT * FROM rm_scripts WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $1`,
+      `SELECT s.*, le.status AS last_status, le.queued_at AS last_queued_at, le.finished_at AS last_finished_at,
+              (SELECT json_agg(json_build_object('schedule', t.schedule, 'timezone', t.timezone))
+                 FROM rm_triggers t
+                WHERE t.script_id = s.id AND t.type = 'cron' AND NOT t.paused AND NOT t.deleted) AS crons
+         FROM rm_scripts s
+         LEFT JOIN LATERAL (
+           SELECT status, queued_at, finished_at FROM rm_executions e
+            WHERE e.script_id = s.id AND e.trigger_type <> 'try'
+            ORDER BY e.queued_at DESC LIMIT 1
+         ) le ON true
+        WHERE ${where} ORDER BY s.created_at DESC, s.id DESC LIMIT $1`,
       params,
     );
-    const items = rows.slice(0, limit).map(toSummary);
+    const items = rows.slice(0, limit).map((row: any): ScriptListItemView => ({
+      ...toSummary(row),
+      lastExecution: row.last_status
+        ? {
+            status: row.last_status,
+            queuedAt: row.last_queued_at.toISOString(),
+            finishedAt: row.last_finished_at?.toISOString() ?? null,
+          }
+        : null,
+      cronSchedules: row.crons ?? [],
+    }));
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return { items, nextCursor: last ? encodeCursor([last.created_at.toISOString(), last.id]) : null };
   }

@@ -1,9 +1,10 @@
 import { Query } from '@nestjs/cqrs';
+import { AuditFilter } from '@runlet/event-store';
 import { AuditPage } from '../audit-page';
 
-/** The installation's events after `after`, optionally of one stream and of some types. */
+/** The installation's events after `after`, optionally of one stream, some types, one correlation, a time window. */
 export class ListEventsQuery extends Query<AuditPage> {
-  constructor(readonly filter: { after: number; limit: number; streamId?: string; types?: string[] }) {
+  constructor(readonly filter: AuditFilter & { after: number; limit: number }) {
     super();
   }
 }

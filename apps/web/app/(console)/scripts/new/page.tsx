@@ -1,0 +1,5 @@
+import { NewScript } from '@/components/new-script';
+
+export default function NewScriptPage() {
+  return <NewScript />;
+}

@@ -1,0 +1,5 @@
+import { ScriptsList } from '@/components/scripts-list';
+
+export default function ScriptsPage() {
+  return <ScriptsList />;
+}

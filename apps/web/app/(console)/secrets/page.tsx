@@ -1,0 +1,5 @@
+import { SecretsPage } from '@/components/secrets-page';
+
+export default function Page() {
+  return <SecretsPage />;
+}

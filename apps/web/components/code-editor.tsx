@@ -1,0 +1,110 @@
+'use client';
+import { autocompletion } from '@codemirror/autocomplete';
+import { javascript } from '@codemirror/lang-javascript';
+import { Prec } from '@codemirror/state';
+import { EditorView, keymap } from '@codemirror/view';
+import {
+  tsAutocompleteWorker,
+  tsFacetWorker,
+  tsHoverWorker,
+  tsLinterWorker,
+  tsSyncWorker,
+} from '@valtown/codemirror-ts';
+import type { WorkerShape } from '@valtown/codemirror-ts/worker';
+import { basicSetup } from 'codemirror';
+import * as Comlink from 'comlink';
+import { useEffect, useRef, useState } from 'react';
+import { editorTheme } from './editor-theme';
+
+let shared: Promise<Comlink.Remote<WorkerShape>> | undefined;
+
+/** One TypeScript language service per tab, in a Web Worker, shared by every editor on the page. */
+function languageService(): Promise<Comlink.Remote<WorkerShape>> {
+  shared ??= (async () => {
+    const worker = Comlink.wrap<WorkerShape>(
+      new Worker(new URL('./ts.worker.ts', import.meta.url), { type: 'module', name: 'typescript' }),
+    );
+    await worker.initialize();
+    return worker;
+  })();
+  return shared;
+}
+
+interface Props {
+  path: string;
+  value: string;
+  onChange: (code: string) => void;
+  onSave?: () => void;
+  onRun?: () => void;
+  label: string;
+}
+
+/**
+ * CodeMirror 6 with TypeScript highlighting, diagnostics, completion and hover from the worker's
+ * language service. Ctrl/Cmd+S saves, Ctrl/Cmd+Enter runs.
+ */
+export function CodeEditor({ path, value, onChange, onSave, onRun, label }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const handlers = useRef({ onChange, onSave, onRun });
+  handlers.current = { onChange, onSave, onRun };
+  const [ready, setReady] = useState(false);
+
+  useEffect(() => {
+    let cancelled = false;
+    void languageService().then((worker) => {
+      if (cancelled || !host.current) return;
+      view.current = new EditorView({
+        doc: value,
+        parent: host.current,
+        extensions: [
+          Prec.highest(
+            keymap.of([
+              { key: 'Mod-s', preventDefault: true, run: () => (handlers.current.onSave?.(), true) },
+              { key: 'Mod-Enter', preventDefault: true, run: () => (handlers.current.onRun?.(), true) },
+            ]),
+          ),
+          basicSetup,
+          javascript({ typescript: true }),
+          editorTheme,
+          EditorView.contentAttributes.of({ 'aria-label': label }),
+          tsFacetWorker.of({ worker, path }),
+          tsSyncWorker(),
+          tsLinterWorker(),
+          autocompletion({ override: [tsAutocompleteWorker()] }),
+          tsHoverWorker(),
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged) handlers.current.onChange(u.state.doc.toString());
+          }),
+        ],
+      });
+      // The scroller is a keyboard-reachable region of its own (axe: scrollable-region-focusable).
+      view.current.scrollDOM.tabIndex = 0;
+      view.current.scrollDOM.setAttribute('aria-label', `${label}, scrollable`);
+      setReady(true);
+    });
+    return () => {
+      cancelled = true;
+      view.current?.destroy();
+      view.current = null;
+    };
+    // The editor is created once per path; later values arrive through the effect below.
+  }, [path]);
+
+  useEffect(() => {
+    const v = view.current;
+    if (v && v.state.doc.toString() !== value)
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+  }, [value]);
+
+  return (
+    <div className="editor-box">
+      {!ready && (
+        <p className="state" role="status">
+          Loading the editor…
+        </p>
+      )}
+      <div ref={host} className="editor" data-testid="code-editor" data-ready={ready ? 'true' : 'false'} />
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+'use client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+/** An API answer that is not 2xx, with the API's own message. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Calls the API through the console's proxy (`/api/proxy/…` → `/api/v1/…`); the key stays in the
+ * httpOnly cookie. A 401 means the key was revoked or expired: back to sign-in with the message.
+ */
+export async function api<T = any>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const res = await fetch(`/api/proxy${path}`, {
+    method: init.method ?? 'GET',
+    headers: init.body !== undefined ? { 'content-type': 'application/json' } : undefined,
+    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+  });
+  if (res.status === 401) {
+    window.location.assign('/sign-in?reason=expired');
+    throw new ApiError('Signed out', 401);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const body = text ? safeJson(text) : undefined;
+  if (!res.ok) throw new ApiError(messageOf(body) ?? `The API answered ${res.status}.`, res.status);
+  return body as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function messageOf(body: any): string | undefined {
+  if (!body) return undefined;
+  if (typeof body === 'string') return body;
+  const m = body.message;
+  return Array.isArray(m) ? m.join('; ') : typeof m === 'string' ? m : undefined;
+}
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: string | undefined;
+  loading: boolean;
+  reload: () => Promise<void>;
+}
+
+/** Loads `path` (null: nothing yet), optionally again every `pollMs` for live views. */
+export function useApi<T = any>(path: string | null, pollMs?: number): Loaded<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<string>();
+  const [loading, setLoading] = useState(path !== null);
+  const current = useRef(path);
+  current.current = path;
+  const reload = useCallback(async () => {
+    if (path === null) return;
+    try {
+      const body = await api<T>(path);
+      if (current.current !== path) return;
+      setData(body);
+      setError(undefined);
+    } catch (err) {
+      if (current.current === path) setError((err as Error).message);
+    } finally {
+      if (current.current === path) setLoading(false);
+    }
+  }, [path]);
+  useEffect(() => {
+    setLoading(path !== null);
+    void reload();
+    if (!pollMs) return;
+    const timer = setInterval(() => void reload(), pollMs);
+    return () => clearInterval(timer);
+  }, [reload, pollMs, path]);
+  return { data, error, loading, reload };
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}

@@ -1,4 +1,4 @@
-import { ExecutionOutcomeInput, ExecutionState, isTerminal } from '@runlet/domain';
+import { ExecutionState, isTerminal } from '@runlet/domain';
 import { EventMetadata, EventStore } from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
 import { Cancellations, ExecutionResults, toExecutionView } from '@runlet/executions';

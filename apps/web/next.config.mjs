@@ -21,6 +21,9 @@ const csp = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // The console's image (Dockerfile.console) runs the traced standalone server; `npm start` runs
+  // `next start` on the ordinary build.
+  output: process.env.RUNLET_CONSOLE_STANDALONE === '1' ? 'standalone' : undefined,
   reactStrictMode: true,
   outputFileTracingRoot: root,
   turbopack: { root },

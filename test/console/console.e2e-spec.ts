@@ -142,8 +142,10 @@ describe.each([
     expect((await platform.api('DELETE', `/api/v1/api-keys/${created.body.id}`)).status).toBe(204);
     await page.goto(`${platform.consoleUrl}/executions`);
     await hydrated();
-    await page.waitForURL(/\/sign-in\?reason=expired/);
-    await page.getByText('no longer valid').waitFor();
+    // The page learns of the revocation from its first API call, after hydration: on a busy
+    // machine that can take a while.
+    await page.waitForURL(/\/sign-in\?reason=expired/, { timeout: 90_000 });
+    await page.getByText('no longer valid').waitFor({ timeout: 60_000 });
     await hydrated();
     await shot('revoked-key');
     await page.getByLabel('API key').fill(platform.adminKey);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { totalmem } from 'node:os';
-import { createMasker, maskDeep } from '@runlet/secrets';
+import { maskDeep } from '@runlet/secrets';
 import { createEtcDir } from './etc-files';
 import { LogSink } from './log-sink';
 import { checkSandboxAvailable, sandboxProblemSync } from './sandbox-check';
@@ -8,13 +8,13 @@ import { SandboxInstance, sandboxMemoryMb, type RunResult } from './sandbox-inst
 import type {
   ExecutionOutcome,
   ExecutionRequest,
-  ExecutionStatus,
   ProcessRuntimeOptions,
   Runtime,
   SandboxCommands,
   SandboxLimits,
 } from './types';
 import { WarmPool, type SandboxWant, type WarmPoolStats } from './warm-pool';
+import { startRun } from './run-ending';
 
 const DEFAULT_LIMITS: SandboxLimits = { memoryMb: 128, network: 'none' };
 /** Start-up of a sandbox is not part of the script's time, but must not hang forever either. */
@@ -80,21 +80,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   async run(req: ExecutionRequest): Promise<ExecutionOutcome> {
-    const startedAt = new Date();
-    const mask = createMasker(Object.values(req.secrets ?? {}));
-    const sink = new LogSink(this.maxLogBytes, mask, req.onLog);
-    const outcome = (status: ExecutionStatus, extra: Partial<ExecutionOutcome> = {}): ExecutionOutcome => {
-      sink.flush();
-      const finishedAt = new Date();
-      return {
-        status,
-        ...extra,
-        startedAt,
-        finishedAt,
-        durationMs: finishedAt.getTime() - startedAt.getTime(),
-        logsTruncated: sink.truncated,
-      };
-    };
+    const { mask, sink, outcome } = startRun(req, this.maxLogBytes);
     if (this.closed) return outcome('failed', { error: { message: 'The runtime is closed' } });
     if (req.signal?.aborted) return outcome('cancelled', { error: { message: 'Execution cancelled' } });
 

@@ -16,6 +16,7 @@ import {
   Validate,
 } from 'class-validator';
 import { RegistryDependencies } from '../builds/registry-dependencies.validator';
+import { LogSearchFieldsDto } from '../http/log-search-fields.dto';
 
 export class ScriptFieldsDto {
   @ApiPropertyOptional({ enum: ['typescript', 'javascript'] })
@@ -118,35 +119,8 @@ export class ListQueryDto {
   limit?: number;
 }
 
-/** GET /scripts/:id/logs: the search parameters (parsed by parseLogSearch, which words the 400s) and paging. */
-export class ScriptLogsQueryDto {
-  @ApiPropertyOptional({
-    description:
-      'text the message contains, case-insensitive (%, _ and \\ match themselves); at most 1000 characters',
-  })
-  @IsOptional()
-  @IsString()
-  q?: string;
-  @ApiPropertyOptional({
-    description: 'one level or several, comma-separated: debug, info, warn, error',
-    example: 'warn,error',
-  })
-  @IsOptional()
-  @IsString()
-  level?: string;
-  @ApiPropertyOptional({
-    description: 'lines at or after: an ISO-8601 date (UTC midnight) or date-time with a zone',
-    example: '2025-01-31T00:00:00Z',
-  })
-  @IsOptional()
-  @IsString()
-  from?: string;
-  @ApiPropertyOptional({
-    description: 'lines before (exclusive); same forms as from; from must not be after to',
-  })
-  @IsOptional()
-  @IsString()
-  to?: string;
+/** GET /scripts/:id/logs: the search (parsed by parseLogSearch, which words the 400s) and paging. */
+export class ScriptLogsQueryDto extends LogSearchFieldsDto {
   @ApiPropertyOptional({ description: 'the nextCursor of the previous page' })
   @IsOptional()
   @IsString()

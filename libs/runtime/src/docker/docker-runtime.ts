@@ -1,14 +1,15 @@
 import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
-import { createMasker, maskDeep } from '@runlet/secrets';
+import { maskDeep } from '@runlet/secrets';
 import { readArtifactManifest } from '../artifact';
 import { harnessDir } from '../harness-path';
 import { LogSink } from '../log-sink';
-import type { ExecutionOutcome, ExecutionRequest, ExecutionStatus, Runtime, SandboxLimits } from '../types';
+import type { ExecutionOutcome, ExecutionRequest, Runtime, SandboxLimits } from '../types';
 import { containerOptions, type ContainerPlan } from './container-spec';
 import { ContainerSession, type SessionResult } from './container-session';
 import { DEFAULT_EGRESS_NETWORK, ensureEgressNetwork } from './egress-network';
 import { WarmContainers } from './warm-containers';
+import { startRun } from '../run-ending';
 
 export const DEFAULT_BASE_IMAGE = 'runlet/node-base:20';
 /** Socket errors meaning the engine is not there (or not answering). */
@@ -65,21 +66,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async run(req: ExecutionRequest): Promise<ExecutionOutcome> {
-    const startedAt = new Date();
-    const mask = createMasker(Object.values(req.secrets ?? {}));
-    const sink = new LogSink(this.maxLogBytes, mask, req.onLog);
-    const outcome = (status: ExecutionStatus, extra: Partial<ExecutionOutcome> = {}): ExecutionOutcome => {
-      sink.flush();
-      const finishedAt = new Date();
-      return {
-        status,
-        ...extra,
-        startedAt,
-        finishedAt,
-        durationMs: finishedAt.getTime() - startedAt.getTime(),
-        logsTruncated: sink.truncated,
-      };
-    };
+    const { mask, sink, outcome } = startRun(req, this.maxLogBytes);
     if (this.closed) return outcome('failed', { error: { message: 'The runtime is closed' } });
     if (req.signal?.aborted) return outcome('cancelled', { error: { message: 'Execution cancelled' } });
     const limits: SandboxLimits = { memoryMb: req.memoryMb, network: req.network };

@@ -1,13 +1,14 @@
 import { BatchV1Api, CoreV1Api, KubeConfig, Log, NetworkingV1Api, type V1Pod } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { createMasker, maskDeep } from '@runlet/secrets';
+import { maskDeep } from '@runlet/secrets';
 import { readArtifactManifest } from '../artifact';
 import { ContainerFrames, type EntryResult } from '../container-frames';
 import { LogSink } from '../log-sink';
-import type { ExecutionOutcome, ExecutionRequest, ExecutionStatus, Runtime } from '../types';
+import type { ExecutionOutcome, ExecutionRequest, Runtime } from '../types';
 import { CONTAINER_NAME, denyEgressPolicy, executionJob, type JobPlan, requestSecret } from './job-spec';
 import { podProblem } from './pod-problems';
+import { startRun } from '../run-ending';
 
 export interface KubernetesRuntimeOptions {
   kubeConfig: KubeConfig;
@@ -57,21 +58,7 @@ export class KubernetesRuntime implements Runtime {
   prewarm(): void {}
 
   async run(req: ExecutionRequest): Promise<ExecutionOutcome> {
-    const startedAt = new Date();
-    const mask = createMasker(Object.values(req.secrets ?? {}));
-    const sink = new LogSink(this.maxLogBytes, mask, req.onLog);
-    const outcome = (status: ExecutionStatus, extra: Partial<ExecutionOutcome> = {}): ExecutionOutcome => {
-      sink.flush();
-      const finishedAt = new Date();
-      return {
-        status,
-        ...extra,
-        startedAt,
-        finishedAt,
-        durationMs: finishedAt.getTime() - startedAt.getTime(),
-        logsTruncated: sink.truncated,
-      };
-    };
+    const { mask, sink, outcome } = startRun(req, this.maxLogBytes);
     const fail = (message: string) => {
       sink.system('error', `[runlet] ${mask(message)}`);
       return outcome('failed', { error: { message: mask(message) } });

@@ -22,9 +22,14 @@ export function ScriptPage({ id }: { id: string }) {
   const [runSignal, setRunSignal] = useState(0);
 
   useEffect(() => {
-    // A build still running when the page opens (the first one, after create) is shown live too.
+    // The latest version's build is shown when the page opens: live while it runs (the first one,
+    // after create), and its outcome when it finished first (a warm build can beat the page).
     const build = script?.build;
-    if (build && watchVersion === undefined && (build.status === 'pending' || build.status === 'building'))
+    if (
+      build &&
+      watchVersion === undefined &&
+      (build.version ?? script.latestVersion) === script.latestVersion
+    )
       setWatchVersion(build.version ?? script.latestVersion);
   }, [script, watchVersion]);
 

@@ -6,6 +6,8 @@ import { ExecutionJobProcessor } from './execution-job-processor';
 import { TestExecutor } from './test-executor';
 
 const QUICK = `export default () => { console.log('ran'); return 1; };`;
+/** Runs well past the quick path (ExecutionStarted is recorded on its own while it runs). */
+const SLOW = `export default async () => { await new Promise((r) => setTimeout(r, 800)); console.log('ran slowly'); return 1; };`;
 
 describe('ExecutionJobProcessor (real PostgreSQL, Redis, BullMQ and sandbox)', () => {
   let t: TestExecutor;
@@ -57,6 +59,24 @@ describe('ExecutionJobProcessor (real PostgreSQL, Redis, BullMQ and sandbox)', (
     expect(await settled(`${id}-late`)).toBe('completed');
     expect(await t.events(id)).toHaveLength(3);
     expect(await t.lines(id)).toEqual([[1, 'stdout', 'ran']]);
+  });
+
+  it('two jobs of one execution whose run outlasts the quick path: the second does not take the running one over', async () => {
+    // The first job records ExecutionStarted while it runs; the second, a first delivery too, finds
+    // it running. Its owner is alive (its own job's lock, or its lease, covers a crash), so the
+    // second job leaves it alone instead of starting attempt 2 beside it.
+    const { id, from } = await t.queued(SLOW);
+    await Promise.all([
+      add(id, { executionId: id, queued: from }),
+      add(`${id}-again`, { executionId: id, queued: from }),
+    ]);
+    expect(await Promise.all([settled(id), settled(`${id}-again`)])).toEqual(['completed', 'completed']);
+    expect((await t.events(id)).map((e) => e.type)).toEqual([
+      'ExecutionQueued',
+      'ExecutionStarted',
+      'ExecutionSucceeded',
+    ]);
+    expect(await t.lines(id)).toEqual([[1, 'stdout', 'ran slowly']]);
   });
 
   it('a failed attempt with attempts left is retried by the queue, and the retry starts from the stream', async () => {

@@ -33,6 +33,10 @@ export class ExecutionJobProcessor {
       executionAggregate.evolve,
     );
     if (!loaded.state || isTerminal(loaded.state.status)) return; // unknown, or already finished: never run twice
+    // A first delivery that lost the race to another job of the same execution finds it running:
+    // its owner is alive (a crash is covered by that job's lock or that run's lease, whose
+    // redelivery comes here without a snapshot and takes it over), so it is not run beside it.
+    if (snapshot && loaded.state.status === 'running') return;
     await this.attempts.run(of, loaded);
   }
 }

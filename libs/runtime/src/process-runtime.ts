@@ -14,7 +14,7 @@ import type {
   SandboxLimits,
 } from './types';
 import { WarmPool, type SandboxWant, type WarmPoolStats } from './warm-pool';
-import { startRun } from './run-ending';
+import { harnessRunRequest, startRun } from './run-ending';
 
 const DEFAULT_LIMITS: SandboxLimits = { memoryMb: 128, network: 'none' };
 /** Start-up of a sandbox is not part of the script's time, but must not hang forever either. */
@@ -165,20 +165,7 @@ export class ProcessRuntime implements Runtime {
         timer = setTimeout(() => resolve({ kind: 'timeout' }), req.timeoutMs);
       });
       const run = instance
-        .execute(
-          {
-            id,
-            event: req.event,
-            ctx: {
-              executionId: req.executionId,
-              scriptId: req.scriptId,
-              version: req.version,
-              secrets: req.secrets ?? {},
-            },
-            maxLogBytes: this.maxLogBytes,
-          },
-          sink,
-        )
+        .execute(harnessRunRequest(id, req, this.maxLogBytes), sink)
         .then((result): Ending => ({ kind: 'run', result }));
       const ending = await Promise.race([run, deadline, cancelled]);
       return ending.kind === 'run' ? ending : this.stop(instance, id, ending);

@@ -1,5 +1,6 @@
 import { createMasker } from '@runlet/secrets';
 import { LogSink } from './log-sink';
+import type { RunRequest } from './sandbox-instance';
 import type { ExecutionOutcome, ExecutionRequest, ExecutionStatus } from './types';
 
 /** What every runtime starts a run with: the masker of its secrets, its log sink, its outcome. */
@@ -27,4 +28,19 @@ export function startRun(req: ExecutionRequest, maxLogBytes: number): RunStart {
     };
   };
   return { mask, sink, outcome };
+}
+
+/** The harness's run message for an execution: its event, the ctx it sees, its log budget. */
+export function harnessRunRequest(id: string, req: ExecutionRequest, maxLogBytes: number): RunRequest {
+  return {
+    id,
+    event: req.event,
+    ctx: {
+      executionId: req.executionId,
+      scriptId: req.scriptId,
+      version: req.version,
+      secrets: req.secrets ?? {},
+    },
+    maxLogBytes,
+  };
 }

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { PassThrough, type Duplex } from 'node:stream';
 import { ContainerFrames, type EntryResult } from '../container-frames';
 import type { LogSink } from '../log-sink';
+import type { RunRequest } from '../sandbox-instance';
 
 export type SessionResult = EntryResult;
 
@@ -62,7 +63,7 @@ export class ContainerSession {
   }
 
   /** Sends the run; output and the result go to `sink` and `result`. */
-  run(request: Record<string, unknown>, sink: LogSink): Promise<SessionResult> {
+  run(request: RunRequest, sink: LogSink): Promise<SessionResult> {
     this.frames.sink = sink;
     this.send({ t: 'run', ...request });
     return this.result;

@@ -9,7 +9,7 @@ import { containerOptions, type ContainerPlan } from './container-spec';
 import { ContainerSession, type SessionResult } from './container-session';
 import { DEFAULT_EGRESS_NETWORK, ensureEgressNetwork } from './egress-network';
 import { WarmContainers } from './warm-containers';
-import { startRun } from '../run-ending';
+import { harnessRunRequest, startRun } from '../run-ending';
 
 export const DEFAULT_BASE_IMAGE = 'runlet/node-base:20';
 /** Socket errors meaning the engine is not there (or not answering). */
@@ -115,20 +115,7 @@ export class DockerRuntime implements Runtime {
     });
     try {
       const run = session
-        .run(
-          {
-            id,
-            event: req.event,
-            ctx: {
-              executionId: req.executionId,
-              scriptId: req.scriptId,
-              version: req.version,
-              secrets: req.secrets ?? {},
-            },
-            maxLogBytes: this.maxLogBytes,
-          },
-          sink,
-        )
+        .run(harnessRunRequest(id, req, this.maxLogBytes), sink)
         .then((result): Ending => ({ kind: 'run', result }));
       const ending = await Promise.race([run, deadline, cancelled]);
       if (ending.kind !== 'run') {

@@ -8,7 +8,7 @@ import { LogSink } from '../log-sink';
 import type { ExecutionOutcome, ExecutionRequest, Runtime } from '../types';
 import { CONTAINER_NAME, denyEgressPolicy, executionJob, type JobPlan, requestSecret } from './job-spec';
 import { podProblem } from './pod-problems';
-import { startRun } from '../run-ending';
+import { harnessRunRequest, startRun } from '../run-ending';
 
 export interface KubernetesRuntimeOptions {
   kubeConfig: KubeConfig;
@@ -87,18 +87,7 @@ export class KubernetesRuntime implements Runtime {
       timeoutMs: req.timeoutMs,
     };
     const runId = randomUUID();
-    const request = {
-      t: 'run',
-      id: runId,
-      event: req.event,
-      ctx: {
-        executionId: req.executionId,
-        scriptId: req.scriptId,
-        version: req.version,
-        secrets: req.secrets ?? {},
-      },
-      maxLogBytes: this.maxLogBytes,
-    };
+    const request = { t: 'run', ...harnessRunRequest(runId, req, this.maxLogBytes) };
     this.live.add(plan.name);
     try {
       try {

@@ -1,7 +1,14 @@
 import { testDatabaseName } from '../support/database';
 import { Cluster, eventually } from './support/cluster';
 import { HOLDS, invariants, terminalEvents } from './support/invariants';
-import { acceptedIds, burst, loggingScript, statusCounts } from './support/load';
+import {
+  acceptedIds,
+  burst,
+  burstThroughOutage,
+  loggingScript,
+  statusCounts,
+  twoExecutorsWithHooks,
+} from './support/load';
 import { OwnPostgres, OwnRedis } from './support/own-services';
 
 const NAME = 'res_pg_restart';
@@ -23,23 +30,11 @@ describe('resilience: PostgreSQL restarted while executions run and finish (own 
       databaseUrl: pg.url(testDatabaseName(NAME)),
       redisUrl: redis.url,
     });
-    await cluster.start(['api', 'builder', 'scheduler']);
-    await cluster.start(['executor']);
-    await cluster.start(['executor']);
-    const scriptId = await cluster.builtScript({ name: 'slow', code: loggingScript(LINES, 600) });
-    const trigger = async (mode: string) =>
-      (await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode })).body.id;
-    const hooks = [await trigger('async'), await trigger('sync')];
-
-    let restarted: Promise<void> | undefined;
-    let answeredAfterRestart = 0;
-    let back = false;
-    const outcomes = await burst(cluster, hooks, 200, 12, (answered) => {
-      if (back) answeredAfterRestart++;
-      if (answered === 60 && !restarted) restarted = pg.restart(1500).then(() => void (back = true));
-    });
-    await restarted;
-    expect(answeredAfterRestart).toBeGreaterThan(0); // the whole outage fell inside the burst
+    const hooks = await twoExecutorsWithHooks(cluster, 'slow', loggingScript(LINES, 600));
+    const { outcomes, answeredAfter } = await burstThroughOutage(cluster, hooks, 200, 12, 60, () =>
+      pg.restart(1500),
+    );
+    expect(answeredAfter).toBeGreaterThan(0); // the whole outage fell inside the burst
     const unexpected = outcomes.filter((o) => ![200, 202, 503].includes(o.status)).slice(0, 3);
     expect(unexpected).toEqual([]);
     expect(acceptedIds(outcomes).length).toBeGreaterThan(0);

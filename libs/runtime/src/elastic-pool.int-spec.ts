@@ -12,8 +12,13 @@ const SLOW_COUNTER = `
     return { calls };
   };`;
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 20));
+/** Waits for `condition`; after 60 s fails with what `state()` shows (the pool's stats). */
+async function until(condition: () => boolean, state: () => unknown = () => undefined): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met; state: ${JSON.stringify(state())}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** bwrap processes this test process started (each sandbox is one, with its init and node inside). */

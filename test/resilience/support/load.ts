@@ -70,3 +70,42 @@ export const statusCounts = (outcomes: HookOutcome[]): Record<string, number> =>
     acc[o.status] = (acc[o.status] ?? 0) + 1;
     return acc;
   }, {});
+
+/**
+ * The restart tests' installation: api, builder and scheduler in one process, two executors, one
+ * built script and an async and a sync webhook trigger on it (the hook ids, in that order).
+ */
+export async function twoExecutorsWithHooks(cluster: Cluster, name: string, code: string): Promise<string[]> {
+  await cluster.start(['api', 'builder', 'scheduler']);
+  await cluster.start(['executor']);
+  await cluster.start(['executor']);
+  const scriptId = await cluster.builtScript({ name, code });
+  const trigger = async (mode: string) =>
+    (await cluster.api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http', mode })).body
+      .id as string;
+  return [await trigger('async'), await trigger('sync')];
+}
+
+/**
+ * A burst during which `outage()` starts once `at` calls have answered; it resolves when the
+ * service is back, and `answeredAfter` counts the calls answered after that (so a test can check
+ * the whole outage fell inside the burst).
+ */
+export async function burstThroughOutage(
+  cluster: Cluster,
+  hookIds: string[],
+  total: number,
+  concurrency: number,
+  at: number,
+  outage: () => Promise<void>,
+): Promise<{ outcomes: HookOutcome[]; answeredAfter: number }> {
+  let restarted: Promise<void> | undefined;
+  let answeredAfter = 0;
+  let back = false;
+  const outcomes = await burst(cluster, hookIds, total, concurrency, (answered) => {
+    if (back) answeredAfter++;
+    if (answered === at && !restarted) restarted = outage().then(() => void (back = true));
+  });
+  await restarted;
+  return { outcomes, answeredAfter };
+}

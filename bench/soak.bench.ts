@@ -1,6 +1,7 @@
 import { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { Client } from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '@runlet/platform';
@@ -12,6 +13,11 @@ const ROLES: Role[] = ['api', 'builder', 'executor', 'scheduler'];
 /** After warm-up a role's RSS may grow by this much at most before we call it a leak. */
 const GROWTH_BOUND_MB = 40;
 const SAMPLE_MS = 5000;
+/**
+ * The soak keeps executions for this long (RUNLET_SOAK_RETENTION_MINUTES, default 2), the one
+ * setting it changes from the defaults: it shows the store stays bounded under steady load.
+ */
+const RETENTION_MINUTES = Number(process.env.RUNLET_SOAK_RETENTION_MINUTES ?? 2);
 
 interface Sample {
   atS: number;
@@ -34,7 +40,13 @@ export async function benchSoak(): Promise<void> {
   const port = await freePort();
   const adminKey = 'bench-soak-admin-key';
   const base = { config: { databaseUrl, redisUrl: REDIS_URL, dataDir } } as never;
-  const env = { PORT: String(port), RUNLET_ADMIN_KEY: adminKey };
+  const env = {
+    PORT: String(port),
+    RUNLET_ADMIN_KEY: adminKey,
+    RUNLET_EXECUTION_RETENTION_DAYS: String(RETENTION_MINUTES / (24 * 60)),
+  };
+  const store = new Client({ connectionString: databaseUrl });
+  await store.connect();
   // The api first: it migrates the new database, which the other roles would race for.
   const roles = new Map<Role, ChildProcess>([['api', startRoleProcess(base, ['api'], env)]]);
   const url = `http://127.0.0.1:${port}`;
@@ -70,6 +82,7 @@ export async function benchSoak(): Promise<void> {
       await call('POST', `/api/v1/scripts/${cronScript}/triggers`, { type: 'cron', schedule: '* * * * * *' });
 
     const samples = new Map<Role, Sample[]>(ROLES.map((r) => [r, []]));
+    const stored: StoreSample[] = [];
     const t0 = Date.now();
     const until = t0 + seconds * 1000;
     let webhookCalls = 0;
@@ -113,13 +126,15 @@ export async function benchSoak(): Promise<void> {
         for (const [role, child] of roles)
           samples.get(role)!.push(sample(child.pid!, (Date.now() - t0) / 1000));
       }),
+      every(3 * SAMPLE_MS, until, async () => {
+        stored.push(await storeSample(store, (Date.now() - t0) / 1000));
+      }),
     ];
     await Promise.all(loops);
     await new Promise((r) => setTimeout(r, 3000)); // the last runs finish
-    const failed = (await call('GET', '/api/v1/executions?status=failed&limit=100')).body.items?.length ?? 0;
-    const timedOut =
-      (await call('GET', '/api/v1/executions?status=timed_out&limit=100')).body.items?.length ?? 0;
-    if (failed + timedOut) error(`${failed} failed and ${timedOut} timed-out executions`);
+    stored.push(await storeSample(store, (Date.now() - t0) / 1000));
+    const failed = new Set(stored.flatMap((x) => x.failedIds));
+    if (failed.size) error(`${failed.size} failed or timed-out executions`);
 
     const rows: Row[] = [
       ['webhook calls / try-outs / builds', `${webhookCalls} / ${tries} / ${builds}`],
@@ -143,11 +158,67 @@ export async function benchSoak(): Promise<void> {
         thin(s.map((x) => x.rssMb)).join(' '),
       ]);
     }
-    report(`soak: ${seconds / 60} min of mixed load, each role in its own process (default settings)`, rows);
+    rows.push(...storeRows(stored));
+    report(
+      `soak: ${seconds / 60} min of mixed load, each role in its own process (default settings but RUNLET_EXECUTION_RETENTION_DAYS = ${RETENTION_MINUTES} min)`,
+      rows,
+    );
   } finally {
     agent.destroy();
+    await store.end();
     await stopRoleProcesses([...roles.values()]);
   }
+}
+
+interface StoreSample {
+  atS: number;
+  events: number;
+  /** Every event ever appended (the global position): what the store would hold without retention. */
+  appended: number;
+  /** Execution events recorded before the retention window and one sweep (60 s) ago: should be none. */
+  overdue: number;
+  executions: number;
+  /** Failed or timed-out executions still kept (retention removes them later, so each sample collects them). */
+  failedIds: string[];
+}
+
+/** How long past its retention window an execution may stay: the executor sweeps every minute. */
+const SWEEP_SLACK_S = 60 + 15;
+
+async function storeSample(store: Client, atS: number): Promise<StoreSample> {
+  const { rows } = await store.query(
+    `SELECT (SELECT count(*) FROM events)::int AS events,
+            (SELECT coalesce(max(global_position), 0) FROM events)::int AS appended,
+            (SELECT count(*) FROM events WHERE stream_id LIKE 'execution-%'
+              AND recorded_at < now() - make_interval(secs => $1))::int AS overdue,
+            (SELECT count(*) FROM rm_executions)::int AS executions,
+            ARRAY(SELECT id FROM rm_executions WHERE status IN ('failed', 'timed_out') LIMIT 100) AS "failedIds"`,
+    [RETENTION_MINUTES * 60 + SWEEP_SLACK_S],
+  );
+  return { atS: Math.round(atS), ...rows[0] };
+}
+
+/**
+ * The store under steady load with retention: it holds only the last window's executions (none
+ * older than the window and a sweep), so its size stays flat while the appended total grows.
+ */
+function storeRows(stored: StoreSample[]): Row[] {
+  if (!stored.length) return [];
+  const last = stored[stored.length - 1];
+  const overdue = Math.max(...stored.map((x) => x.overdue));
+  return [
+    [
+      `events stored over time (every ${(3 * SAMPLE_MS) / 1000} s)`,
+      thin(stored.map((x) => x.events)).join(' '),
+    ],
+    ['events appended / stored at end', `${last.appended} / ${last.events}`],
+    [
+      `execution events older than the window + ${SWEEP_SLACK_S} s still stored (max over samples)`,
+      overdue,
+      atMost(overdue, 0),
+    ],
+    ['executions kept at end (read model)', last.executions],
+  ];
 }
 
 function sample(pid: number, atS: number): Sample {

@@ -89,3 +89,52 @@ export function formatTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }
+
+/** A log line as the API sends it (docs/api.md). */
+export interface StreamedLogLine {
+  seq: number;
+  ts: string;
+  level: string;
+  stream: string;
+  message: string;
+}
+
+/**
+ * Follows an execution's log stream (SSE, through the proxy): stored lines after `after`, then
+ * live ones, until the execution ends. A dropped connection reconnects on its own (EventSource
+ * resends the last seq); one the API refuses ends the follow. Returns the function that stops it.
+ */
+export function followLogs(
+  executionId: string,
+  handlers: { after?: number; onLine: (line: StreamedLogLine) => void; onEnd: () => void },
+): () => void {
+  const query = handlers.after !== undefined ? `?after=${handlers.after}` : '';
+  const source = new EventSource(
+    `/api/proxy/executions/${encodeURIComponent(executionId)}/logs/stream${query}`,
+  );
+  let ended = false;
+  const end = () => {
+    source.close();
+    if (!ended) handlers.onEnd();
+    ended = true;
+  };
+  source.addEventListener('log', (ev) => handlers.onLine(JSON.parse((ev as MessageEvent).data)));
+  source.addEventListener('end', end);
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) end();
+  };
+  return () => {
+    ended = true;
+    source.close();
+  };
+}
+
+/** `value`, once it has stayed the same for `ms` (a filter typed into a field). */
+export function useDebounced<T>(value: T, ms = 300): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}

@@ -87,7 +87,9 @@ export class ListExecutionsDto {
   @IsOptional()
   @IsString()
   from?: string;
-  @ApiPropertyOptional({ description: 'queued before (exclusive); same forms as from; from must not be after to' })
+  @ApiPropertyOptional({
+    description: 'queued before (exclusive); same forms as from; from must not be after to',
+  })
   @IsOptional()
   @IsString()
   to?: string;

@@ -60,6 +60,7 @@ export function AuditView(props: {
           <input
             id="a-from"
             type="datetime-local"
+            step={1}
             value={from}
             onChange={(e) => (setFrom(e.target.value), setAfters([]))}
           />
@@ -69,6 +70,7 @@ export function AuditView(props: {
           <input
             id="a-to"
             type="datetime-local"
+            step={1}
             value={to}
             onChange={(e) => (setTo(e.target.value), setAfters([]))}
           />

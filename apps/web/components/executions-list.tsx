@@ -77,11 +77,11 @@ export function ExecutionsList({ scriptId }: { scriptId?: string }) {
         </div>
         <div className="field">
           <label htmlFor="f-since">Queued since</label>
-          <input id="f-since" type="datetime-local" value={since} onChange={filter(setSince)} />
+          <input id="f-since" type="datetime-local" step={1} value={since} onChange={filter(setSince)} />
         </div>
         <div className="field">
           <label htmlFor="f-before">Queued before</label>
-          <input id="f-before" type="datetime-local" value={before} onChange={filter(setBefore)} />
+          <input id="f-before" type="datetime-local" step={1} value={before} onChange={filter(setBefore)} />
         </div>
       </div>
       {error && <ErrorState message={error} />}

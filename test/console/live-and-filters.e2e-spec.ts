@@ -1,12 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import {
-  axeViolations,
-  ConsolePlatform,
-  launchBrowser,
-  startConsolePlatform,
-} from '../support/console-platform';
+import { ConsolePlatform, launchBrowser, startConsolePlatform } from '../support/console-platform';
+import { ConsoleSteps } from './support/console-steps';
 
 /**
  * The console in Debian's Chromium against the platform as `npm start` runs it: a try-out's log
@@ -51,38 +46,26 @@ let platform: ConsolePlatform;
 let context: BrowserContext;
 let page: Page;
 let close: () => Promise<void>;
+let steps: ConsoleSteps;
 let scriptId = '';
-const axeProblems: string[] = [];
-let step = 0;
 
 beforeAll(async () => {
   platform = await startConsolePlatform('console_live');
-  mkdirSync(ARTIFACTS, { recursive: true });
   ({ context, close } = await launchBrowser(1280, 900));
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (m) => m.type() === 'error' && console.log(`console: ${m.text()} at ${page.url()}`));
+  steps = new ConsoleSteps(page, ARTIFACTS);
 });
 afterAll(async () => {
   await close?.();
   await platform?.stop();
 });
 
-async function shot(what: string) {
-  step += 1;
-  await page.screenshot({
-    path: join(ARTIFACTS, `${String(step).padStart(2, '0')}-${what}.png`),
-    fullPage: true,
-  });
-  axeProblems.push(...(await axeViolations(page)).map((v) => `${what}: ${v}`));
-}
-
-async function hydrated() {
-  await page.locator('body[data-hydrated=true]').waitFor();
-}
+const shot = (what: string) => steps.shot(what);
 
 async function goto(path: string) {
   await page.goto(`${platform.consoleUrl}${path}`);
-  await hydrated();
+  await steps.hydrated();
 }
 
 /** The short ids (as the table links show them) of the executions table's rows. */
@@ -253,5 +236,5 @@ it("searches an execution's logs through the API", async () => {
 });
 
 it('passed axe on every page it showed', () => {
-  expect(axeProblems).toEqual([]);
+  expect(steps.axeProblems).toEqual([]);
 });

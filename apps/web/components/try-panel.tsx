@@ -39,10 +39,20 @@ export function TryPanel({
   const [error, setError] = useState<string>();
   const latest = useRef({ code, input, settings, language });
   latest.current = { code, input, settings, language };
+  // One try-out at a time (Ctrl/Cmd+Enter too); leaving the page stops following it.
+  const busy = useRef(false);
+  const left = useRef(false);
   const stopFollowing = useRef<() => void>(undefined);
-  useEffect(() => () => stopFollowing.current?.(), []);
+  useEffect(() => {
+    left.current = false;
+    return () => {
+      left.current = true;
+      stopFollowing.current?.();
+    };
+  }, []);
 
   async function run() {
+    if (busy.current) return;
     const { code, input, settings, language } = latest.current;
     let parsed: unknown;
     try {
@@ -52,7 +62,7 @@ export function TryPanel({
       setInputError(`The input is not valid JSON: ${(err as Error).message}`);
       return;
     }
-    stopFollowing.current?.();
+    busy.current = true;
     setPhase('building');
     setError(undefined);
     setOut(undefined);
@@ -74,15 +84,18 @@ export function TryPanel({
       setPhase('running');
       setLines([]);
       await new Promise<void>((resolve) => {
-        stopFollowing.current = followLogs(executionId, {
+        const stop = followLogs(executionId, {
           onLine: (line) => setLines((prev) => mergeLines(prev ?? [], [line])),
           onEnd: resolve,
         });
+        stopFollowing.current = () => (stop(), resolve());
       });
-      setOut(await finishedExecution(executionId));
+      if (!left.current) setOut(await finishedExecution(executionId));
     } catch (err) {
       setError((err as Error).message);
     } finally {
+      busy.current = false;
+      stopFollowing.current = undefined;
       setPhase('idle');
     }
   }

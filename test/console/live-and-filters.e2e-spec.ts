@@ -182,6 +182,11 @@ it('filters executions by status, trigger and time on the server, over more than
   await page.getByRole('button', { name: 'Older' }).click();
   await eventually(async () => expect(await shownExecutions()).toHaveLength(2));
   await shot('executions-since-page-2');
+  // A range the API refuses: its message, and none of the rows of the filter before.
+  await page.getByLabel('Queued before').fill(await localField(boundary - 60_000));
+  await page.getByRole('alert').getByText('must not be after to').waitFor();
+  expect(await shownExecutions()).toEqual([]);
+  await shot('executions-refused-range');
 });
 
 it('keeps a filtered list live: a new failed execution appears without a reload', async () => {

@@ -61,15 +61,20 @@ export function useApi<T = any>(path: string | null, pollMs?: number): Loaded<T>
   const [loading, setLoading] = useState(path !== null);
   const current = useRef(path);
   current.current = path;
+  const dataPath = useRef<string | null>(null);
   const reload = useCallback(async () => {
     if (path === null) return;
     try {
       const body = await api<T>(path);
       if (current.current !== path) return;
+      dataPath.current = path;
       setData(body);
       setError(undefined);
     } catch (err) {
-      if (current.current === path) setError((err as Error).message);
+      if (current.current !== path) return;
+      setError((err as Error).message);
+      // A failed poll keeps what it showed; a refused new path (a bad filter) shows no stale rows.
+      if (dataPath.current !== path) setData(undefined);
     } finally {
       if (current.current === path) setLoading(false);
     }

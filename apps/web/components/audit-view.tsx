@@ -1,12 +1,12 @@
 'use client';
 import { useState } from 'react';
-import { useApi } from '@/lib/api';
+import { useApi, useDebounced } from '@/lib/api';
 import { EventCard, StoredEvent } from './event-card';
 import { Empty, ErrorState, Loading } from './states';
 
 /**
  * The event history of the installation (`/events`) or of one script (`/scripts/:id/history`),
- * filtered by type, stream and time, oldest first, a page at a time.
+ * filtered by the API by type, stream and time, oldest first, a page at a time.
  */
 export function AuditView(props: {
   scriptId?: string;
@@ -19,35 +19,25 @@ export function AuditView(props: {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [afters, setAfters] = useState<string[]>([]);
+  // Typed filters are sent once typing pauses (a half-typed event type is a 400).
+  const typedType = useDebounced(type.trim());
+  const typedStream = useDebounced(stream.trim());
   const params = new URLSearchParams({ limit: '100' });
   const after = afters[afters.length - 1];
   if (after) params.set('after', after);
+  if (typedType) params.set('type', typedType);
+  if (typedStream) params.set('stream', typedStream);
+  // datetime-local is the browser's local time; the API wants the zone: as UTC.
+  if (from) params.set('from', new Date(from).toISOString());
+  if (to) params.set('to', new Date(to).toISOString());
   let path: string;
   if (props.scriptId) path = `/scripts/${props.scriptId}/history?${params}`;
   else {
-    if (type.trim()) params.set('type', type.trim());
-    if (stream.trim()) params.set('stream', stream.trim());
     if (props.correlationId) params.set('correlationId', props.correlationId);
-    if (from) params.set('from', new Date(from).toISOString());
-    if (to) params.set('to', new Date(to).toISOString());
     path = `/events?${params}`;
   }
   const { data, error, loading } = useApi<{ items: StoredEvent[]; nextCursor: string | null }>(path);
-  // A script's history is filtered here (its endpoint pages by position only).
-  const fromMs = from ? new Date(from).getTime() : 0;
-  const toMs = to ? new Date(to).getTime() : Infinity;
-  const types = type
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
-  const items = (data?.items ?? []).filter(
-    (e) =>
-      !props.scriptId ||
-      ((!types.length || types.includes(e.type)) &&
-        (!stream.trim() || e.streamId === stream.trim()) &&
-        new Date(e.recordedAt).getTime() >= fromMs &&
-        new Date(e.recordedAt).getTime() < toMs),
-  );
+  const items = data?.items ?? [];
   const title = props.scriptId
     ? 'Script history'
     : props.correlationId
@@ -70,6 +60,7 @@ export function AuditView(props: {
           <input
             id="a-from"
             type="datetime-local"
+            step={1}
             value={from}
             onChange={(e) => (setFrom(e.target.value), setAfters([]))}
           />
@@ -79,6 +70,7 @@ export function AuditView(props: {
           <input
             id="a-to"
             type="datetime-local"
+            step={1}
             value={to}
             onChange={(e) => (setTo(e.target.value), setAfters([]))}
           />

@@ -2,9 +2,9 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { api, formatTime, useApi } from '@/lib/api';
+import { api, followLogs, formatTime, useApi, useDebounced } from '@/lib/api';
 import type { Execution } from './executions-list';
-import { LogLine, LogLines } from './log-lines';
+import { LogLine, LogLines, mergeLines } from './log-lines';
 import { ErrorState, Loading, StatusBadge } from './states';
 
 const FINISHED = new Set(['succeeded', 'failed', 'timed_out', 'cancelled', 'skipped']);
@@ -101,39 +101,58 @@ export function ExecutionDetail({ id }: { id: string }) {
   );
 }
 
-/** Stored lines, then (while it runs) the live tail over SSE through the console's proxy. */
+/**
+ * Stored lines, searched by the API (level, text), a page at a time; while it runs, the live tail
+ * over SSE through the console's proxy, whose new lines pass the same search here.
+ */
 function Logs({ id, live }: { id: string; live: boolean }) {
   const [lines, setLines] = useState<LogLine[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [error, setError] = useState<string>();
   const [level, setLevel] = useState('');
   const [text, setText] = useState('');
+  const q = useDebounced(text.trim());
+  const search = new URLSearchParams({ limit: '1000' });
+  if (level) search.set('level', level);
+  if (q) search.set('q', q);
+  const query = search.toString();
   useEffect(() => {
-    let source: EventSource | undefined;
+    let stop: (() => void) | undefined;
     let closed = false;
-    api<{ items: LogLine[] }>(`/executions/${id}/logs?limit=5000`).then(
+    const matches = (l: LogLine) =>
+      (!level || l.level === level) && (!q || l.message.toLowerCase().includes(q.toLowerCase()));
+    api<{ items: LogLine[]; nextCursor: string | null }>(`/executions/${id}/logs?${query}`).then(
       (page) => {
         if (closed) return;
+        setError(undefined);
         setLines(page.items);
+        setNextCursor(page.nextCursor);
         if (!live) return;
-        const after = page.items.length ? page.items[page.items.length - 1].seq : 0;
-        source = new EventSource(`/api/proxy/executions/${id}/logs/stream?after=${after}`);
-        source.addEventListener('log', (ev) => {
-          const line = JSON.parse((ev as MessageEvent).data) as LogLine;
-          setLines((prev) => (prev.some((l) => l.seq === line.seq) ? prev : [...prev, line]));
+        stop = followLogs(id, {
+          after: page.items.length ? page.items[page.items.length - 1].seq : undefined,
+          onLine: (line) => matches(line) && setLines((prev) => mergeLines(prev, [line])),
+          onEnd: () => undefined,
         });
-        source.addEventListener('end', () => source?.close());
       },
-      (err) => setError((err as Error).message),
+      (err) => !closed && setError((err as Error).message),
     );
     return () => {
       closed = true;
-      source?.close();
+      stop?.();
     };
-  }, [id, live]);
-  const needle = text.trim().toLowerCase();
-  const shown = lines.filter(
-    (l) => (!level || l.level === level) && (!needle || l.message.toLowerCase().includes(needle)),
-  );
+  }, [id, live, query]);
+  async function loadMore() {
+    if (!nextCursor) return;
+    try {
+      const page = await api<{ items: LogLine[]; nextCursor: string | null }>(
+        `/executions/${id}/logs?${query}&after=${nextCursor}`,
+      );
+      setLines((prev) => mergeLines(prev, page.items));
+      setNextCursor(page.nextCursor);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
   return (
     <section aria-labelledby="logs-title">
       <h2 id="logs-title">Logs {live ? '(live)' : ''}</h2>
@@ -153,7 +172,12 @@ function Logs({ id, live }: { id: string; live: boolean }) {
         </div>
       </div>
       {error && <ErrorState message={error} />}
-      <LogLines lines={shown} label="Execution logs" />
+      <LogLines lines={lines} label="Execution logs" />
+      {nextCursor && (
+        <button type="button" className="secondary" onClick={() => void loadMore()}>
+          More lines
+        </button>
+      )}
     </section>
   );
 }

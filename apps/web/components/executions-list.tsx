@@ -24,34 +24,42 @@ export interface Execution {
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'];
 const TRIGGERS = ['http', 'cron', 'manual', 'try'];
 
-/** Executions, newest first, refreshed every 2 s; filters by status, trigger type and time. */
+/**
+ * Executions, newest first, filtered by the API (status, trigger type, queued time) a page at a
+ * time; the first page is refreshed every 2 s, with its filters.
+ */
 export function ExecutionsList({ scriptId }: { scriptId?: string }) {
   const [status, setStatus] = useState('');
   const [trigger, setTrigger] = useState('');
   const [since, setSince] = useState('');
+  const [before, setBefore] = useState('');
   const [cursors, setCursors] = useState<string[]>([]);
   const params = new URLSearchParams({ limit: '50' });
   if (scriptId) params.set('scriptId', scriptId);
   if (status) params.set('status', status);
+  if (trigger) params.set('triggerType', trigger);
+  // datetime-local is the browser's local time; the API wants the zone: as UTC.
+  if (since) params.set('from', new Date(since).toISOString());
+  if (before) params.set('to', new Date(before).toISOString());
   const cursor = cursors[cursors.length - 1];
   if (cursor) params.set('cursor', cursor);
   const { data, error, loading } = useApi<{ items: Execution[]; nextCursor: string | null }>(
     `/executions?${params}`,
     cursors.length === 0 ? 2000 : undefined,
   );
-  // Trigger type and time narrow the page the API returned (the API filters by status and script).
-  const sinceMs = since ? new Date(since).getTime() : 0;
-  const items = (data?.items ?? []).filter(
-    (e) =>
-      (!trigger || e.trigger.type === trigger) && (!sinceMs || new Date(e.queuedAt).getTime() >= sinceMs),
-  );
+  const items = data?.items ?? [];
+  /** A changed filter starts again at the newest page. */
+  const filter = (set: (value: string) => void) => (e: { target: { value: string } }) => {
+    set(e.target.value);
+    setCursors([]);
+  };
   return (
     <section aria-labelledby="executions-title">
       <h1 id="executions-title">Executions</h1>
       <div className="row filters">
         <div className="field">
           <label htmlFor="f-status">Status</label>
-          <select id="f-status" value={status} onChange={(e) => (setStatus(e.target.value), setCursors([]))}>
+          <select id="f-status" value={status} onChange={filter(setStatus)}>
             <option value="">any</option>
             {STATUSES.map((s) => (
               <option key={s}>{s}</option>
@@ -60,7 +68,7 @@ export function ExecutionsList({ scriptId }: { scriptId?: string }) {
         </div>
         <div className="field">
           <label htmlFor="f-trigger">Trigger</label>
-          <select id="f-trigger" value={trigger} onChange={(e) => setTrigger(e.target.value)}>
+          <select id="f-trigger" value={trigger} onChange={filter(setTrigger)}>
             <option value="">any</option>
             {TRIGGERS.map((s) => (
               <option key={s}>{s}</option>
@@ -69,12 +77,11 @@ export function ExecutionsList({ scriptId }: { scriptId?: string }) {
         </div>
         <div className="field">
           <label htmlFor="f-since">Queued since</label>
-          <input
-            id="f-since"
-            type="datetime-local"
-            value={since}
-            onChange={(e) => setSince(e.target.value)}
-          />
+          <input id="f-since" type="datetime-local" step={1} value={since} onChange={filter(setSince)} />
+        </div>
+        <div className="field">
+          <label htmlFor="f-before">Queued before</label>
+          <input id="f-before" type="datetime-local" step={1} value={before} onChange={filter(setBefore)} />
         </div>
       </div>
       {error && <ErrorState message={error} />}

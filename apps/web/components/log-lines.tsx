@@ -1,12 +1,7 @@
 'use client';
+import type { StreamedLogLine } from '@/lib/api';
 
-export interface LogLine {
-  seq: number;
-  ts: string;
-  level: string;
-  stream: string;
-  message: string;
-}
+export type LogLine = StreamedLogLine;
 
 /** Log lines with their level; a focusable region so it scrolls by keyboard too. */
 export function LogLines({ lines, label }: { lines: LogLine[]; label: string }) {
@@ -20,4 +15,12 @@ export function LogLines({ lines, label }: { lines: LogLine[]; label: string }) 
       ))}
     </ol>
   );
+}
+
+/** `lines` with `more` merged in, each seq once, in seq order (pages and a stream overlap). */
+export function mergeLines(lines: LogLine[], more: LogLine[]): LogLine[] {
+  const seen = new Set(lines.map((l) => l.seq));
+  const added = more.filter((l) => !seen.has(l.seq) && seen.add(l.seq));
+  if (added.length === 0) return lines;
+  return [...lines, ...added].sort((a, b) => a.seq - b.seq);
 }

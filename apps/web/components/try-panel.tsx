@@ -1,20 +1,25 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
-import { api } from '@/lib/api';
-import { LogLine, LogLines } from './log-lines';
+import { api, followLogs } from '@/lib/api';
+import { LogLine, LogLines, mergeLines } from './log-lines';
 import type { Settings } from './script-settings';
 import { ErrorState, StatusBadge } from './states';
 
-interface TryResult {
+interface TryExecution {
   id: string;
   status: string;
   result: unknown;
   error: { message: string; stack?: string } | null;
   durationMs: number | null;
-  logs: LogLine[];
 }
 
-/** Runs the editor's code as it is, unsaved, with a JSON input (Ctrl/Cmd+Enter in the editor too). */
+const FINISHED = new Set(['succeeded', 'failed', 'timed_out', 'cancelled', 'skipped']);
+
+/**
+ * Runs the editor's code as it is, unsaved, with a JSON input (Ctrl/Cmd+Enter in the editor too).
+ * The API answers once the code is built and queued (`wait: false`); the log lines then arrive
+ * live over the execution's log stream, and the result when the stream ends.
+ */
 export function TryPanel({
   code,
   language,
@@ -28,13 +33,26 @@ export function TryPanel({
 }) {
   const [input, setInput] = useState('{}');
   const [inputError, setInputError] = useState<string>();
-  const [running, setRunning] = useState(false);
-  const [out, setOut] = useState<TryResult>();
+  const [phase, setPhase] = useState<'idle' | 'building' | 'running'>('idle');
+  const [lines, setLines] = useState<LogLine[]>();
+  const [out, setOut] = useState<TryExecution>();
   const [error, setError] = useState<string>();
   const latest = useRef({ code, input, settings, language });
   latest.current = { code, input, settings, language };
+  // One try-out at a time (Ctrl/Cmd+Enter too); leaving the page stops following it.
+  const busy = useRef(false);
+  const left = useRef(false);
+  const stopFollowing = useRef<() => void>(undefined);
+  useEffect(() => {
+    left.current = false;
+    return () => {
+      left.current = true;
+      stopFollowing.current?.();
+    };
+  }, []);
 
   async function run() {
+    if (busy.current) return;
     const { code, input, settings, language } = latest.current;
     let parsed: unknown;
     try {
@@ -44,27 +62,41 @@ export function TryPanel({
       setInputError(`The input is not valid JSON: ${(err as Error).message}`);
       return;
     }
-    setRunning(true);
+    busy.current = true;
+    setPhase('building');
     setError(undefined);
+    setOut(undefined);
+    setLines(undefined);
     try {
-      setOut(
-        await api<TryResult>('/try', {
-          method: 'POST',
-          body: {
-            code,
-            language,
-            input: parsed,
-            secrets: settings.secrets,
-            timeoutMs: settings.timeoutMs,
-            memoryMb: settings.memoryMb,
-            network: settings.network,
-          },
-        }),
-      );
+      const { executionId } = await api<{ executionId: string }>('/try', {
+        method: 'POST',
+        body: {
+          code,
+          language,
+          input: parsed,
+          secrets: settings.secrets,
+          timeoutMs: settings.timeoutMs,
+          memoryMb: settings.memoryMb,
+          network: settings.network,
+          wait: false,
+        },
+      });
+      setPhase('running');
+      setLines([]);
+      await new Promise<void>((resolve) => {
+        const stop = followLogs(executionId, {
+          onLine: (line) => setLines((prev) => mergeLines(prev ?? [], [line])),
+          onEnd: resolve,
+        });
+        stopFollowing.current = () => (stop(), resolve());
+      });
+      if (!left.current) setOut(await finishedExecution(executionId));
     } catch (err) {
       setError((err as Error).message);
     } finally {
-      setRunning(false);
+      busy.current = false;
+      stopFollowing.current = undefined;
+      setPhase('idle');
     }
   }
 
@@ -72,6 +104,7 @@ export function TryPanel({
     if (runSignal > 0) void run();
   }, [runSignal]);
 
+  const running = phase !== 'idle';
   return (
     <section aria-labelledby="try-title" className="panel">
       <h2 id="try-title">Try it out</h2>
@@ -93,34 +126,45 @@ export function TryPanel({
       </div>
       {inputError && <ErrorState message={inputError} />}
       <button type="button" onClick={() => void run()} disabled={running}>
-        {running ? 'Running…' : 'Run'}
+        {phase === 'building' ? 'Building…' : phase === 'running' ? 'Running…' : 'Run'}
       </button>
       {error && <ErrorState message={error} />}
       <div aria-live="polite" data-testid="try-output">
-        {out && (
+        {(lines || out) && (
           <>
             <p>
-              <StatusBadge status={out.status} /> {out.durationMs !== null ? `${out.durationMs} ms` : ''}
+              <StatusBadge status={out?.status ?? 'running'} />{' '}
+              {out?.durationMs != null ? `${out.durationMs} ms` : ''}
             </p>
-            <h3>Logs</h3>
-            <LogLines lines={out.logs ?? []} label="Try-out logs" />
-            {out.error ? (
-              <>
-                <h3>Error</h3>
-                <pre className="error-box" data-testid="try-error">
-                  {out.error.message}
-                  {out.error.stack ? `\n${out.error.stack}` : ''}
-                </pre>
-              </>
-            ) : (
-              <>
-                <h3>Result</h3>
-                <pre data-testid="try-result">{JSON.stringify(out.result, null, 2)}</pre>
-              </>
-            )}
+            <h3>Logs{out ? '' : ' (live)'}</h3>
+            <LogLines lines={lines ?? []} label="Try-out logs" />
           </>
         )}
+        {out &&
+          (out.error ? (
+            <>
+              <h3>Error</h3>
+              <pre className="error-box" data-testid="try-error">
+                {out.error.message}
+                {out.error.stack ? `\n${out.error.stack}` : ''}
+              </pre>
+            </>
+          ) : (
+            <>
+              <h3>Result</h3>
+              <pre data-testid="try-result">{JSON.stringify(out.result, null, 2)}</pre>
+            </>
+          ))}
       </div>
     </section>
   );
+}
+
+/** The execution once its end is recorded (the log stream can end a moment before). */
+async function finishedExecution(id: string): Promise<TryExecution> {
+  for (let attempt = 0; ; attempt++) {
+    const execution = await api<TryExecution>(`/executions/${id}`);
+    if (FINISHED.has(execution.status) || attempt >= 50) return execution;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -61,15 +61,20 @@ export function useApi<T = any>(path: string | null, pollMs?: number): Loaded<T>
   const [loading, setLoading] = useState(path !== null);
   const current = useRef(path);
   current.current = path;
+  const dataPath = useRef<string | null>(null);
   const reload = useCallback(async () => {
     if (path === null) return;
     try {
       const body = await api<T>(path);
       if (current.current !== path) return;
+      dataPath.current = path;
       setData(body);
       setError(undefined);
     } catch (err) {
-      if (current.current === path) setError((err as Error).message);
+      if (current.current !== path) return;
+      setError((err as Error).message);
+      // A failed poll keeps what it showed; a refused new path (a bad filter) shows no stale rows.
+      if (dataPath.current !== path) setData(undefined);
     } finally {
       if (current.current === path) setLoading(false);
     }
@@ -88,4 +93,53 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+/** A log line as the API sends it (docs/api.md). */
+export interface StreamedLogLine {
+  seq: number;
+  ts: string;
+  level: string;
+  stream: string;
+  message: string;
+}
+
+/**
+ * Follows an execution's log stream (SSE, through the proxy): stored lines after `after`, then
+ * live ones, until the execution ends. A dropped connection reconnects on its own (EventSource
+ * resends the last seq); one the API refuses ends the follow. Returns the function that stops it.
+ */
+export function followLogs(
+  executionId: string,
+  handlers: { after?: number; onLine: (line: StreamedLogLine) => void; onEnd: () => void },
+): () => void {
+  const query = handlers.after !== undefined ? `?after=${handlers.after}` : '';
+  const source = new EventSource(
+    `/api/proxy/executions/${encodeURIComponent(executionId)}/logs/stream${query}`,
+  );
+  let ended = false;
+  const end = () => {
+    source.close();
+    if (!ended) handlers.onEnd();
+    ended = true;
+  };
+  source.addEventListener('log', (ev) => handlers.onLine(JSON.parse((ev as MessageEvent).data)));
+  source.addEventListener('end', end);
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) end();
+  };
+  return () => {
+    ended = true;
+    source.close();
+  };
+}
+
+/** `value`, once it has stayed the same for `ms` (a filter typed into a field). */
+export function useDebounced<T>(value: T, ms = 300): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
 }

@@ -106,6 +106,28 @@ export class ExecutionsWaiting1764300000701 implements MigrationInterface {
   }
 }
 
+/**
+ * The executions list filtered by status or trigger type, newest first, without scanning the
+ * executions of other statuses or types (a rare status among 100,000 would otherwise scan them all).
+ */
+export class ExecutionListFilters1764300001451 implements MigrationInterface {
+  name = 'ExecutionListFilters1764300001451';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS rm_executions_status_queued ON rm_executions (status, queued_at DESC, id DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS rm_executions_trigger_type_queued ON rm_executions (trigger_type, queued_at DESC, id DESC)`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX IF EXISTS rm_executions_trigger_type_queued`);
+    await q.query(`DROP INDEX IF EXISTS rm_executions_status_queued`);
+  }
+}
+
 export const readModelMigrations: Function[] = [
   ReadModels1764300000201,
   BuildsReadModel1764300000251,
@@ -116,4 +138,5 @@ export const readModelMigrations: Function[] = [
   ExecutionsWaiting1764300000701,
   TriggerSecretsH13_1764300000801,
   SecretsReadModelH12s1764300001202,
+  ExecutionListFilters1764300001451,
 ];

@@ -15,6 +15,9 @@ import {
   Min,
 } from 'class-validator';
 
+const EXECUTION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'];
+const TRIGGER_TYPES = ['http', 'cron', 'manual', 'try'];
+
 export class RunScriptDto {
   @ApiPropertyOptional({ description: 'passed to the script as event.input' })
   @IsOptional()
@@ -56,15 +59,40 @@ export class TryDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(32) @Max(4096) memoryMb?: number;
   @ApiPropertyOptional({ enum: ['none', 'egress'] }) @IsOptional() @IsIn(['none', 'egress']) network?:
     'none' | 'egress';
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'false: answer 202 {executionId} once the code is built and queued, to follow the run (its log stream) live',
+  })
+  @IsOptional()
+  @IsBoolean()
+  wait?: boolean;
 }
 
 export class ListExecutionsDto {
   @ApiPropertyOptional() @IsOptional() @IsString() scriptId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() triggerId?: string;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ enum: EXECUTION_STATUSES })
   @IsOptional()
-  @IsIn(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'])
+  @IsIn(EXECUTION_STATUSES)
   status?: string;
+  @ApiPropertyOptional({ enum: TRIGGER_TYPES, description: 'what started it' })
+  @IsOptional()
+  @IsIn(TRIGGER_TYPES)
+  triggerType?: string;
+  @ApiPropertyOptional({
+    description: 'queued at or after: an ISO-8601 date (UTC midnight) or date-time with a zone',
+    example: '2025-01-31T00:00:00Z',
+  })
+  @IsOptional()
+  @IsString()
+  from?: string;
+  @ApiPropertyOptional({
+    description: 'queued before (exclusive); same forms as from; from must not be after to',
+  })
+  @IsOptional()
+  @IsString()
+  to?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
 }

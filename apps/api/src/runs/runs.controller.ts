@@ -28,10 +28,12 @@ export class RunsController {
     return res.status(200).json(finished);
   }
 
-  /** Builds and runs unsaved code; answers with the finished execution and its logs. */
+  /** Builds and runs unsaved code: 200 the finished execution and its logs, or with `wait: false` 202 {executionId}. */
   @Post('try')
   @HttpCode(200)
-  try(@Body() body: TryDto, @Req() req: any) {
-    return this.commands.execute(new TryScriptCommand(body, metadataFor(req)));
+  async try(@Body() body: TryDto, @Req() req: any, @Res({ passthrough: true }) res: any) {
+    const answer = await this.commands.execute(new TryScriptCommand(body, metadataFor(req)));
+    if (!('logs' in answer)) res.status(202);
+    return answer;
   }
 }

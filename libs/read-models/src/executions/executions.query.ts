@@ -6,6 +6,12 @@ export interface ExecutionFilter {
   scriptId?: string;
   triggerId?: string;
   status?: string;
+  /** http, cron, manual or try. */
+  triggerType?: string;
+  /** Queued at or after (inclusive). */
+  queuedFrom?: Date;
+  /** Queued before (exclusive). */
+  queuedBefore?: Date;
   cursor?: string;
   limit?: number;
 }
@@ -24,6 +30,9 @@ export class ExecutionsQuery {
     if (filter.scriptId) add('script_id = ?', filter.scriptId);
     if (filter.triggerId) add('trigger_id = ?', filter.triggerId);
     if (filter.status) add('status = ?', filter.status);
+    if (filter.triggerType) add('trigger_type = ?', filter.triggerType);
+    if (filter.queuedFrom) add('queued_at >= ?::timestamptz', filter.queuedFrom.toISOString());
+    if (filter.queuedBefore) add('queued_at < ?::timestamptz', filter.queuedBefore.toISOString());
     const after = decodeCursor(filter.cursor);
     if (after) {
       params.push(after[0], after[1]);

@@ -1,8 +1,9 @@
 import { Query } from '@nestjs/cqrs';
-import { ExecutionFilter, ExecutionsQuery } from '@runlet/read-models';
+import { ExecutionsQuery } from '@runlet/read-models';
+import { ListExecutionsDto } from '../executions.dto';
 
 export class ListExecutionsQuery extends Query<Awaited<ReturnType<ExecutionsQuery['list']>>> {
-  constructor(readonly filter: ExecutionFilter) {
+  constructor(readonly filter: ListExecutionsDto) {
     super();
   }
 }

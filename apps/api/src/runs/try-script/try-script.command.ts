@@ -4,8 +4,11 @@ import { ExecutionView } from '@runlet/executions';
 import { LogPage } from '@runlet/logs';
 import { TryDto } from '../../executions/executions.dto';
 
-/** Builds and runs unsaved code; answers the finished execution and its logs. */
-export class TryScriptCommand extends Command<ExecutionView & { logs: LogPage['items'] }> {
+/** The finished execution and its logs; with `wait: false`, only the id of the queued one. */
+export type TryAnswer = (ExecutionView & { logs: LogPage['items'] }) | { executionId: string };
+
+/** Builds and runs unsaved code. */
+export class TryScriptCommand extends Command<TryAnswer> {
   constructor(
     readonly tryOut: TryDto,
     readonly metadata: EventMetadata,

@@ -2,12 +2,12 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { BuildError } from '@runlet/build';
 import { AggregateRepository, EventMetadata } from '@runlet/event-store';
-import { ExecutionRequests, toExecutionView } from '@runlet/executions';
+import { ExecutionRequests, ExecutionView, toExecutionView } from '@runlet/executions';
 import { LogStore } from '@runlet/logs';
 import { loadExecution } from '../../executions/execution-state';
 import { MAX_SYNC_WAIT_MS } from '../sync-wait';
 import { TryBuilder } from '../try-builder';
-import { TryScriptCommand } from './try-script.command';
+import { TryAnswer, TryScriptCommand } from './try-script.command';
 
 /** Queues through ExecutionRequests, which owns every write to an execution stream. */
 @CommandHandler(TryScriptCommand)
@@ -19,7 +19,7 @@ export class TryScriptHandler implements ICommandHandler<TryScriptCommand> {
     private readonly tryBuilder: TryBuilder,
   ) {}
 
-  async execute({ tryOut: body, metadata }: TryScriptCommand) {
+  async execute({ tryOut: body, metadata }: TryScriptCommand): Promise<TryAnswer> {
     const executionId = randomUUID();
     const base = { scriptId: null, version: 0, trigger: { type: 'try' as const }, input: body.input ?? null };
     let artifactDir: string;
@@ -34,7 +34,8 @@ export class TryScriptHandler implements ICommandHandler<TryScriptCommand> {
       artifactDir = built.artifactDir;
     } catch (err) {
       if (!(err instanceof BuildError)) throw err;
-      return this.recordBuildFailure(executionId, base, err, metadata);
+      await this.recordBuildFailure(executionId, base, err, metadata);
+      return body.wait === false ? { executionId } : this.withLogs(executionId);
     }
     const limits = {
       timeoutMs: body.timeoutMs ?? 30_000,
@@ -42,11 +43,20 @@ export class TryScriptHandler implements ICommandHandler<TryScriptCommand> {
       network: body.network ?? 'egress',
       ...(body.secrets?.length ? { secrets: body.secrets } : {}),
     };
-    const { finished } = await this.requests.queueAndWait(
-      { ...base, executionId, artifactDir, limits },
-      metadata,
-      { newId: true, waitMs: MAX_SYNC_WAIT_MS },
-    );
+    const params = { ...base, executionId, artifactDir, limits };
+    if (body.wait === false) {
+      // Recorded as queued before the answer, so its log stream and GET /executions/:id find it.
+      await this.requests.queueExecution(params, metadata, { runHere: true });
+      return { executionId };
+    }
+    const { finished } = await this.requests.queueAndWait(params, metadata, {
+      newId: true,
+      waitMs: MAX_SYNC_WAIT_MS,
+    });
+    return this.withLogs(executionId, finished);
+  }
+
+  private async withLogs(executionId: string, finished?: ExecutionView | null) {
     const view = finished ?? toExecutionView(await loadExecution(this.repo, executionId));
     return { ...view, logs: (await this.logs.read(executionId, { limit: 5000 })).items };
   }
@@ -64,7 +74,5 @@ export class TryScriptHandler implements ICommandHandler<TryScriptCommand> {
     });
     await this.logs.flush(executionId);
     this.logs.end(executionId);
-    const view = toExecutionView(await loadExecution(this.repo, executionId));
-    return { ...view, logs: (await this.logs.read(executionId)).items };
   }
 }

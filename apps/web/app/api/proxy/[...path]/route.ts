@@ -37,7 +37,14 @@ async function forward(request: Request, { params }: { params: Promise<{ path: s
     return NextResponse.json({ message: EXPIRED_MESSAGE, signedOut: true }, { status: 401 });
   }
   const out = new Headers();
-  for (const name of ['content-type', 'cache-control', 'retry-after', 'x-runlet-execution-id']) {
+  // x-accel-buffering: a reverse proxy in front of the console must not buffer a log stream either.
+  for (const name of [
+    'content-type',
+    'cache-control',
+    'retry-after',
+    'x-runlet-execution-id',
+    'x-accel-buffering',
+  ]) {
     const value = upstream.headers.get(name);
     if (value) out.set(name, value);
   }

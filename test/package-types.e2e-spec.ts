@@ -27,7 +27,9 @@ describe("GET /scripts/:id/versions/:version/types: the packages' types a build 
       omitted: [],
     });
     expect(res.body.files['node_modules/dayjs/index.d.ts']).toContain('format(template?: string): string');
-    expect(JSON.parse(res.body.files['node_modules/dayjs/package.json'])).toMatchObject({ types: 'index.d.ts' });
+    expect(JSON.parse(res.body.files['node_modules/dayjs/package.json'])).toMatchObject({
+      types: 'index.d.ts',
+    });
     expect(res.body.bytes).toBeGreaterThan(res.body.files['node_modules/dayjs/index.d.ts'].length);
   });
 
@@ -57,7 +59,10 @@ describe("GET /scripts/:id/versions/:version/types: the packages' types a build 
     const noVersion = await p.api('GET', `/api/v1/scripts/${scriptId}/versions/99/types`);
     expect(noVersion.status).toBe(404);
     expect(noVersion.body.message).toBe(`script ${scriptId} has no version 99`);
-    const noScript = await p.api('GET', `/api/v1/scripts/00000000-0000-4000-8000-000000000000/versions/1/types`);
+    const noScript = await p.api(
+      'GET',
+      `/api/v1/scripts/00000000-0000-4000-8000-000000000000/versions/1/types`,
+    );
     expect(noScript.status).toBe(404);
     expect((await p.api('GET', `/api/v1/scripts/${scriptId}/versions/one/types`)).status).toBe(400);
   });

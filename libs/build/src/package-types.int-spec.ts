@@ -4,7 +4,13 @@ import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import type { Database } from '@runlet/event-store';
 import { freshDatabase } from '@runlet/testing';
-import { buildMigrations, collectPackageTypes, PackageTypesTable, ScriptBuilder, type BuildOutput } from './index';
+import {
+  buildMigrations,
+  collectPackageTypes,
+  PackageTypesTable,
+  ScriptBuilder,
+  type BuildOutput,
+} from './index';
 
 // Real npm against the real registry, the real database.
 jest.setTimeout(120_000);
@@ -82,7 +88,10 @@ describe('package types for the editor (real npm install)', () => {
     expect(stored).not.toBeNull();
     const files = stored!.files;
     expect(files['node_modules/dayjs/index.d.ts']).toContain('declare function dayjs');
-    expect(JSON.parse(files['node_modules/dayjs/package.json'])).toMatchObject({ name: 'dayjs', types: 'index.d.ts' });
+    expect(JSON.parse(files['node_modules/dayjs/package.json'])).toMatchObject({
+      name: 'dayjs',
+      types: 'index.d.ts',
+    });
     expect(files['node_modules/@types/ms/index.d.ts']).toContain('declare function ms');
     expect(Object.keys(files).filter((f) => f.startsWith('node_modules/ms/'))).toEqual([]);
     expect(Object.keys(files).every((f) => /\.d\.(c|m)?ts$|\/package\.json$/.test(f))).toBe(true);
@@ -92,7 +101,9 @@ describe('package types for the editor (real npm install)', () => {
 
   it('is enough for a type checker to know the packages: a wrong call is an error, a right one is not', async () => {
     const { files } = (await table.load(first.lockfileHash))!;
-    expect(typeErrors(files, `import dayjs from 'dayjs';\nexport const s: string = dayjs().format('YYYY');\n`)).toEqual([]);
+    expect(
+      typeErrors(files, `import dayjs from 'dayjs';\nexport const s: string = dayjs().format('YYYY');\n`),
+    ).toEqual([]);
     expect(typeErrors(files, `import dayjs from 'dayjs';\ndayjs().notAMethod();\n`)).toEqual([
       "Property 'notAMethod' does not exist on type 'Dayjs'.",
     ]);
@@ -112,7 +123,9 @@ describe('package types for the editor (real npm install)', () => {
     });
     expect(second.lockfileHash).toBe(first.lockfileHash);
     expect(second.log).not.toContain('editor types:');
-    expect(await db.query(`SELECT lockfile_hash FROM package_types`)).toEqual([{ lockfile_hash: first.lockfileHash }]);
+    expect(await db.query(`SELECT lockfile_hash FROM package_types`)).toEqual([
+      { lockfile_hash: first.lockfileHash },
+    ]);
   });
 
   it('keeps a package whole or leaves it out, within the byte limit', async () => {

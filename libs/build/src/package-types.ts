@@ -20,7 +20,17 @@ export const PACKAGE_TYPES_MAX_BYTES = 4 * 1024 * 1024;
 
 const DECLARATION = /\.d\.(c|m)?ts$/;
 /** The package.json fields TypeScript's module resolution reads. */
-const RESOLUTION_FIELDS = ['name', 'version', 'type', 'main', 'module', 'types', 'typings', 'typesVersions', 'exports'];
+const RESOLUTION_FIELDS = [
+  'name',
+  'version',
+  'type',
+  'main',
+  'module',
+  'types',
+  'typings',
+  'typesVersions',
+  'exports',
+];
 
 interface Candidate {
   /** Lockfile path, e.g. `node_modules/dayjs`. */
@@ -58,7 +68,8 @@ export async function collectPackageTypes(
       continue;
     }
     out.files[`${candidate.path}/package.json`] = pkgJson;
-    for (const d of declarations) out.files[`${candidate.path}/${d.rel}`] = await readFile(join(dir, d.rel), 'utf8');
+    for (const d of declarations)
+      out.files[`${candidate.path}/${d.rel}`] = await readFile(join(dir, d.rel), 'utf8');
     out.bytes += size;
   }
   return out;
@@ -72,7 +83,8 @@ function candidates(lockfile: string, direct: string[]): Candidate[] {
     .map(([path]) => {
       const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
       const topLevel = path === `node_modules/${name}`;
-      const rank = topLevel && first.has(name) ? 0 : topLevel && name.startsWith('@types/') ? 1 : topLevel ? 2 : 3;
+      const rank =
+        topLevel && first.has(name) ? 0 : topLevel && name.startsWith('@types/') ? 1 : topLevel ? 2 : 3;
       return { path, name, rank };
     })
     .sort((a, b) => a.rank - b.rank || (a.path < b.path ? -1 : 1));
@@ -94,7 +106,8 @@ async function findDeclarations(dir: string, rel = ''): Promise<{ rel: string; s
   const found: { rel: string; size: number }[] = [];
   for (const entry of entries) {
     const path = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory() && entry.name !== 'node_modules') found.push(...(await findDeclarations(dir, path)));
+    if (entry.isDirectory() && entry.name !== 'node_modules')
+      found.push(...(await findDeclarations(dir, path)));
     else if (entry.isFile() && DECLARATION.test(entry.name))
       found.push({ rel: path, size: (await stat(join(dir, path))).size });
   }

@@ -1,8 +1,8 @@
 'use client';
 import { autocompletion } from '@codemirror/autocomplete';
 import { javascript } from '@codemirror/lang-javascript';
-import { forceLinting } from '@codemirror/lint';
-import { Prec } from '@codemirror/state';
+import { forceLinting, linter } from '@codemirror/lint';
+import { Prec, StateEffect } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
 import {
   tsAutocompleteWorker,
@@ -17,6 +17,12 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '@/lib/api';
 import { editorTheme } from './editor-theme';
 import type { TypeScriptWorker } from './ts.worker';
+
+/** The language service's packages' types changed: the code is linted again though it did not change. */
+const packageTypesChanged = StateEffect.define<null>();
+const relintOnPackageTypes = linter(null, {
+  needsRefresh: (u) => u.transactions.some((t) => t.effects.some((e) => e.is(packageTypesChanged))),
+});
 
 let shared: Promise<Comlink.Remote<TypeScriptWorker>> | undefined;
 
@@ -80,6 +86,7 @@ export function CodeEditor({ path, value, onChange, onSave, onRun, label, packag
           tsFacetWorker.of({ worker, path }),
           tsSyncWorker(),
           tsLinterWorker(),
+          relintOnPackageTypes,
           autocompletion({ override: [tsAutocompleteWorker()] }),
           tsHoverWorker(),
           EditorView.updateListener.of((u) => {
@@ -120,7 +127,7 @@ export function CodeEditor({ path, value, onChange, onSave, onRun, label, packag
       const worker = await languageService();
       await worker.setPackageTypes(files);
       if (cancelled || !view.current) return;
-      // The lint runs on edits; the code did not change, the packages' types did.
+      view.current.dispatch({ effects: packageTypesChanged.of(null) });
       forceLinting(view.current);
       setTypesLoaded(packageTypes);
     })();

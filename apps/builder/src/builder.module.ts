@@ -10,7 +10,13 @@ import {
 import { LogStore } from '@runlet/logs';
 // The platform (config, database, event store, log store) comes from the host process's PlatformModule.
 import { RUNLET_CONFIG, RunletConfig } from '@runlet/platform';
-import { ImageBuilder, ScriptBuilder, loadBuilderSettings, scriptBuilderOptions } from '@runlet/build';
+import {
+  ImageBuilder,
+  PackageTypesTable,
+  ScriptBuilder,
+  loadBuilderSettings,
+  scriptBuilderOptions,
+} from '@runlet/build';
 import { harnessDir } from '@runlet/runtime';
 import { BuildHistory } from './builds/build-history';
 import { BuildRequestsProcessManager } from './builds/build-requests.process-manager';
@@ -50,9 +56,11 @@ export class BuilderService implements OnModuleInit, OnApplicationShutdown {
       hints,
       { pollMs: 1000, minIntervalMs: 20, lazyCheckpoints: true },
     );
+    const packageTypes = new PackageTypesTable(db);
     this.builder = new ScriptBuilder({
       dataDir: config.dataDir,
       concurrency: this.settings.concurrency,
+      packageTypes,
       ...scriptBuilderOptions(this.settings),
     });
     const history = new BuildHistory(db, store);
@@ -61,7 +69,13 @@ export class BuilderService implements OnModuleInit, OnApplicationShutdown {
       : undefined;
     this.runner = new BuildRunner(repo, store, history, this.builder, logs, images);
     this.imageGc = images && new ImageGarbageCollector(images, history, this.settings.gcKeepMs);
-    this.gc = new StoreGarbageCollector(this.builder, history, this.settings.gcKeepMs, this.imageGc);
+    this.gc = new StoreGarbageCollector(
+      this.builder,
+      history,
+      this.settings.gcKeepMs,
+      this.imageGc,
+      packageTypes,
+    );
   }
 
   onModuleInit(): void {

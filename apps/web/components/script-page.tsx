@@ -5,6 +5,7 @@ import { api, useApi } from '@/lib/api';
 import { BuildProgress } from './build-progress';
 import { CodeEditor } from './code-editor';
 import type { ScriptDetail } from '@/lib/script-detail';
+import { packageTypesPath } from '@/lib/script-types';
 import { ScriptSettings, type Settings } from './script-settings';
 import { ErrorState, Loading, StatusBadge } from './states';
 import { Triggers } from './triggers';
@@ -90,6 +91,7 @@ export function ScriptPage({ id }: { id: string }) {
             onSave={() => void save()}
             onRun={() => setRunSignal((n) => n + 1)}
             label="Script code"
+            packageTypes={packageTypesPath(script)}
           />
           <div className="row">
             <button type="button" onClick={() => void save()} disabled={saving}>

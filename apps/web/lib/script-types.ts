@@ -40,6 +40,22 @@ type RunletHandler = (event: RunletEvent, ctx: RunletContext) => unknown;
 declare var process: { env: Record<string, string | undefined> };
 `;
 
+/**
+ * Where the editor gets the packages' types of a script: from its latest build when that one
+ * succeeded, else from the deployed version's (a failed build installed nothing to look at).
+ */
+export function packageTypesPath(script: {
+  id: string;
+  deployedVersion: number | null;
+  build: { status: string; version: number | null } | null;
+}): string | null {
+  const version =
+    script.build?.status === 'succeeded' && script.build.version
+      ? script.build.version
+      : script.deployedVersion;
+  return version ? `/scripts/${script.id}/versions/${version}/types` : null;
+}
+
 /** Any import resolves to \`any\` unless its package's types are loaded. */
 export const ANY_MODULE_DTS = `declare module '*';`;
 

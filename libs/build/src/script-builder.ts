@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { BuildError } from './build-error';
 import { BuildScripts } from './build-scripts';
 import { Bundler } from './bundle';
@@ -9,6 +10,7 @@ import { countingNpmRuns, NpmRunner } from './npm-runner';
 import { DEFAULT_RESOLVE_CACHE_MS, ResolveCache, resolutionKey } from './resolve-cache';
 import { Semaphore } from './semaphore';
 import { writeArtifact } from './artifact';
+import { collectPackageTypes, type PackageTypes } from './package-types';
 
 export interface PreviousLock {
   lockfile: string;
@@ -61,6 +63,14 @@ export interface ScriptBuilderOptions {
   resolveCacheMs?: number;
   /** Packages whose install scripts may run, sandboxed (RUNLET_ALLOW_BUILD_SCRIPTS). */
   allowBuildScripts?: string[];
+  /** Where each install's type declarations are kept for the editor (the builder role's table); none: not collected. */
+  packageTypes?: PackageTypesSink;
+}
+
+/** Keeps one lockfile's declarations; `has` lets a build with a known lockfile skip the walk. */
+export interface PackageTypesSink {
+  has(lockfileHash: string): Promise<boolean>;
+  save(lockfileHash: string, types: PackageTypes): Promise<void>;
 }
 
 const DEFAULT_GC_RECENT_MS = 24 * 60 * 60_000;
@@ -131,11 +141,15 @@ export class ScriptBuilder {
       );
       const finish = async (): Promise<BuildOutput> => {
         const external = deps.natives;
-        const script = await this.bundler.bundle(
-          input.code,
-          input.language,
-          deps.nodeModulesDir ? { nodeModulesDir: deps.nodeModulesDir, external } : null,
-        );
+        // Beside the bundle, not after it: the walk is file reads in the entry the bundle reads too.
+        const [script] = await Promise.all([
+          this.bundler.bundle(
+            input.code,
+            input.language,
+            deps.nodeModulesDir ? { nodeModulesDir: deps.nodeModulesDir, external } : null,
+          ),
+          deps.nodeModulesDir && this.keepPackageTypes(deps, Object.keys(dependencySpec), log),
+        ]);
         for (const warning of script.warnings) log(warning);
         if (external.length) log(`kept out of the bundle (native addons): ${external.join(', ')}`);
         const resolvedDependencies = resolvedVersions(deps.lockfile, Object.keys(dependencySpec));
@@ -173,6 +187,29 @@ export class ScriptBuilder {
       log(`build failed: ${error.reason}`);
       error.log = lines.join('\n');
       throw error;
+    }
+  }
+
+  /**
+   * Collects the install's declarations once per lockfile. Best effort: a failed walk or write costs
+   * the editor its types (the next build with this lockfile tries again), never the build.
+   */
+  private async keepPackageTypes(
+    deps: { lockfile: string; lockfileHash: string; nodeModulesDir: string | null },
+    direct: string[],
+    log: (line: string) => void,
+  ): Promise<void> {
+    const sink = this.opts.packageTypes;
+    if (!sink || !deps.nodeModulesDir) return;
+    try {
+      if (await sink.has(deps.lockfileHash)) return;
+      const types = await collectPackageTypes(dirname(deps.nodeModulesDir), deps.lockfile, direct);
+      const packages = Object.keys(types.files).filter((f) => f.endsWith('/package.json')).length;
+      log(`editor types: ${packages} package(s) with declarations, ${types.bytes} bytes`);
+      for (const o of types.omitted) log(`editor types: left out ${o.name}: ${o.reason}`);
+      await sink.save(deps.lockfileHash, types);
+    } catch (err) {
+      log(`warning: the packages' type declarations were not kept: ${(err as Error)?.message ?? err}`);
     }
   }
 

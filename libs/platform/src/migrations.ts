@@ -1,3 +1,4 @@
+import { buildMigrations } from '@runlet/build';
 import { logsMigrations } from '@runlet/logs';
 import { readModelMigrations } from '@runlet/read-models';
 import { secretsMigrations } from '@runlet/secrets';
@@ -9,4 +10,5 @@ export const platformMigrations: Function[] = [
   ...secretsMigrations,
   ...readModelMigrations,
   ExecutionRetentionIndexH17_1764300000901,
+  ...buildMigrations,
 ];

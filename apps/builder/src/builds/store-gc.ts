@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ScriptBuilder } from '@runlet/build';
+import { PackageTypesTable, ScriptBuilder } from '@runlet/build';
 import { BuildHistory } from './build-history';
 import { ImageGarbageCollector } from './image-gc';
 
@@ -21,6 +21,8 @@ export class StoreGarbageCollector {
     private readonly keepMs: number,
     /** Runs with each collection when images are built. */
     private readonly images?: ImageGarbageCollector,
+    /** The editor's declarations of each install go with it. */
+    private readonly packageTypes?: PackageTypesTable,
   ) {}
 
   start(intervalMs: number): void {
@@ -42,6 +44,7 @@ export class StoreGarbageCollector {
         const keep = await this.history.referencedLockfileHashes(new Date(Date.now() - this.keepMs));
         const removed = await this.builder.collectGarbage(keep, graceMs);
         if (removed.length) this.logger.log(`removed ${removed.length} unused install(s)`);
+        await this.packageTypes?.remove(removed);
         await this.images?.collect();
         return removed;
       } finally {

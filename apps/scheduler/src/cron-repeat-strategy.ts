@@ -19,3 +19,20 @@ export function cronRepeatStrategy(leadMs: number) {
 export function tickTimeOfJob(prevMillis: number, leadMs: number): Date {
   return new Date(prevMillis + leadMs);
 }
+
+/**
+ * The tick of the job BullMQ made to follow one with BullMQ time `prevMillis`, taken when this
+ * process's own clock read `takenAtLocal`: BullMQ asks the strategy from the later of the two (and
+ * from its own `Date.now()`, never the shared clock). Read a little after BullMQ did, `takenAtLocal`
+ * can only put the successor later, never earlier; a tick fired twice is then found taken.
+ */
+export function successorTickOf(
+  prevMillis: number,
+  takenAtLocal: number,
+  opts: RepeatOptions,
+  leadMs: number,
+): Date | undefined {
+  const millis = Math.max(prevMillis, takenAtLocal);
+  const next = cronRepeatStrategy(leadMs)(millis, opts);
+  return next === undefined ? undefined : tickTimeOfJob(Math.max(next, millis), leadMs);
+}

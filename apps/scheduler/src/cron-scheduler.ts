@@ -7,7 +7,7 @@ import { ExecutionsQuery, ScriptsQuery, TriggersQuery } from '@runlet/read-model
 import { CatchUpClaims } from './catch-up-claims';
 import { cronRepeatStrategy, tickTimeOfJob } from './cron-repeat-strategy';
 import { CronTriggerCache, isActive } from './cron-trigger-cache';
-import { hasPendingTick, JobSchedulerSync } from './job-scheduler-sync';
+import { hasPendingTick, JobSchedulerSync, Upserted } from './job-scheduler-sync';
 import { CRON_TICKS_QUEUE, SchedulerOptions, schedulerIdOf } from './scheduler.config';
 import { TickFirer } from './tick-firer';
 import { countActiveTriggers } from './scheduler-metrics';
@@ -46,6 +46,8 @@ export class CronScheduler {
   private resyncTimer?: NodeJS.Timeout;
   private resyncing?: Promise<void>;
   private untrackMetrics?: () => void;
+  /** Ticks left out by an upsert, sleeping until their time here (stop() lets them fire). */
+  private readonly fillingIn = new Set<Promise<void>>();
   /** Tick jobs this process has taken (for tests and metrics). */
   ticksTaken = 0;
 
@@ -85,7 +87,7 @@ export class CronScheduler {
         .filter((t) => !hasPendingTick(inRedis.get(schedulerIdOf(t.id)), t))
         .map((t) => this.handler.catchUp(t, now).catch((err) => this.fail(`catch-up of ${t.id}`, err))),
     );
-    await this.sync.sync(this.triggers.active(), inRedis);
+    this.fillIn(await this.sync.sync(this.triggers.active(), inRedis), now); // catch-up took those ≤ now
 
     this.worker = new Worker<TickJobData>(CRON_TICKS_QUEUE, (job) => this.process(job), {
       connection,
@@ -108,6 +110,7 @@ export class CronScheduler {
     await this.watcher.stop();
     await this.resyncing;
     await this.worker?.close();
+    await Promise.all(this.fillingIn);
     await this.queue?.close();
   }
 
@@ -117,7 +120,8 @@ export class CronScheduler {
       try {
         await this.clock.sync();
         await this.triggers.reloadAll();
-        await this.sync!.sync(this.triggers.active());
+        const now = new Date(this.clock.now());
+        this.fillIn(await this.sync!.sync(this.triggers.active()), now);
       } catch (err) {
         this.fail('resync', err);
       } finally {
@@ -128,13 +132,13 @@ export class CronScheduler {
   }
 
   private async process(job: Job<TickJobData>): Promise<void> {
-    if (job.opts.prevMillis === undefined) return;
+    const { prevMillis } = job.opts;
+    if (prevMillis === undefined) return;
+    // Date.now(), not the shared clock: BullMQ made the successor by this process's own clock just now.
+    const taken = { prevMillis, takenAtLocal: Date.now() };
     this.ticksTaken++;
     try {
-      await this.handler.handle(
-        job.data.triggerId,
-        tickTimeOfJob(job.opts.prevMillis, this.deps.options.leadMs),
-      );
+      await this.handler.handle(job.data.triggerId, taken);
     } catch (err) {
       this.fail(`tick of trigger ${job.data.triggerId}`, err);
     }
@@ -157,11 +161,29 @@ export class CronScheduler {
       const trigger = this.triggers.get(id);
       const have = await this.queue!.getJobScheduler(key);
       if (trigger && isActive(trigger)) {
-        if (!have || have.pattern !== trigger.schedule || have.tz !== trigger.timezone)
-          await this.sync!.upsert(trigger);
+        if (!have || have.pattern !== trigger.schedule || have.tz !== trigger.timezone) {
+          const now = new Date(this.clock.now());
+          this.fillIn([{ trigger, firstMillis: await this.sync!.upsert(trigger) }], now);
+        }
       } else if (have) {
         await this.sync!.remove(key);
       }
+    }
+  }
+
+  /**
+   * An upsert makes the first tick job from this process's own clock plus the lead: the ticks
+   * between `after` (the shared time before the upsert) and that job's are fired from here.
+   */
+  private fillIn(upserted: Upserted[], after: Date): void {
+    for (const { trigger, firstMillis } of upserted) {
+      if (firstMillis === undefined) continue;
+      const before = tickTimeOfJob(firstMillis, this.deps.options.leadMs);
+      const firing = this.handler
+        .fireBetween(trigger, after, before)
+        .catch((err) => this.fail(`ticks before the first job of ${trigger.id}`, err))
+        .finally(() => this.fillingIn.delete(firing));
+      this.fillingIn.add(firing);
     }
   }
 

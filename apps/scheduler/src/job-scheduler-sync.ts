@@ -11,6 +11,12 @@ export interface RedisSchedule {
   next?: number;
 }
 
+/** A job scheduler just (re)made, and the BullMQ time of its first tick job. */
+export interface Upserted {
+  trigger: CronTrigger;
+  firstMillis: number | undefined;
+}
+
 /**
  * Keeps one BullMQ job scheduler per live, unpaused cron trigger and none for the others.
  * Upserts only when Redis differs: an upsert replaces the pending tick job, and a tick that is
@@ -33,24 +39,30 @@ export class JobSchedulerSync {
     );
   }
 
-  /** Reconciles Redis with `active`; `existing` is `current()` when the caller already read it. */
-  async sync(active: CronTrigger[], existing?: Map<string, RedisSchedule>): Promise<void> {
+  /**
+   * Reconciles Redis with `active`; `existing` is `current()` when the caller already read it.
+   * Returns the job schedulers it upserted.
+   */
+  async sync(active: CronTrigger[], existing?: Map<string, RedisSchedule>): Promise<Upserted[]> {
     const inRedis = existing ?? (await this.current());
     const wanted = new Set<string>();
+    const upserted: Upserted[] = [];
     for (const t of active) {
       const key = schedulerIdOf(t.id);
       wanted.add(key);
       const have = inRedis.get(key);
       if (have && have.pattern === t.schedule && have.tz === t.timezone) continue;
-      await this.upsert(t);
+      upserted.push({ trigger: t, firstMillis: await this.upsert(t) });
     }
     for (const key of inRedis.keys()) {
       if (!wanted.has(key)) await this.remove(key);
     }
+    return upserted;
   }
 
-  async upsert(t: CronTrigger): Promise<void> {
-    await this.queue.upsertJobScheduler(
+  /** Returns the BullMQ time of the first tick job, made from this process's own clock. */
+  async upsert(t: CronTrigger): Promise<number | undefined> {
+    const job = await this.queue.upsertJobScheduler(
       schedulerIdOf(t.id),
       { pattern: t.schedule, tz: t.timezone },
       {
@@ -60,6 +72,7 @@ export class JobSchedulerSync {
       },
     );
     this.log.debug(`job scheduler for trigger ${t.id}: "${t.schedule}" ${t.timezone}`);
+    return job?.opts.prevMillis;
   }
 
   async remove(key: string): Promise<void> {

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { missedTicks, nextRun, previousRun } from '@runlet/domain';
 import { CatchUpClaims } from './catch-up-claims';
+import { orphanTicks, ticksBetween } from './orphan-ticks';
 import { cronFireDelay, recordTick } from './scheduler-metrics';
 import { CronTrigger, CronTriggerCache, isActive } from './cron-trigger-cache';
+import { successorTickOf, tickTimeOfJob } from './cron-repeat-strategy';
 import { SchedulerOptions } from './scheduler.config';
 import { TickClock } from './tick-clock';
 import { TickContext, TickFirer } from './tick-firer';
@@ -12,8 +14,9 @@ import { TickContext, TickFirer } from './tick-firer';
  * - on time (handled at most `lateAfterMs` after S): read what firing needs, sleep until S, fire S;
  * - late (the scheduler was down or stalled): the catch-up policy decides, once per missed window:
  *   `latest` fires the most recent missed tick with `late: true`, `none` fires nothing (logged).
- * BullMQ schedules a job's successor from the moment it was taken, so a job taken very late leaves
- * the tick just ahead of it without a job: that "orphan" is fired here too, on time.
+ * BullMQ schedules a job's successor from the moment it was taken, by the taking process's own
+ * clock, so a job taken late or by a process whose clock runs ahead leaves ticks before its successor
+ * without a job: those "orphans" are fired here too, on time (`orphanTicks`).
  */
 export class TickHandler {
   private readonly log = new Logger('scheduler');
@@ -29,8 +32,10 @@ export class TickHandler {
     this.clock = new TickClock(now);
   }
 
-  async handle(triggerId: string, scheduledAt: Date): Promise<void> {
+  /** `job`: its BullMQ time, and this process's own clock when the worker took it. */
+  async handle(triggerId: string, job: { prevMillis: number; takenAtLocal: number }): Promise<void> {
     const takenAt = this.now();
+    const scheduledAt = tickTimeOfJob(job.prevMillis, this.options.leadMs);
     let trigger = this.triggers.get(triggerId);
     if (!trigger) {
       await this.triggers.reload([triggerId]); // created a moment ago by another process
@@ -42,15 +47,29 @@ export class TickHandler {
       return;
 
     const ctx = await this.firer.context(trigger);
-    if (takenAt - scheduledAt.getTime() <= this.options.lateAfterMs) {
+    const { schedule, timezone } = trigger;
+    const { lateAfterMs, leadMs } = this.options;
+    const successor = successorTickOf(
+      job.prevMillis,
+      job.takenAtLocal,
+      { pattern: schedule, tz: timezone },
+      leadMs,
+    );
+    const orphans = orphanTicks({ schedule, timezone, scheduledAt, takenAt, successor, lateAfterMs });
+    if (takenAt - scheduledAt.getTime() <= lateAfterMs) {
       await this.fireAt(trigger, scheduledAt, ctx);
     } else {
       await this.catchUp(trigger, new Date(takenAt), ctx);
     }
-    const orphan = nextRun(trigger.schedule, trigger.timezone, scheduledAt);
-    if (orphan && orphan.getTime() > takenAt && orphan.getTime() <= takenAt + this.options.leadMs) {
-      await this.fireAt(trigger, orphan, ctx);
-    }
+    for (const orphan of orphans) await this.fireAt(trigger, orphan, ctx);
+  }
+
+  /** Fires on time the ticks strictly between `after` and `before` (those an upsert left without a job). */
+  async fireBetween(trigger: CronTrigger, after: Date, before: Date): Promise<void> {
+    const ticks = ticksBetween(trigger.schedule, trigger.timezone, after, before);
+    if (ticks.length === 0) return;
+    const ctx = await this.firer.context(trigger);
+    for (const tick of ticks) await this.fireAt(trigger, tick, ctx);
   }
 
   /**

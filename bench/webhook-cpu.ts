@@ -126,7 +126,9 @@ async function measure(
 
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5);
-  const p = await benchPlatform('webhook_cpu', { webhooks: { ...DEFAULTS.webhooks, ratePerSecond: 1_000_000 } });
+  const p = await benchPlatform('webhook_cpu', {
+    webhooks: { ...DEFAULTS.webhooks, ratePerSecond: 1_000_000 },
+  });
   try {
     const id = await trivialScript(p);
     const trigger = (await p.api('POST', `/api/v1/scripts/${id}/triggers`, { type: 'http' })).body;

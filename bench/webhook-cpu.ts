@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import Redis from 'ioredis';
+import { Client } from 'pg';
 import { Database } from '@runlet/event-store';
 import { benchPlatform, DEFAULTS, loadOverHttp, trivialScript } from './platform-bench';
 import { ms, summarize } from './stats';
@@ -16,16 +18,14 @@ const COUNT = process.env.RUNLET_BENCH_ROUND_TRIPS === '1';
 const trips = new Map<string, number>();
 if (COUNT) {
   const count = (kind: string) => trips.set(kind, (trips.get(kind) ?? 0) + 1);
-  const pg = require('pg');
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: unknown, q: any, ...rest: unknown[]) {
+  const query = Client.prototype.query as (...args: unknown[]) => unknown;
+  (Client.prototype as any).query = function (this: unknown, q: any, ...rest: unknown[]) {
     const text = typeof q === 'string' ? q : (q?.text ?? q?.name ?? '?');
     count(`pg ${String(text).replace(/\s+/g, ' ').trim().slice(0, 90)}`);
     return query.call(this, q, ...rest);
   };
-  const Redis = require('ioredis');
-  const send = Redis.prototype.sendCommand;
-  Redis.prototype.sendCommand = function (this: unknown, command: any, ...rest: unknown[]) {
+  const send = Redis.prototype.sendCommand as (...args: unknown[]) => unknown;
+  (Redis.prototype as any).sendCommand = function (this: unknown, command: any, ...rest: unknown[]) {
     const args = command?.name === 'evalsha' ? ` ${String(command.args?.[0]).slice(0, 8)}` : '';
     count(`redis ${command?.name}${args}`);
     return send.call(this, command, ...rest);
@@ -56,7 +56,7 @@ async function backendPids(p: TestPlatform): Promise<number[]> {
 /** This process's descendants (the sandboxes), from /proc. */
 function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
-  for (const name of require('node:fs').readdirSync('/proc') as string[]) {
+  for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');

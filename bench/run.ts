@@ -4,6 +4,7 @@ import { benchBuildTimes } from './builds.bench';
 import { benchEventStore } from './event-store.bench';
 import { benchExecutions } from './executions.bench';
 import { benchWebhooks } from './webhooks.bench';
+import { benchWebhooksSplit } from './webhooks-split.bench';
 import { benchWebhookAuth } from './webhook-auth.bench';
 import { benchCron } from './cron.bench';
 import { benchTry } from './try.bench';
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   builds: () => benchBuildTimes(),
   executions: () => benchExecutions(),
   webhooks: () => benchWebhooks(),
+  'webhooks-split': () => benchWebhooksSplit(),
   'webhook-auth': () => benchWebhookAuth(),
   cron: () => benchCron(),
   try: () => benchTry(),
@@ -34,8 +36,8 @@ const benches: Record<string, () => Promise<void>> = {
   console: () => benchConsole(),
 };
 
-/** Run only when named: the soak takes RUNLET_SOAK_MINUTES (10) on its own. */
-const ON_REQUEST = ['soak'];
+/** Run only when named: the soak takes RUNLET_SOAK_MINUTES (10) on its own; webhooks-split starts five processes. */
+const ON_REQUEST = ['soak', 'webhooks-split'];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -23,6 +23,12 @@ const INFO_FD = 4;
 /** The most a sandbox with these limits may use (its cgroup's memory limit), in MB. */
 export const sandboxMemoryMb = (limits: SandboxLimits): number => limits.memoryMb + NODE_BASELINE_MB;
 const BLOCK_FD = 5;
+/**
+ * How long a cleaned-up sandbox may stay idle before its harness is stopped: a run that comes
+ * sooner (a busy script) finds it running, which spares the SIGSTOP/SIGCONT pair and the harness's
+ * two wake-ups per run.
+ */
+export const PAUSE_AFTER_IDLE_MS = 20;
 
 export interface InstanceConfig {
   artifactDir: string;
@@ -73,6 +79,9 @@ export class SandboxInstance {
   private active?: ActiveRun;
   private dead = false;
   private memoryExceeded = false;
+  /** The harness is stopped (SIGSTOP) and must be continued before a run. */
+  private paused = false;
+  private pauseTimer?: NodeJS.Timeout;
 
   constructor(private readonly config: InstanceConfig) {
     this.available = this.start().catch((err: Error) => {
@@ -161,10 +170,31 @@ export class SandboxInstance {
    * executor dies would outlive it; a stopped one dies with it (bwrap --die-with-parent).
    */
   private pause(): void {
-    if (this.harnessPid !== undefined && !this.dead) signal(this.harnessPid, 'SIGSTOP');
+    this.pauseTimer = undefined;
+    if (this.harnessPid === undefined || this.dead || this.active) return;
+    // What the last run left running may have started a process since it was cleaned up: reap first.
+    if (this.strays().length > 0) return this.recycle(true);
+    this.stopHarness();
+  }
+
+  private stopHarness(): void {
+    if (this.harnessPid === undefined || this.dead || this.active) return;
+    signal(this.harnessPid, 'SIGSTOP');
+    this.paused = true;
+  }
+
+  /** Stops the harness once it has been idle for PAUSE_AFTER_IDLE_MS (unless a run comes first). */
+  private pauseSoon(): void {
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => this.pause(), PAUSE_AFTER_IDLE_MS);
+    this.pauseTimer.unref();
   }
 
   private resume(): void {
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
+    if (!this.paused) return;
+    this.paused = false;
     if (this.harnessPid !== undefined) signal(this.harnessPid, 'SIGCONT');
   }
 
@@ -236,12 +266,13 @@ export class SandboxInstance {
 
   /**
    * Before the instance serves another run: every process the last run left behind is killed and
-   * the harness stopped while idle. An instance that cannot be cleaned up is retired (`ready` rejects).
+   * the harness stopped while idle (at once with `pauseNow`, else once it has idled a little). An
+   * instance that cannot be cleaned up is retired (`ready` rejects).
    */
-  recycle(): void {
+  recycle(pauseNow = false): void {
     this.available = this.available.then(async () => {
       const clean = this.harnessPid !== undefined && (await reapStrays(() => this.strays(), this.cgroup));
-      if (clean && !this.dead) return this.pause();
+      if (clean && !this.dead) return pauseNow ? this.stopHarness() : this.pauseSoon();
       void this.kill();
       throw new Error('The sandbox could not be cleaned up after its previous run');
     });
@@ -277,6 +308,7 @@ export class SandboxInstance {
 
   private onExit(): void {
     this.dead = true;
+    clearTimeout(this.pauseTimer);
     this.stopWatchdog?.();
     this.egress?.close();
     const memory =

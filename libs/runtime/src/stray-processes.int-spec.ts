@@ -69,4 +69,26 @@ describe('ProcessRuntime: what a run leaves behind in a warm instance', () => {
       expect((await runtime.run(request(dir))).result).toEqual({ runs: 1 });
     },
   );
+
+  it('sandboxed: while idle, nothing the last run left runs (its timers wait; a process one starts after the run is reaped)', async () => {
+    const runtime = new ProcessRuntime({ poolSize: 1 });
+    runtimes.push(runtime);
+    // Leaves a timer that ticks every 5 ms and, 5 ms after the run (once it is cleaned up), starts a child.
+    const dir = artifacts.create(`
+      import { spawn } from 'node:child_process';
+      let ticks = 0;
+      setInterval(() => ticks++, 5);
+      export default async (event) => {
+        if (event.tag) setTimeout(() => spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', event.tag], { detached: true, stdio: 'ignore' }).unref(), 5);
+        return { ticks };
+      };`);
+    runtime.prewarm(dir, 'script-1', 1);
+    const tag = `runlet-late-stray-${randomUUID()}`;
+    const first = (await runtime.run(request(dir, { event: { tag } }))).result as { ticks: number };
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(onHost(tag)).toBe(0);
+    const second = (await runtime.run(request(dir))).result as { ticks: number };
+    // Running all along, the timer would have ticked about 200 times.
+    expect(second.ticks - first.ticks).toBeLessThan(40);
+  });
 });

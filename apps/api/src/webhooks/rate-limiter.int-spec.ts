@@ -37,4 +37,41 @@ describe('RateLimiter (real Redis)', () => {
     // Another installation (prefix) on the same Redis counts apart.
     expect(await (await limiter(2, `test:rate:${randomUUID()}`)).take('t')).toBe(0);
   });
+
+  it('grants a busy window from reservations: exactly the rate, in far fewer round trips than calls', async () => {
+    const prefix = `test:rate:${randomUUID()}`;
+    const l = await limiter(1000, prefix);
+    const redis = clients[clients.length - 1];
+    const sent: string[] = [];
+    const send = redis.sendCommand.bind(redis);
+    redis.sendCommand = ((command: any, ...rest: any[]) => {
+      sent.push(command.name);
+      return send(command, ...rest);
+    }) as typeof redis.sendCommand;
+    // All at once, as concurrent requests come: the window is never overdrawn.
+    const waits = await Promise.all(Array.from({ length: 1200 }, () => l.take('busy')));
+    expect(waits.filter((w) => w === 0)).toHaveLength(1000);
+    expect(waits.filter((w) => w === 1)).toHaveLength(200);
+    expect(sent.length).toBeLessThan(40);
+    // What Redis holds is what was reserved: the whole window, and no more.
+    expect(Number(await redis.get(`${prefix}:busy`))).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('two processes sharing a busy trigger never get more than the rate between them', async () => {
+    const prefix = `test:rate:${randomUUID()}`;
+    const [one, two] = [await limiter(100, prefix), await limiter(100, prefix)];
+    const waits = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => (i % 2 ? one : two).take('shared')),
+    );
+    const allowed = waits.filter((w) => w === 0).length;
+    expect(allowed).toBeLessThanOrEqual(100);
+    expect(allowed).toBeGreaterThanOrEqual(100 - 2 * (100 / 20)); // at most one reservation each unused
+  });
+
+  it('a new window grants again once the last one has ended', async () => {
+    const l = await limiter(2, `test:rate:${randomUUID()}`);
+    expect([await l.take('w'), await l.take('w'), await l.take('w')]).toEqual([0, 0, 1]);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await l.take('w')).toBe(0);
+  });
 });

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { startOutsideHttpServer } from '@runlet/testing';
 import { ProcessRuntime } from './process-runtime';
 import { request } from './test-requests';
 import { TestArtifacts } from './test-artifacts';
@@ -71,6 +72,27 @@ describe('ProcessRuntime network policies', () => {
       expect(interfaces).toEqual(network === 'none' ? ['lo'] : ['lo', 'tap0']);
     },
   );
+
+  it('egress reaches a server outside (a real HTTP server in a container on a TEST-NET network); none does not', async () => {
+    const outside = await startOutsideHttpServer(
+      `runlet-${process.env.RUNLET_TEST_DB_PREFIX ?? 'runlet'}-outside`,
+    );
+    try {
+      const dir = artifacts.create(`
+        export default async (event) => fetch(event.url, { signal: AbortSignal.timeout(5000) })
+          .then((res) => res.text(), (e) => 'refused: ' + (e.cause?.code ?? e.message));`);
+      const egress = await runtime.run(
+        request(dir, { network: 'egress', event: { url: outside.url }, timeoutMs: 20000 }),
+      );
+      expect(egress).toMatchObject({ status: 'succeeded', result: 'hello from outside' });
+      const none = await runtime.run(
+        request(dir, { network: 'none', event: { url: outside.url }, timeoutMs: 20000 }),
+      );
+      expect(none).toMatchObject({ status: 'succeeded', result: expect.stringMatching(/^refused: /) });
+    } finally {
+      outside.stop();
+    }
+  });
 
   it('under egress the script is imported only once its network is in place (node starts meanwhile)', async () => {
     const dir = artifacts.create(`

@@ -94,6 +94,23 @@ describe('ProcessRuntime network policies', () => {
     }
   });
 
+  it.each(['none', 'egress'] as const)(
+    'under %s the script runs as nobody with no capability (also in the user namespace unshare makes for egress)',
+    async (network) => {
+      const dir = artifacts.create(`
+        import fs from 'node:fs';
+        export default () => {
+          const status = fs.readFileSync('/proc/self/status', 'utf8');
+          const field = (name) => status.split('\\n').find((line) => line.startsWith(name + ':')).split(':')[1].trim();
+          return { uid: process.getuid(), gid: process.getgid(), eff: field('CapEff'), prm: field('CapPrm'), amb: field('CapAmb') };
+        };`);
+      const outcome = await runtime.run(request(dir, { network, timeoutMs: 20000 }));
+      expect(outcome.error).toBeUndefined();
+      const none = '0000000000000000';
+      expect(outcome.result).toEqual({ uid: 65534, gid: 65534, eff: none, prm: none, amb: none });
+    },
+  );
+
   it('under egress the script is imported only once its network is in place (node starts meanwhile)', async () => {
     const dir = artifacts.create(`
       import os from 'node:os';

@@ -62,7 +62,8 @@ export function startConsole(
   child.once('exit', (code, signal) => {
     process.removeListener('exit', stop);
     api.removeListener('close', stop);
-    if (code !== 0 && signal !== 'SIGTERM') log(`console exited (${signal ?? code})`);
+    // next-server ends a SIGTERM with exit code 143 (128 + 15): a stop, not a failure.
+    if (code !== 0 && code !== 143 && signal !== 'SIGTERM') log(`console exited (${signal ?? code})`);
   });
   return child;
 }

@@ -3,11 +3,12 @@
 #
 # Base images are build arguments. There is no Docker Hub here, so they default to the images
 # `npm run images:base` builds locally (`runlet/node-base:20`, and `runlet/node-sandbox:20` from
-# `npm run images:base -- --tag runlet/node-sandbox:20 --add bwrap,slirp4netns,nsenter,bash,ldd`:
-# the process runtime finds node's libraries with ldd). In production BUILD_IMAGE may be any
-# node:20 image and RUNTIME_IMAGE any node:20 image with bubblewrap, slirp4netns and nsenter
-# (util-linux) installed, e.g. node:20-bookworm-slim plus
-# `apt-get install bubblewrap slirp4netns util-linux`. Both stages need only node, npm and /bin/sh.
+# `npm run images:base -- --tag runlet/node-sandbox:20 --add bwrap,slirp4netns,nsenter,unshare,ip,bash,ldd`:
+# the process runtime finds node's libraries with ldd; unshare, nsenter and ip set up `egress`).
+# In production BUILD_IMAGE may be any node:20 image and RUNTIME_IMAGE any node:20 image with
+# bubblewrap, slirp4netns, nsenter and unshare (util-linux) and ip (iproute2) installed, e.g.
+# node:20-bookworm-slim plus `apt-get install bubblewrap slirp4netns util-linux iproute2`.
+# Both stages need only node, npm and /bin/sh.
 ARG BUILD_IMAGE=runlet/node-base:20
 ARG RUNTIME_IMAGE=runlet/node-sandbox:20
 
@@ -41,7 +42,9 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspaces=false \
 # 3. The runtime: compiled code, production node_modules, the sandbox harness; non-root.
 FROM ${RUNTIME_IMAGE}
 # The builder's npm trusts the system CA store (with an intercepting proxy's CA, where there is one).
+# PATH with the sbin directories (ip), as in the official node images.
 ENV NODE_ENV=production \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \
     PORT=8080 \
     RUNLET_METRICS_PORT=9464 \

@@ -1,5 +1,15 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,6 +200,9 @@ describe('npm start on a fresh machine (private network namespace, embedded Post
 
   afterAll(async () => {
     await stopPlatform();
+    // Nothing of a failed test outlives it (what a killed platform left in the namespace).
+    if (companion?.pid)
+      for (const line of leftInNamespace()) process.kill(Number(line.split(' ')[0]), 'SIGKILL');
     companion?.kill('SIGTERM');
     if (root) rmSync(root, { recursive: true, force: true });
   });
@@ -246,6 +259,58 @@ export default async (event) => ({ day: dayjs('2024-02-03T04:05:06Z').format('YY
     );
   }, 600_000);
 
+  /** The processes in the simulated machine (its network namespace) besides the companion: what the platform started. */
+  const leftInNamespace = (): string[] => {
+    const namespace = readlinkSync(`/proc/${companion.pid}/ns/net`);
+    return readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== companion.pid)
+      .filter((pid) => {
+        try {
+          return readlinkSync(`/proc/${pid}/ns/net`) === namespace;
+        } catch {
+          return false; // gone meanwhile
+        }
+      })
+      .map((pid) => {
+        try {
+          return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`;
+        } catch {
+          return `${pid} (gone)`;
+        }
+      })
+      .filter((line) => !line.endsWith('(gone)'));
+  };
+
+  it('SIGKILLed, it leaves nothing behind: the console, the embedded PostgreSQL and redis-server it started stop too', async () => {
+    if (!existsSync(join(__dirname, '..', 'apps', 'web', '.next', 'BUILD_ID')))
+      execFileSync('npm', ['run', 'build'], { cwd: join(__dirname, '..'), stdio: 'inherit' });
+    await stopPlatform();
+    await startPlatform();
+    // The console on its default port (the namespace has nothing else on it).
+    await until('the console to listen on 3000', async () => ((await listening(3000)) ? true : undefined));
+    expect([await listening(5432), await listening(6379)]).toEqual([true, true]);
+    const killed = platform!;
+    platform = undefined;
+    const exited = new Promise((resolve) => killed.once('exit', resolve));
+    killed.kill('SIGKILL');
+    await exited;
+    try {
+      await until(
+        'what the platform started to stop',
+        async () => (leftInNamespace().length === 0 ? true : undefined),
+        30_000,
+      );
+    } catch {
+      // said below, with what is left
+    }
+    expect(leftInNamespace()).toEqual([]);
+    expect([await listening(3000), await listening(5432), await listening(6379)]).toEqual([
+      false,
+      false,
+      false,
+    ]);
+  }, 600_000);
+
   it('uses a configured DATABASE_URL as is (no embedded one in its place) and says in one line what to install', async () => {
     await stopPlatform(); // the machine as before: nothing on the default ports
     const configured = await runToExit({
@@ -263,7 +328,8 @@ export default async (event) => ({ day: dayjs('2024-02-03T04:05:06Z').format('YY
     // A PATH with the sandbox's programs but no redis-server, then one without bubblewrap either.
     const bin = join(root, 'bin');
     mkdirSync(bin, { recursive: true });
-    symlinkSync(which('slirp4netns'), join(bin, 'slirp4netns'));
+    for (const program of ['slirp4netns', 'unshare', 'nsenter', 'ip'])
+      symlinkSync(which(program), join(bin, program));
     const noBwrap = await runToExit({ ...freshEnv(), PATH: bin });
     expect(noBwrap.code).toBe(1);
     expect(noBwrap.output.trim()).toMatch(

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { networkInterfaces } from 'node:os';
+import { startOutsideHttpServer, type OutsideHttpServer } from '@runlet/testing';
 import { recreateTestDatabase, REDIS_URL } from '../support/database';
 import { freePort } from '../support/role-process';
 import { docker, ensureBaseImages, eventually } from './support/docker';
@@ -7,18 +9,18 @@ import { docker, ensureBaseImages, eventually } from './support/docker';
 // base images, run as three containers, one per role (api, builder, executor), against the
 // machine's PostgreSQL and Redis (--network host) and one shared data volume (artifacts).
 // The executor's bubblewrap needs, inside Docker, seccomp unconfined (user namespaces) and an
-// unmasked /proc (systempaths=unconfined) to mount /proc in the sandbox: no capability is added
-// and the container user stays 10001.
+// unmasked /proc (systempaths=unconfined) to mount /proc in the sandbox, and /dev/net/tun for
+// slirp4netns (egress): no capability is added and the container user stays 10001.
 const PREFIX = process.env.RUNLET_TEST_DB_PREFIX ?? 'runlet';
 const IMAGE = `runlet/platform:test-${PREFIX}`;
 const NAME = `runlet-${PREFIX}-image`;
 const ADMIN_KEY = `image-test-key-${PREFIX}`;
-
 describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a container)', () => {
   let apiPort: number;
   let executorPort: number;
   const containers: string[] = [];
   let env: Record<string, string>;
+  let outside: OutsideHttpServer | undefined;
 
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
@@ -54,6 +56,7 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
   beforeAll(async () => {
     ensureBaseImages();
     docker('build', '-q', '-t', IMAGE, '-f', 'Dockerfile', '.');
+    outside = await startOutsideHttpServer(`${NAME}-outside`);
     const databaseUrl = await recreateTestDatabase('platform_image');
     [apiPort, executorPort] = [await freePort(), await freePort()];
     const builderPort = await freePort();
@@ -79,7 +82,26 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
   afterAll(() => {
     for (const name of containers) docker('rm', '-f', name);
     docker('volume', 'rm', '-f', `${NAME}-data`);
+    outside?.stop();
   });
+
+  /** Creates a script, waits for its build and runs it once, waiting for the outcome. */
+  const buildAndRun = async (script: { name: string; network: string; code: string }, input: unknown) => {
+    const created = await api('POST', '/api/v1/scripts', script);
+    expect(created.status).toBe(201);
+    const built = await eventually(
+      'the build',
+      async () => {
+        const { body } = await api('GET', `/api/v1/scripts/${created.body.id}`);
+        return body.build?.status === 'failed' || body.deployedVersion === 1 ? body : undefined;
+      },
+      240_000,
+    );
+    expect(built.build).toMatchObject({ status: 'succeeded' });
+    const run = await api('POST', `/api/v1/scripts/${created.body.id}/runs`, { input, wait: true });
+    expect(run.status).toBe(200);
+    return run.body;
+  };
 
   it('runs as the non-root user with production dependencies only', () => {
     expect(docker('image', 'inspect', '-f', '{{.Config.User}}', IMAGE)).toBe('10001:10001');
@@ -127,30 +149,50 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
   }, 180_000);
 
   it('builds a script with an npm dependency and runs it end to end in the executor container', async () => {
-    const created = await api('POST', '/api/v1/scripts', {
-      name: 'in-containers',
-      // Egress (slirp4netns) from a non-root executor in a container is not possible yet: the
-      // process runtime joins the sandbox's network namespace without its user namespace, which
-      // only root outside a container may (see the README's deployment section).
-      network: 'none',
-      code: `import dayjs from 'dayjs';\nexport default async (event) => ({ year: dayjs('2020-01-02').year(), input: event.input, uid: process.getuid() })`,
-    });
-    expect(created.status).toBe(201);
-    const built = await eventually(
-      'the build',
-      async () => {
-        const { body } = await api('GET', `/api/v1/scripts/${created.body.id}`);
-        return body.build?.status === 'failed' || body.deployedVersion === 1 ? body : undefined;
+    const run = await buildAndRun(
+      {
+        name: 'in-containers',
+        network: 'none',
+        code: `import dayjs from 'dayjs';\nexport default async (event) => ({ year: dayjs('2020-01-02').year(), input: event.input, uid: process.getuid() })`,
       },
-      240_000,
+      { n: 1 },
     );
-    expect(built.build).toMatchObject({ status: 'succeeded' });
-    const run = await api('POST', `/api/v1/scripts/${created.body.id}/runs`, { input: { n: 1 }, wait: true });
-    expect(run.status).toBe(200);
-    expect({ status: run.body.status, error: run.body.error }).toEqual({ status: 'succeeded', error: null });
-    expect(run.body.result).toMatchObject({ year: 2020, input: { n: 1 } });
+    expect({ status: run.status, error: run.error }).toEqual({ status: 'succeeded', error: null });
+    expect(run.result).toMatchObject({ year: 2020, input: { n: 1 } });
     // the sandbox's own user, not the container's
-    expect(run.body.result.uid).not.toBe(10001);
+    expect(run.result.uid).not.toBe(10001);
+  }, 300_000);
+
+  it('an egress script in the non-root executor container fetches from a server outside (a real HTTP server in a container on a TEST-NET network), never from the host', async () => {
+    // The api's port on the host's loopback and on the host's own addresses: all must stay closed.
+    const hostAddresses = Object.values(networkInterfaces())
+      .flat()
+      .filter((i) => i && i.family === 'IPv4')
+      .map((i) => i!.address);
+    const run = await buildAndRun(
+      {
+        name: 'egress-in-container',
+        network: 'egress',
+        code: `import fs from 'node:fs';
+const get = (url) => fetch(url, { signal: AbortSignal.timeout(3000) }).then((r) => r.text(), (e) => 'refused: ' + (e.cause?.code ?? e.message));
+export default async (event) => ({
+  outside: await get(event.input.outside),
+  host: await Promise.all(event.input.host.map(async (url) => url + ' ' + (await get(url)))),
+  uid: process.getuid(),
+  capEff: fs.readFileSync('/proc/self/status', 'utf8').split('\\n').find((line) => line.startsWith('CapEff:')),
+})`,
+      },
+      {
+        outside: outside!.url,
+        host: hostAddresses.map((address) => `http://${address}:${apiPort}/health`),
+      },
+    );
+    expect({ status: run.status, error: run.error }).toEqual({ status: 'succeeded', error: null });
+    expect(run.result.outside).toBe('hello from outside');
+    expect(hostAddresses).toContain('127.0.0.1');
+    for (const answer of run.result.host) expect(answer).toMatch(/ refused: /);
+    // nobody, with no capability, in the user namespaces nested in the one made for its network
+    expect(run.result).toMatchObject({ uid: 65534, capEff: 'CapEff:\t0000000000000000' });
   }, 300_000);
 
   it.each([

@@ -24,17 +24,20 @@ export interface BwrapPlan {
   infoFd: number;
   blockFd: number;
   timeZone?: string;
+  /** Keep the network namespace bwrap is started in (egress: one made for it, see egressLauncher). */
+  shareNet?: boolean;
 }
 
 /**
  * Arguments for bwrap: an empty root with only node, its libraries, the harness and the artifact
  * (all read-only), a private /tmp, a fresh /proc and a minimal /dev; every namespace unshared —
- * the network included, so `egress` is added from outside (see egress-network.ts), never by
- * sharing the host's network; an environment built from scratch.
+ * the network too, unless bwrap is started in a network namespace made for the sandbox (`egress`,
+ * see egress-network.ts), never by sharing the host's network; an environment built from scratch.
  */
 export function buildBwrapArgs(plan: BwrapPlan): string[] {
   const args = [
     '--unshare-all',
+    ...(plan.shareNet ? ['--share-net'] : []),
     '--die-with-parent',
     '--new-session',
     '--uid',

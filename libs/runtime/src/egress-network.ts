@@ -1,5 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { firstChunk, runToEnd, SupervisedProcess } from './supervised-process';
+import type { SandboxCommands } from './types';
 
 /** Destinations a sandbox with `egress` must never reach (besides the host's loopback). */
 export const BLOCKED_IPV4_RANGES = [
@@ -40,25 +41,47 @@ export interface EgressHandle {
   close(): void;
 }
 
-/** The programs the egress network is set up with (paths, or names looked up on PATH). */
-export interface EgressCommands {
-  slirp4netns: string;
-  nsenter: string;
+/**
+ * How a sandbox with `egress` is started: bwrap (told to keep the network namespace it is started
+ * in: `--share-net`) inside a user and network namespace that unshare creates around it (unshare
+ * execs bwrap: same pid). Not bwrap's own network namespace: that one belongs to the user
+ * namespace bwrap creates first and leaves for a nested one (its --uid with a /dev), so no process
+ * stays in it and, unprivileged (a non-root executor in a container), nothing can join it to
+ * attach slirp4netns. This one belongs to the user namespace bwrap itself stays in, which its
+ * owner (our user) may join. `--map-root-user`: our user is root there, so that `ip`, run in it
+ * by nsenter, keeps the capabilities to set the routes; bwrap still runs the script as nobody
+ * with no capability, in namespaces nested below.
+ */
+export function egressLauncher(
+  commands: SandboxCommands,
+  bwrapArgs: string[],
+): { command: string; args: string[] } {
+  return {
+    command: commands.unshare,
+    args: ['--user', '--map-root-user', '--net', '--', commands.bwrap, ...bwrapArgs],
+  };
 }
 
+export const TUN_MISSING =
+  "(network 'egress' needs the device /dev/net/tun: in a container, add it, e.g. docker run --device /dev/net/tun)";
+
+/** `ip` lives in /usr/sbin or /sbin, which a non-root user's PATH often lacks. */
+const ipPath = (): string => [process.env.PATH, '/usr/sbin', '/sbin'].filter(Boolean).join(':');
+
 /**
- * Gives the (already unshared) network namespace of `pid` outbound access through slirp4netns, a
- * user-mode TCP/IP stack that opens ordinary sockets on the host on the sandbox's behalf:
- * `--disable-host-loopback` stops it from forwarding to the host's 127.0.0.1 (PostgreSQL, Redis…),
- * and prohibit routes inside the namespace (which the sandbox, having no capabilities, cannot
- * change) stop private ranges and the host's own addresses.
+ * Gives the network namespace of `pid` (the process egressLauncher started, bwrap once it has
+ * reported its sandbox) outbound access through slirp4netns, a user-mode TCP/IP stack that opens
+ * ordinary sockets on the host on the sandbox's behalf: `--disable-host-loopback` stops it from
+ * forwarding to the host's 127.0.0.1 (PostgreSQL, Redis…), and prohibit routes inside the
+ * namespace (which the sandbox, having no capabilities there, cannot change) stop private ranges
+ * and the host's own addresses. Both enter the namespace through its user namespace, as its owner.
  */
-export async function attachEgress(pid: number, commands: EgressCommands): Promise<EgressHandle> {
+export async function attachEgress(pid: number, commands: SandboxCommands): Promise<EgressHandle> {
+  const userns = `/proc/${pid}/ns/user`;
   const netns = `/proc/${pid}/ns/net`;
   const slirp = new SupervisedProcess(
     'slirp4netns',
     commands.slirp4netns,
-    // By path: the default (by pid) also tries to join the sandbox's user namespace, which fails.
     // --exit-fd: it also exits once we are gone (the pipe's end closes with our process).
     [
       '--configure',
@@ -66,6 +89,7 @@ export async function attachEgress(pid: number, commands: EgressCommands): Promi
       '--disable-host-loopback',
       '--ready-fd=3',
       '--exit-fd=4',
+      `--userns-path=${userns}`,
       '--netns-type=path',
       netns,
       'tap0',
@@ -74,15 +98,20 @@ export async function attachEgress(pid: number, commands: EgressCommands): Promi
   );
   try {
     await Promise.race([firstChunk(slirp.stream(3)), slirp.failed]);
+    // --preserve-credentials: our uid is already root there (setgroups, which nsenter would call
+    // to become root, is denied in a user namespace an unprivileged user made).
     await runToEnd(
       'nsenter',
       commands.nsenter,
-      [`--net=${netns}`, 'ip', '-batch', '-'],
+      [`--user=${userns}`, `--net=${netns}`, '--preserve-credentials', 'ip', '-batch', '-'],
       egressRouteCommands(hostIpv4Addresses()).join('\n') + '\n',
+      { ...process.env, PATH: ipPath() },
     );
   } catch (err) {
     slirp.kill();
-    throw err;
+    const { message } = err as Error;
+    // A container started without the device: say what to add, not only what slirp4netns saw.
+    throw message.includes('/dev/net/tun') ? new Error(`${message} ${TUN_MISSING}`) : err;
   }
   return { close: () => slirp.kill() };
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { startOutsideHttpServer } from '@runlet/testing';
 import { ProcessRuntime } from './process-runtime';
 import { request } from './test-requests';
 import { TestArtifacts } from './test-artifacts';
@@ -69,6 +70,44 @@ describe('ProcessRuntime network policies', () => {
       for (const [target, result] of Object.entries(results))
         expect([target, result]).not.toEqual([target, 'connected']);
       expect(interfaces).toEqual(network === 'none' ? ['lo'] : ['lo', 'tap0']);
+    },
+  );
+
+  it('egress reaches a server outside (a real HTTP server in a container on a TEST-NET network); none does not', async () => {
+    const outside = await startOutsideHttpServer(
+      `runlet-${process.env.RUNLET_TEST_DB_PREFIX ?? 'runlet'}-outside`,
+    );
+    try {
+      const dir = artifacts.create(`
+        export default async (event) => fetch(event.url, { signal: AbortSignal.timeout(5000) })
+          .then((res) => res.text(), (e) => 'refused: ' + (e.cause?.code ?? e.message));`);
+      const egress = await runtime.run(
+        request(dir, { network: 'egress', event: { url: outside.url }, timeoutMs: 20000 }),
+      );
+      expect(egress).toMatchObject({ status: 'succeeded', result: 'hello from outside' });
+      const none = await runtime.run(
+        request(dir, { network: 'none', event: { url: outside.url }, timeoutMs: 20000 }),
+      );
+      expect(none).toMatchObject({ status: 'succeeded', result: expect.stringMatching(/^refused: /) });
+    } finally {
+      outside.stop();
+    }
+  });
+
+  it.each(['none', 'egress'] as const)(
+    'under %s the script runs as nobody with no capability (also in the user namespace unshare makes for egress)',
+    async (network) => {
+      const dir = artifacts.create(`
+        import fs from 'node:fs';
+        export default () => {
+          const status = fs.readFileSync('/proc/self/status', 'utf8');
+          const field = (name) => status.split('\\n').find((line) => line.startsWith(name + ':')).split(':')[1].trim();
+          return { uid: process.getuid(), gid: process.getgid(), eff: field('CapEff'), prm: field('CapPrm'), amb: field('CapAmb') };
+        };`);
+      const outcome = await runtime.run(request(dir, { network, timeoutMs: 20000 }));
+      expect(outcome.error).toBeUndefined();
+      const none = '0000000000000000';
+      expect(outcome.result).toEqual({ uid: 65534, gid: 65534, eff: none, prm: none, amb: none });
     },
   );
 

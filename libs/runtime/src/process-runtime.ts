@@ -36,7 +36,13 @@ export class ProcessRuntime implements Runtime {
 
   constructor(private readonly opts: ProcessRuntimeOptions = {}) {
     this.nodePath = opts.nodePath ?? process.execPath;
-    this.commands = { bwrap: 'bwrap', slirp4netns: 'slirp4netns', nsenter: 'nsenter', ...opts.commands };
+    this.commands = {
+      bwrap: 'bwrap',
+      slirp4netns: 'slirp4netns',
+      nsenter: 'nsenter',
+      unshare: 'unshare',
+      ...opts.commands,
+    };
     const problem = sandboxProblemSync(this.nodePath, this.commands.bwrap);
     if (problem && !opts.allowInsecure) {
       this.etc.remove();

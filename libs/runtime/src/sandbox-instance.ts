@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { readArtifactManifest } from './artifact';
 import { buildBwrapArgs, nodeArgs, SANDBOX } from './bwrap-args';
 import { Cgroup } from './cgroup';
-import { attachEgress, type EgressHandle } from './egress-network';
+import { attachEgress, egressLauncher, type EgressHandle } from './egress-network';
 import { FrameReader } from './frame-reader';
 import { harnessPath } from './harness-path';
 import type { LogSink } from './log-sink';
@@ -117,9 +117,8 @@ export class SandboxInstance {
           },
         )
       : new SupervisedProcess(
-          'bwrap',
-          commands.bwrap,
-          this.bwrapArgs(manifest.entry, manifest.nodeModulesDir),
+          limits.network === 'egress' ? 'bwrap (under unshare)' : 'bwrap',
+          ...this.bwrapCommand(manifest.entry, manifest.nodeModulesDir),
           {
             stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
             env: {}, // nothing of ours for bwrap's init (PID 1 inside) to carry
@@ -143,7 +142,7 @@ export class SandboxInstance {
       // harness imports the script (so nothing of it runs) only when told to start, below.
       proc.send(BLOCK_FD, '1', true);
       if (limits.network === 'egress') {
-        const egress = attachEgress(pid, commands);
+        const egress = attachEgress(proc.pid!, commands);
         // Started but no longer wanted (the sandbox died meanwhile): stop it right away.
         egress.then(
           (handle) => (this.dead ? handle.close() : (this.egress = handle)),
@@ -203,7 +202,16 @@ export class SandboxInstance {
     return descendants(this.initPid!).find((pid) => namespacePid(pid) === 2);
   }
 
-  private bwrapArgs(entry: string, nodeModulesDir: string | null): string[] {
+  /** bwrap and its arguments; under `egress`, started in a network namespace made for it. */
+  private bwrapCommand(entry: string, nodeModulesDir: string | null): [string, string[]] {
+    const egress = this.config.limits.network === 'egress';
+    const args = this.bwrapArgs(entry, nodeModulesDir, egress);
+    if (!egress) return [this.config.commands.bwrap, args];
+    const launch = egressLauncher(this.config.commands, args);
+    return [launch.command, launch.args];
+  }
+
+  private bwrapArgs(entry: string, nodeModulesDir: string | null, shareNet: boolean): string[] {
     return buildBwrapArgs({
       nodeMounts: nodeMounts(this.config.nodePath),
       harnessPath: harnessPath(),
@@ -214,6 +222,7 @@ export class SandboxInstance {
       memoryMb: this.config.limits.memoryMb,
       infoFd: INFO_FD,
       blockFd: BLOCK_FD,
+      shareNet,
     });
   }
 

@@ -6,7 +6,7 @@ import { request } from './test-requests';
 import { TestArtifacts } from './test-artifacts';
 
 /**
- * Stand-ins for bwrap, slirp4netns and nsenter: each counts its calls and, depending on its mode
+ * Stand-ins for bwrap, slirp4netns, nsenter and unshare: each counts its calls and, depending on its mode
  * file, fails the way a real one can, or runs the real program.
  */
 const failures: Record<string, Record<string, string>> = {
@@ -18,6 +18,7 @@ const failures: Record<string, Record<string, string>> = {
   },
   slirp4netns: { exit: 'echo "slirp4netns: simulated failure" >&2; exit 7' },
   nsenter: { exit: 'exec 0<&-; echo "nsenter: simulated failure" >&2; exit 3' },
+  unshare: { exit: 'echo "unshare: simulated failure" >&2; exit 1' },
 };
 
 class StandIns {
@@ -98,6 +99,11 @@ describe('ProcessRuntime: a sandbox that fails to start fails one execution, nev
       'egress',
       /^The sandbox could not start: nsenter exited with code 3: nsenter: simulated failure/,
     ],
+    [
+      'unshare',
+      'egress',
+      /^The sandbox could not start: bwrap \(under unshare\) exited with code 1: unshare: simulated failure$/,
+    ],
   ] as const)(
     '%s exiting early: the run fails with its error after one retry; the next run is served',
     async (name, network, message) => {
@@ -133,19 +139,20 @@ describe('ProcessRuntime: a sandbox that fails to start fails one execution, nev
   });
 
   it.each([
-    ['bwrap', 'none'],
-    ['slirp4netns', 'egress'],
-    ['nsenter', 'egress'],
+    ['bwrap', 'none', 'bwrap'],
+    ['slirp4netns', 'egress', 'slirp4netns'],
+    ['nsenter', 'egress', 'nsenter'],
+    ['unshare', 'egress', 'bwrap (under unshare)'],
   ] as const)(
     '%s missing: the run fails with spawn ENOENT; once it is back, runs are served',
-    async (name, network) => {
+    async (name, network, shownAs) => {
       const path = standIns.paths[name];
       renameSync(path, `${path}.away`);
       try {
         const outcome = await runtime.run(request(dir, { network }));
         expect(outcome.status).toBe('failed');
         expect(outcome.error?.message).toBe(
-          `The sandbox could not start: ${name} could not be started (spawn ${path} ENOENT)`,
+          `The sandbox could not start: ${shownAs} could not be started (spawn ${path} ENOENT)`,
         );
       } finally {
         renameSync(`${path}.away`, path);

@@ -132,8 +132,14 @@ export class SupervisedProcess {
 }
 
 /** Runs a command to its end with `input` on stdin; rejects with its failure unless it exits 0 having read it all. */
-export async function runToEnd(name: string, command: string, args: string[], input: string): Promise<void> {
-  const proc = new SupervisedProcess(name, command, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+export async function runToEnd(
+  name: string,
+  command: string,
+  args: string[],
+  input: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<void> {
+  const proc = new SupervisedProcess(name, command, args, { stdio: ['pipe', 'ignore', 'pipe'], env });
   proc.send(0, input, true);
   await proc.ended;
   if (proc.exitCode !== 0 || proc.pipeFailed) throw proc.failure();

@@ -50,6 +50,7 @@ export interface SandboxCommands {
   bwrap: string;
   slirp4netns: string;
   nsenter: string;
+  unshare: string;
 }
 
 export interface ProcessRuntimeOptions {
@@ -74,6 +75,6 @@ export interface ProcessRuntimeOptions {
   nodePath?: string;
   /** Max tasks (processes + threads) per sandbox when a pids cgroup is usable; default 256. */
   maxPids?: number;
-  /** Where bwrap, slirp4netns and nsenter are; default: their names, looked up on PATH. */
+  /** Where bwrap, slirp4netns, nsenter and unshare are; default: their names, looked up on PATH. */
   commands?: Partial<SandboxCommands>;
 }

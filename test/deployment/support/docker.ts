@@ -17,22 +17,28 @@ function hasImage(tag: string): boolean {
   }
 }
 
+/** The programs the process runtime needs in the platform image's base (as the README builds it). */
+const SANDBOX_PROGRAMS = ['bwrap', 'slirp4netns', 'nsenter', 'unshare', 'ip', 'bash', 'ldd'];
+
+/** Whether the image has every program (an image built before one was added lacks it). */
+function hasPrograms(tag: string, programs: string[]): boolean {
+  const check = `for p in ${programs.join(' ')}; do PATH=$PATH:/usr/sbin:/sbin command -v $p >/dev/null || exit 1; done`;
+  try {
+    docker('run', '--rm', '--entrypoint', '/bin/sh', tag, '-c', check);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The locally built base images the Dockerfiles default to (`npm run images:base`), built when missing. */
 export function ensureBaseImages(): void {
   if (!hasImage('runlet/node-base:20'))
     execFileSync('npm', ['run', 'images:base'], { cwd: ROOT, stdio: 'inherit' });
-  if (!hasImage('runlet/node-sandbox:20'))
+  if (!hasImage('runlet/node-sandbox:20') || !hasPrograms('runlet/node-sandbox:20', SANDBOX_PROGRAMS))
     execFileSync(
       'npm',
-      [
-        'run',
-        'images:base',
-        '--',
-        '--tag',
-        'runlet/node-sandbox:20',
-        '--add',
-        'bwrap,slirp4netns,nsenter,bash,ldd',
-      ],
+      ['run', 'images:base', '--', '--tag', 'runlet/node-sandbox:20', '--add', SANDBOX_PROGRAMS.join(',')],
       { cwd: ROOT, stdio: 'inherit' },
     );
 }

@@ -1,8 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { spawnGuarded } from '../guarded-spawn';
 
 export interface ConsoleSettings {
   enabled: boolean;
@@ -18,7 +19,8 @@ export function consoleSettings(env: NodeJS.ProcessEnv): ConsoleSettings {
 /**
  * Starts the admin console (`next start` on the built apps/web) beside the API. It gets only what
  * it needs (where the API is, its port), not the platform's environment: it holds no database,
- * Redis or platform key, and reaches the API over HTTP like any client. It stops with this process.
+ * Redis or platform key, and reaches the API over HTTP like any client. It stops with this process,
+ * also when this process is killed (the parent guard), so no next-server is left holding its port.
  */
 export function startConsole(
   settings: ConsoleSettings,
@@ -38,7 +40,8 @@ export function startConsole(
     return undefined;
   }
   const nextBin = require.resolve('next/dist/bin/next', { paths: [webDir] });
-  const child = spawn(process.execPath, [nextBin, 'start', '-p', String(settings.port)], {
+  const child = spawnGuarded(process.execPath, [nextBin, 'start', '-p', String(settings.port)], {
+    stopSignal: 'SIGTERM',
     cwd: webDir,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -47,7 +50,7 @@ export function startConsole(
       NEXT_TELEMETRY_DISABLED: '1',
       RUNLET_API_URL: `http://127.0.0.1:${apiPort}`,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    output: 'inherit',
   });
   const stop = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -59,7 +62,8 @@ export function startConsole(
   child.once('exit', (code, signal) => {
     process.removeListener('exit', stop);
     api.removeListener('close', stop);
-    if (code !== 0 && signal !== 'SIGTERM') log(`console exited (${signal ?? code})`);
+    // next-server ends a SIGTERM with exit code 143 (128 + 15): a stop, not a failure.
+    if (code !== 0 && code !== 143 && signal !== 'SIGTERM') log(`console exited (${signal ?? code})`);
   });
   return child;
 }

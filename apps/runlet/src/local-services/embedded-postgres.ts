@@ -97,7 +97,7 @@ export class EmbeddedPostgres {
       'PostgreSQL',
       join(bin, 'postgres'),
       postgresArgs(this.dir, this.listen.host, this.listen.port),
-      { ...ids, cwd: this.dir, env: { ...process.env, LC_MESSAGES: 'C' } },
+      { ...ids, cwd: this.dir, env: { ...process.env, LC_MESSAGES: 'C' }, stopSignal: 'SIGINT' },
     );
     const server = this.server;
     await waitUntil(

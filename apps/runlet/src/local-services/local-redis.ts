@@ -41,7 +41,7 @@ export class LocalRedis {
       'Redis',
       this.redisServer,
       redisServerArgs(this.dir, this.listen.host, this.listen.port),
-      { cwd: this.dir },
+      { cwd: this.dir, stopSignal: 'SIGTERM' },
     );
     const server = this.server;
     await waitUntil(

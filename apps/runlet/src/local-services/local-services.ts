@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { LocalRedis } from './local-redis';
 import { listenAddress, planDatabase, planRedis } from './local-services-plan';
-import { findOnPath, sandboxToolsReport } from './sandbox-tools-check';
+import { findOnPath, IP_DIRS, sandboxToolsReport } from './sandbox-tools-check';
 import { isListening } from './service-probe';
 
 /** A reason `npm start` cannot go on, said in one line (no stack trace: nothing is broken, something is missing). */
@@ -39,7 +39,9 @@ interface Started {
  */
 export async function startLocalServices(input: LocalServicesInput): Promise<LocalServices> {
   if (input.sandboxNeeded) {
-    const report = sandboxToolsReport((program) => findOnPath(program, input.env.PATH) !== undefined);
+    const path = (program: string) =>
+      program === 'ip' ? [input.env.PATH, ...IP_DIRS].filter(Boolean).join(':') : input.env.PATH;
+    const report = sandboxToolsReport((program) => findOnPath(program, path(program)) !== undefined);
     if (report.fatal) throw new LocalServicesError(report.fatal);
     report.warnings.forEach(input.log);
   }

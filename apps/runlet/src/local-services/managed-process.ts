@@ -1,8 +1,10 @@
-import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
+import { GuardedSpawnOptions, spawnGuarded } from '../guarded-spawn';
 
 /**
  * A server process this platform started and must stop. It gets its own process group, so a
- * Ctrl-C in the terminal reaches only the platform, which stops it after its own connections closed.
+ * Ctrl-C in the terminal reaches only the platform, which stops it after its own connections closed;
+ * it runs under the parent guard, so it also stops when the platform is killed (no orphan holding its port).
  */
 export class ManagedProcess {
   private readonly child: ChildProcess;
@@ -14,9 +16,9 @@ export class ManagedProcess {
     readonly name: string,
     command: string,
     args: string[],
-    options: SpawnOptions = {},
+    options: Omit<GuardedSpawnOptions, 'output' | 'detached'>,
   ) {
-    this.child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.child = spawnGuarded(command, args, { ...options, output: 'pipe', detached: true });
     const keep = (chunk: Buffer) => {
       this.tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
       this.tail.splice(0, Math.max(0, this.tail.length - 20));
@@ -44,7 +46,14 @@ export class ManagedProcess {
   async stop(signal: NodeJS.Signals, graceMs = 30_000): Promise<void> {
     if (this.exit !== undefined) return;
     this.child.kill(signal);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    // The whole process group: the guard and the server under it.
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-this.child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, graceMs);
     await this.exited;
     clearTimeout(timer);
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { findOnPath, sandboxToolsReport } from './sandbox-tools-check';
 
 describe('sandboxToolsReport', () => {
-  it('says nothing when bwrap and slirp4netns are there', () => {
+  it('says nothing when bwrap and the egress programs are there', () => {
     expect(sandboxToolsReport(() => true)).toEqual({ fatal: undefined, warnings: [] });
   });
 
@@ -18,6 +18,18 @@ describe('sandboxToolsReport', () => {
     const report = sandboxToolsReport((program) => program !== 'slirp4netns');
     expect(report.fatal).toBeUndefined();
     expect(report.warnings).toEqual([expect.stringContaining('install the Debian package "slirp4netns"')]);
+  });
+
+  it.each([
+    ['unshare', 'util-linux'],
+    ['nsenter', 'util-linux'],
+    ['ip', 'iproute2'],
+  ])('warns on a missing %s (egress sets up its network with it), naming its package %s', (missing, pkg) => {
+    const report = sandboxToolsReport((program) => program !== missing);
+    expect(report.fatal).toBeUndefined();
+    expect(report.warnings).toEqual([
+      `${missing} is not on PATH (needed for scripts with network 'egress'): install the Debian package "${pkg}" (apt-get install ${pkg})`,
+    ]);
   });
 });
 

@@ -1,11 +1,19 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
+const EGRESS = "for scripts with network 'egress'";
+
 /** The sandbox's programs and the Debian package each comes from. */
 const TOOLS = [
   { program: 'bwrap', pkg: 'bubblewrap', needed: 'to sandbox scripts' },
-  { program: 'slirp4netns', pkg: 'slirp4netns', needed: "for scripts with network 'egress'" },
+  { program: 'slirp4netns', pkg: 'slirp4netns', needed: EGRESS },
+  { program: 'unshare', pkg: 'util-linux', needed: EGRESS },
+  { program: 'nsenter', pkg: 'util-linux', needed: EGRESS },
+  { program: 'ip', pkg: 'iproute2', needed: EGRESS },
 ] as const;
+
+/** Where the process runtime finds `ip` besides PATH (a non-root user's PATH often lacks them). */
+export const IP_DIRS = ['/usr/sbin', '/sbin'];
 
 export interface SandboxToolsReport {
   /** Without these the executor cannot run at all: start stops with this line. */
@@ -14,7 +22,7 @@ export interface SandboxToolsReport {
   warnings: string[];
 }
 
-/** Which sandbox programs are missing and what to install; `found` says which are on PATH. */
+/** Which sandbox programs are missing and what to install; `found` says which are on PATH (`ip`: or in IP_DIRS). */
 export function sandboxToolsReport(found: (program: string) => boolean): SandboxToolsReport {
   const missing = TOOLS.filter((tool) => !found(tool.program));
   const line = (tool: (typeof TOOLS)[number]) =>

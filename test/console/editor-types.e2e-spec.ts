@@ -1,12 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import {
-  axeViolations,
-  ConsolePlatform,
-  launchBrowser,
-  startConsolePlatform,
-} from '../support/console-platform';
+import type { Page } from 'playwright-core';
+import { ConsolePlatform, startConsolePlatform } from '../support/console-platform';
+import { BrowserSession, openBrowserSession } from './support/browser-session';
 import { firstErrorMessage, packageTypesLoaded, replaceCode, signIn } from './support/editor-page';
 
 /**
@@ -67,29 +62,14 @@ describe.each([
   ['desktop', 1280, 900],
   ['phone', 390, 844],
 ])('the editor with the packages types at %s width', (label, width, height) => {
-  let context: BrowserContext;
+  let session: BrowserSession;
   let page: Page;
-  let close: () => Promise<void>;
-  const requests: string[] = [];
-  const axeProblems: string[] = [];
-  let step = 0;
   let scriptId = '';
-  const dir = join(ARTIFACTS, label);
-
-  async function shot(what: string) {
-    step += 1;
-    await page.screenshot({
-      path: join(dir, `${String(step).padStart(2, '0')}-${what}.png`),
-      fullPage: true,
-    });
-    axeProblems.push(...(await axeViolations(page)).map((v) => `${what}: ${v}`));
-  }
+  const shot = (what: string) => session.shot(what);
 
   beforeAll(async () => {
-    mkdirSync(dir, { recursive: true });
-    ({ context, close } = await launchBrowser(width, height));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('request', (r) => requests.push(r.url()));
+    session = await openBrowserSession(join(ARTIFACTS, label), width, height);
+    page = session.page;
     const created = await platform.api('POST', '/api/v1/scripts', { name: `typed-${label}`, code: V1 });
     expect(created.status).toBe(201);
     scriptId = created.body.id;
@@ -97,7 +77,7 @@ describe.each([
     await signIn(page, platform.consoleUrl, platform.adminKey);
   });
   afterAll(async () => {
-    await close?.();
+    await session?.close();
   });
 
   it("loads the packages' types of the script's build when the page opens", async () => {
@@ -136,12 +116,10 @@ describe.each([
   });
 
   it('kept every request on the console origin and passed axe', async () => {
-    const origin = new URL(platform.consoleUrl).origin;
-    const foreign = requests.filter(
-      (u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin,
+    expect(session.foreignRequests(new URL(platform.consoleUrl).origin)).toEqual([]);
+    expect(session.requests.some((u) => u.includes(`/api/proxy/scripts/${scriptId}/versions/1/types`))).toBe(
+      true,
     );
-    expect(foreign).toEqual([]);
-    expect(requests.some((u) => u.includes(`/api/proxy/scripts/${scriptId}/versions/1/types`))).toBe(true);
-    expect(axeProblems).toEqual([]);
+    expect(session.axeProblems).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ export interface InstallInspection {
 
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
 /** Reading package dirs at once; enough to hide latency, few enough to stay polite. */
-const PARALLEL = 16;
+export const PARALLEL = 16;
 
 /**
  * Looks at every package the lockfile lists and the install actually contains (optional packages
@@ -93,7 +93,12 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function forEachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+/** Runs `task` over `items`, at most `limit` at once. */
+export async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await task(items[next++]);

@@ -206,7 +206,8 @@ export class ScriptBuilder {
       const types = await collectPackageTypes(dirname(deps.nodeModulesDir), deps.lockfile, direct);
       const packages = Object.keys(types.files).filter((f) => f.endsWith('/package.json')).length;
       log(`editor types: ${packages} package(s) with declarations, ${types.bytes} bytes`);
-      for (const o of types.omitted) log(`editor types: left out ${o.name}: ${o.reason}`);
+      for (const o of types.omitted.slice(0, 5)) log(`editor types: left out ${o.name}: ${o.reason}`);
+      if (types.omitted.length > 5) log(`editor types: left out ${types.omitted.length - 5} more package(s)`);
       await sink.save(deps.lockfileHash, types);
     } catch (err) {
       log(`warning: the packages' type declarations were not kept: ${(err as Error)?.message ?? err}`);

@@ -31,8 +31,7 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
     return { status: res.status, body: await res.json() };
   };
 
-  const run = (role: string, env: Record<string, string>, extra: string[] = []) => {
-    const name = `${NAME}-${role}`;
+  const run = (role: string, env: Record<string, string>, extra: string[] = [], name = `${NAME}-${role}`) => {
     docker('rm', '-f', name);
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     docker(
@@ -203,22 +202,7 @@ export default async (event) => ({
     'an executor container with %s refuses to start, saying why (the options above are the least it needs)',
     async (_, options) => {
       const name = `${NAME}-unprivileged`;
-      docker('rm', '-f', name);
-      containers.push(name);
-      const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-      docker(
-        'run',
-        '-d',
-        '--name',
-        name,
-        '--network',
-        'host',
-        ...envArgs,
-        ...options,
-        IMAGE,
-        '--roles',
-        'executor',
-      );
+      run('executor', env, options, name);
       const code = await eventually(
         'the executor to exit',
         async () =>
@@ -235,4 +219,32 @@ export default async (event) => ({
     },
     90_000,
   );
+
+  it("an executor container without /dev/net/tun runs network 'none' scripts, and fails egress ones naming the device", async () => {
+    // The only executor meanwhile: the one with every option stops (and starts again after).
+    docker('stop', `${NAME}-executor`);
+    const name = `${NAME}-no-tun`;
+    const options = ['--security-opt', 'seccomp=unconfined', '--security-opt', 'systempaths=unconfined'];
+    run('executor', { ...env, RUNLET_METRICS_PORT: String(await freePort()) }, options, name);
+    try {
+      const code = `export default async () => 'ran'`;
+      const none = await buildAndRun({ name: 'no-tun-none', network: 'none', code }, {});
+      expect({ status: none.status, error: none.error, result: none.result }).toEqual({
+        status: 'succeeded',
+        error: null,
+        result: 'ran',
+      });
+      const egress = await buildAndRun({ name: 'no-tun-egress', network: 'egress', code }, {});
+      expect(egress.status).toBe('failed');
+      expect(egress.error.message).toMatch(
+        /^The sandbox could not start: slirp4netns exited with code 1: .*\/dev\/net\/tun/,
+      );
+      expect(egress.error.message).toContain(
+        "(network 'egress' needs the device /dev/net/tun: in a container, add it, e.g. docker run --device /dev/net/tun)",
+      );
+    } finally {
+      docker('rm', '-f', name);
+      docker('start', `${NAME}-executor`);
+    }
+  }, 300_000);
 });

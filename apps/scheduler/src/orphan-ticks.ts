@@ -1,4 +1,4 @@
-import { nextRun } from '@runlet/domain';
+import { nextTick } from './next-tick';
 
 export interface TakenTickJob {
   schedule: string;
@@ -38,9 +38,9 @@ export function ticksBetween(
 ): Date[] {
   const ticks: Date[] = [];
   if (!before) return ticks;
-  for (let tick = nextRun(schedule, timezone, after); tick && tick < before;) {
+  for (let tick = nextTick(schedule, timezone, after); tick && tick < before;) {
     ticks.push(tick);
-    tick = nextRun(schedule, timezone, tick);
+    tick = nextTick(schedule, timezone, tick);
   }
   return ticks;
 }

@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { missedTicks, nextRun, previousRun } from '@runlet/domain';
+import { missedTicks, nextRun } from '@runlet/domain';
 import { CatchUpClaims } from './catch-up-claims';
 import { orphanTicks, ticksBetween } from './orphan-ticks';
 import { cronFireDelay, recordTick } from './scheduler-metrics';
 import { CronTrigger, CronTriggerCache, isActive } from './cron-trigger-cache';
 import { successorTickOf, tickTimeOfJob } from './cron-repeat-strategy';
+import { isTick } from './next-tick';
 import { SchedulerOptions } from './scheduler.config';
 import { TickClock } from './tick-clock';
 import { TickContext, TickFirer } from './tick-firer';
@@ -43,8 +44,7 @@ export class TickHandler {
     }
     if (!trigger || !isActive(trigger)) return;
     // A job left over from before a schedule edit (taken before the upsert replaced it).
-    if (previousRun(trigger.schedule, trigger.timezone, scheduledAt)?.getTime() !== scheduledAt.getTime())
-      return;
+    if (!isTick(trigger.schedule, trigger.timezone, scheduledAt)) return;
 
     const ctx = await this.firer.context(trigger);
     const { schedule, timezone } = trigger;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import { ExecutionRequests } from '@runlet/executions';
+import { REDIS_URL } from './support/database';
 import { recordQueuedExecution } from './support/executions';
 import { startNotificationReceiver } from './support/notification-receiver';
 import { createBuiltScript, startPlatform, TestPlatform, waitForBuild } from './support/platform';
@@ -137,6 +139,42 @@ export default async function (event, ctx) {
     expect(lines.map((l) => l.message)).toEqual(['line 1', 'line 2', 'line 3']);
   });
 
+  it('finished executions leave no Redis keys behind; a tail opened after the end still gets every line, then end', async () => {
+    const id = await createBuiltScript(p, {
+      name: 'keyless',
+      code: `export default async (event) => {
+  for (let i = 1; i <= 3; i++) console.log('line ' + i);
+  if (event.input.slow) await new Promise((r) => setTimeout(r, 700));
+  return 'done';
+}`,
+    });
+    const ids: string[] = [];
+    for (let n = 0; n < 5; n++) {
+      const run = await p.api('POST', `/api/v1/scripts/${id}/runs`, { input: { slow: false }, wait: true });
+      expect(run.body.status).toBe('succeeded');
+      ids.push(run.body.id);
+    }
+    // One that runs long enough to be recorded as running first (the path with live tails).
+    const slow = await p.api('POST', `/api/v1/scripts/${id}/runs`, { input: { slow: true }, wait: true });
+    expect(slow.body.status).toBe('succeeded');
+    ids.push(slow.body.id);
+    // A tail opened after each run is over, long after any end message went by.
+    for (const executionId of ids) {
+      expect(await tailToEnd(executionId)).toEqual(['line 1', 'line 2', 'line 3']);
+    }
+    const redis = new Redis(REDIS_URL);
+    try {
+      const left: string[] = [];
+      for (const executionId of ids) {
+        for await (const keys of redis.scanStream({ match: `*${executionId}*`, count: 1000 }))
+          left.push(...(keys as string[]));
+      }
+      expect(left).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('cancel stops a running execution; replay runs the same version and input again', async () => {
     const id = await createBuiltScript(p, {
       name: 'sleeper',
@@ -204,4 +242,27 @@ export default async function (event, ctx) {
     expect(events.map((e: any) => e.type)).toEqual(['ExecutionQueued', 'ExecutionSkipped']);
     expect((await p.api('GET', `/api/v1/executions/${executionId}/logs`)).body.items).toEqual([]);
   });
+
+  /** The messages of an execution's SSE tail, read until its `end` event. */
+  async function tailToEnd(executionId: string): Promise<string[]> {
+    const res = await fetch(`${p.url}/api/v1/executions/${executionId}/logs/stream`, {
+      headers: { authorization: `Bearer ${p.adminKey}` },
+    });
+    if (!res.headers.get('content-type')?.includes('text/event-stream')) throw new Error(await res.text());
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      if (text.includes('event: end')) break;
+    }
+    await reader.cancel();
+    expect(text).toContain('event: end');
+    return [...text.matchAll(/data: (\{.*\})/g)]
+      .map((m) => JSON.parse(m[1]))
+      .filter((d) => d.message)
+      .map((d) => d.message);
+  }
 });

@@ -162,7 +162,7 @@ export class LogStore {
    * Stored lines after `after`, then live ones until `end`; resolves (to stop) once the stored ones
    * are emitted. `ended` says whether the execution is over by its durable record (its terminal
    * event): it is asked once, after subscribing, so a tail that joins after the end message went by
-   * still ends. Whoever records the end stores the execution's lines first (docs/logs.md).
+   * still ends. Whoever records the end stores the execution's lines first (docs/architecture.md, Logs).
    */
   tail(
     executionId: string,

@@ -13,7 +13,7 @@ export async function loadExecution(repo: AggregateRepository, executionId: stri
   return state;
 }
 
-/** Whether the execution's terminal event is recorded: then its log lines are all stored (docs/logs.md). */
+/** Whether the execution's terminal event is recorded: then its log lines are all stored (docs/architecture.md, Logs). */
 export async function isFinished(repo: AggregateRepository, executionId: string): Promise<boolean> {
   return isTerminal((await loadExecution(repo, executionId)).status);
 }

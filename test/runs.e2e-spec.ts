@@ -175,6 +175,17 @@ export default async function (event, ctx) {
     }
   });
 
+  it('the tail of a queued execution ends when it is cancelled before it ran', async () => {
+    const id = await createBuiltScript(p, { name: 'never-runs', code: 'export default () => 1' });
+    const executionId = randomUUID();
+    await recordQueuedExecution(p, executionId, id); // recorded, not enqueued: no executor takes it
+    const lines = await tailToEnd(executionId, async () => {
+      expect((await p.api('POST', `/api/v1/executions/${executionId}/cancel`)).status).toBe(202);
+    });
+    expect(lines).toEqual([]);
+    expect((await p.api('GET', `/api/v1/executions/${executionId}`)).body.status).toBe('cancelled');
+  });
+
   it('cancel stops a running execution; replay runs the same version and input again', async () => {
     const id = await createBuiltScript(p, {
       name: 'sleeper',
@@ -244,11 +255,12 @@ export default async function (event, ctx) {
   });
 
   /** The messages of an execution's SSE tail, read until its `end` event. */
-  async function tailToEnd(executionId: string): Promise<string[]> {
+  async function tailToEnd(executionId: string, whenConnected?: () => Promise<void>): Promise<string[]> {
     const res = await fetch(`${p.url}/api/v1/executions/${executionId}/logs/stream`, {
       headers: { authorization: `Bearer ${p.adminKey}` },
     });
     if (!res.headers.get('content-type')?.includes('text/event-stream')) throw new Error(await res.text());
+    await whenConnected?.();
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let text = '';

@@ -4,6 +4,7 @@ import { ExecutionRequests } from '@runlet/executions';
 import { REDIS_URL } from './support/database';
 import { recordQueuedExecution } from './support/executions';
 import { startNotificationReceiver } from './support/notification-receiver';
+import { tailToEnd } from './support/log-stream';
 import { createBuiltScript, startPlatform, TestPlatform, waitForBuild } from './support/platform';
 
 describe('manual runs, logs, live tail, cancel and replay (platform on real PostgreSQL, Redis, npm, bwrap)', () => {
@@ -160,7 +161,7 @@ export default async function (event, ctx) {
     ids.push(slow.body.id);
     // A tail opened after each run is over, long after any end message went by.
     for (const executionId of ids) {
-      expect(await tailToEnd(executionId)).toEqual(['line 1', 'line 2', 'line 3']);
+      expect(await tailToEnd(p, executionId)).toEqual(['line 1', 'line 2', 'line 3']);
     }
     const redis = new Redis(REDIS_URL);
     try {
@@ -179,7 +180,7 @@ export default async function (event, ctx) {
     const id = await createBuiltScript(p, { name: 'never-runs', code: 'export default () => 1' });
     const executionId = randomUUID();
     await recordQueuedExecution(p, executionId, id); // recorded, not enqueued: no executor takes it
-    const lines = await tailToEnd(executionId, async () => {
+    const lines = await tailToEnd(p, executionId, async () => {
       expect((await p.api('POST', `/api/v1/executions/${executionId}/cancel`)).status).toBe(202);
     });
     expect(lines).toEqual([]);
@@ -253,28 +254,4 @@ export default async function (event, ctx) {
     expect(events.map((e: any) => e.type)).toEqual(['ExecutionQueued', 'ExecutionSkipped']);
     expect((await p.api('GET', `/api/v1/executions/${executionId}/logs`)).body.items).toEqual([]);
   });
-
-  /** The messages of an execution's SSE tail, read until its `end` event. */
-  async function tailToEnd(executionId: string, whenConnected?: () => Promise<void>): Promise<string[]> {
-    const res = await fetch(`${p.url}/api/v1/executions/${executionId}/logs/stream`, {
-      headers: { authorization: `Bearer ${p.adminKey}` },
-    });
-    if (!res.headers.get('content-type')?.includes('text/event-stream')) throw new Error(await res.text());
-    await whenConnected?.();
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-      if (text.includes('event: end')) break;
-    }
-    await reader.cancel();
-    expect(text).toContain('event: end');
-    return [...text.matchAll(/data: (\{.*\})/g)]
-      .map((m) => JSON.parse(m[1]))
-      .filter((d) => d.message)
-      .map((d) => d.message);
-  }
 });

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import { ExecutionRequests } from '@runlet/executions';
+import { REDIS_URL } from './support/database';
 import { recordQueuedExecution } from './support/executions';
 import { startNotificationReceiver } from './support/notification-receiver';
+import { tailToEnd } from './support/log-stream';
 import { createBuiltScript, startPlatform, TestPlatform, waitForBuild } from './support/platform';
 
 describe('manual runs, logs, live tail, cancel and replay (platform on real PostgreSQL, Redis, npm, bwrap)', () => {
@@ -135,6 +138,53 @@ export default async function (event, ctx) {
     expect(seenWhileRunning).toEqual(['running']); // the first line arrived before the script finished
     const lines = [...text.matchAll(/data: (\{.*\})/g)].map((m) => JSON.parse(m[1])).filter((d) => d.message);
     expect(lines.map((l) => l.message)).toEqual(['line 1', 'line 2', 'line 3']);
+  });
+
+  it('finished executions leave no Redis keys behind; a tail opened after the end still gets every line, then end', async () => {
+    const id = await createBuiltScript(p, {
+      name: 'keyless',
+      code: `export default async (event) => {
+  for (let i = 1; i <= 3; i++) console.log('line ' + i);
+  if (event.input.slow) await new Promise((r) => setTimeout(r, 700));
+  return 'done';
+}`,
+    });
+    const ids: string[] = [];
+    for (let n = 0; n < 5; n++) {
+      const run = await p.api('POST', `/api/v1/scripts/${id}/runs`, { input: { slow: false }, wait: true });
+      expect(run.body.status).toBe('succeeded');
+      ids.push(run.body.id);
+    }
+    // One that runs long enough to be recorded as running first (the path with live tails).
+    const slow = await p.api('POST', `/api/v1/scripts/${id}/runs`, { input: { slow: true }, wait: true });
+    expect(slow.body.status).toBe('succeeded');
+    ids.push(slow.body.id);
+    // A tail opened after each run is over, long after any end message went by.
+    for (const executionId of ids) {
+      expect(await tailToEnd(p, executionId)).toEqual(['line 1', 'line 2', 'line 3']);
+    }
+    const redis = new Redis(REDIS_URL);
+    try {
+      const left: string[] = [];
+      for (const executionId of ids) {
+        for await (const keys of redis.scanStream({ match: `*${executionId}*`, count: 1000 }))
+          left.push(...(keys as string[]));
+      }
+      expect(left).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('the tail of a queued execution ends when it is cancelled before it ran', async () => {
+    const id = await createBuiltScript(p, { name: 'never-runs', code: 'export default () => 1' });
+    const executionId = randomUUID();
+    await recordQueuedExecution(p, executionId, id); // recorded, not enqueued: no executor takes it
+    const lines = await tailToEnd(p, executionId, async () => {
+      expect((await p.api('POST', `/api/v1/executions/${executionId}/cancel`)).status).toBe(202);
+    });
+    expect(lines).toEqual([]);
+    expect((await p.api('GET', `/api/v1/executions/${executionId}`)).body.status).toBe('cancelled');
   });
 
   it('cancel stops a running execution; replay runs the same version and input again', async () => {

@@ -1,3 +1,4 @@
+import { tailToEnd } from './support/log-stream';
 import { startPlatform, TestPlatform } from './support/platform';
 
 describe('POST /try runs unsaved code in the sandbox (platform on real PostgreSQL, Redis, bwrap)', () => {
@@ -49,5 +50,8 @@ describe('POST /try runs unsaved code in the sandbox (platform on real PostgreSQ
     const res = await p.api('POST', '/api/v1/try', { code: `export default () => {\n  const = 1;\n}` });
     expect(res.body.status).toBe('failed');
     expect(res.body.error.message).toMatch(/build failed: .*2:\d+/);
+    // Its log (the build's error) is stored before it is recorded failed: a tail gets it, then ends.
+    const lines = await tailToEnd(p, res.body.id);
+    expect(lines).toEqual([expect.stringMatching(/2:\d+/)]);
   });
 });

@@ -115,16 +115,18 @@ export class ExecutionAttempts {
       }
       gate.open();
       const outcome = await running;
-      [, recorded] = await Promise.all([
-        logs.flush(executionId).catch(() => undefined),
-        this.record(stream, started.state!, outcome, [], [], gate.lastSeq),
-      ]);
+      // Stored before the outcome is recorded: a log tail that finds the execution over reads
+      // the store once and ends, so its lines must all be there by then.
+      await logs.flush(executionId).catch(() => undefined);
+      recorded = await this.record(stream, started.state!, outcome, [], [], gate.lastSeq);
     }
     if (!recorded) return 'done';
     logs.forward(recorded.rows); // to CloudWatch, when configured; written lines went there once stored
     const finished = recorded.stream.state!;
     if (isTerminal(finished.status)) {
-      logs.end(executionId);
+      // Recorded by the same append as its queueing, the execution was findable by no tail before
+      // it was over (a tail finding it over ends on its own), so there is no one to tell.
+      if (!(quick && of.queueing)) logs.end(executionId);
       // An execution whose queueing this attempt recorded was asked for by a request in this
       // process, and its id was known nowhere else: announcing it on Redis would reach no one.
       this.parts.results.publish(toExecutionView(finished), !of.queueing);

@@ -5,9 +5,6 @@ export type LogMessage = { lines: LogLine[] } | { end: true };
 
 export const logChannel = (executionId: string): string => `runlet:logs:${executionId}`;
 
-/** Set on `end`, so a tail that subscribes after the end marker went by still finishes. */
-export const logEndKey = (executionId: string): string => `runlet:logs:${executionId}:end`;
-
 export const encodeLines = (lines: LogLine[]): string => JSON.stringify({ lines });
 export const encodeEnd = (): string => JSON.stringify({ end: true });
 

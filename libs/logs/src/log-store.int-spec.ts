@@ -21,13 +21,25 @@ function line(seq: number, message = `line ${seq}`): LogLine {
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** Executions whose terminal event is recorded, as the event store would say (the tail's `ended`). */
+const terminal = new Set<string>();
+
 /** A tail that collects what it is given, with a promise for its end. */
 async function collect(store: LogStore, executionId: string, after?: number) {
   const lines: LogLine[] = [];
   let ended!: () => void;
   const end = new Promise<void>((r) => (ended = r));
-  const stop = await store.tail(executionId, { after }, (l) => lines.push(l), ended);
+  const isOver = async () => terminal.has(executionId);
+  const stop = await store.tail(executionId, { after, ended: isOver }, (l) => lines.push(l), ended);
   return { lines, end, stop };
+}
+
+/** The log store's Redis keys that name one of the executions. */
+async function keysOf(redis: Redis, executionIds: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for await (const keys of redis.scanStream({ match: 'runlet:logs:*', count: 1000 }))
+    found.push(...(keys as string[]).filter((key) => executionIds.some((id) => key.includes(id))));
+  return found;
 }
 
 describe('LogStore (real PostgreSQL and Redis)', () => {
@@ -149,11 +161,39 @@ describe('LogStore (real PostgreSQL and Redis)', () => {
     range(0, 3).forEach((seq) => store.write(id, line(seq)));
     store.end(id);
     await store.close(); // waits for the end marker; a new store plays the API process
+    terminal.add(id); // recorded after the lines were stored
     store = new LogStore(db, REDIS_URL, { maxBatch: 200 });
 
     const tail = await collect(store, id, 0);
     await tail.end;
     expect(tail.lines.map((l) => l.seq)).toEqual([1, 2]);
+  });
+
+  it('a tail of an execution that is over but was never ended here (no marker) shows every line and ends', async () => {
+    const id = randomUUID();
+    range(0, 1200).forEach((seq) => store.write(id, line(seq))); // more than one read page
+    await store.flush(id);
+    terminal.add(id);
+
+    const tail = await collect(store, id);
+    await tail.end;
+    expect(tail.lines.map((l) => l.seq)).toEqual(range(0, 1200));
+  });
+
+  it('end leaves nothing behind in Redis: finished executions cost no keys', async () => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      const ids = range(0, 20).map(() => randomUUID());
+      for (const id of ids) {
+        store.write(id, line(0));
+        store.end(id);
+      }
+      await store.close(); // waits for every end
+      store = new LogStore(db, REDIS_URL, { maxBatch: 200 });
+      expect(await keysOf(redis, ids)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('a stopped tail receives nothing more', async () => {

@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import type { Database } from '@runlet/event-store';
 import type { LogLine } from '@runlet/contracts';
 import { ChannelSubscriber } from './channel-subscriber';
-import { encodeEnd, encodeLines, logChannel, logEndKey } from './log-channel';
+import { encodeEnd, encodeLines, logChannel } from './log-channel';
 import { insertLines, PendingLine } from './log-sql';
 import { openTail } from './log-tail';
 import { LogWriter } from './log-writer';
@@ -16,8 +16,6 @@ export interface LogStoreOptions {
   flushMs?: number;
   /** Lines per INSERT (default 1000). */
   maxBatch?: number;
-  /** How long the end-of-stream flag outlives `end`, for tails that join late (default 1 day). */
-  endTtlSeconds?: number;
   /** A batch could not be stored after retries; its lines are lost and `flush` rejects. */
   onError?: (err: unknown, executionIds: string[]) => void;
 }
@@ -64,7 +62,6 @@ const MAX_SEQ = 2 ** 31 - 1; // the column is INT (INT4 on PostgreSQL)
  */
 export class LogStore {
   private readonly writer: LogWriter;
-  private readonly endTtlSeconds: number;
   private publisher: Redis | undefined;
   private subscriber: ChannelSubscriber | undefined;
   private subscriberConnection: Redis | undefined;
@@ -76,7 +73,6 @@ export class LogStore {
     private readonly redisUrl: string,
     private readonly options: LogStoreOptions = {},
   ) {
-    this.endTtlSeconds = options.endTtlSeconds ?? 24 * 3600;
     this.writer = new LogWriter((lines) => this.store(lines), {
       flushMs: options.flushMs,
       maxBatch: options.maxBatch,
@@ -125,20 +121,16 @@ export class LogStore {
   }
 
   /**
-   * Closes live tails of the execution, after its buffered lines are stored. (Lines an append
-   * stored need no announcing first: a tail reads the store once more when it ends.)
+   * Closes the live tails connected now, after the execution's buffered lines are stored. Only a
+   * message, nothing kept: a tail that connects later learns of the end from its `ended` check.
+   * (Lines an append stored need no announcing first: a tail reads the store once more when it ends.)
    */
   end(executionId: string): void {
     const done = this.writer
       .flush(executionId)
       .catch(() => undefined) // lost lines must not keep tails open forever
-      .then(async () => {
-        await this.redis()
-          .pipeline()
-          .set(logEndKey(executionId), '1', 'EX', this.endTtlSeconds)
-          .publish(logChannel(executionId), encodeEnd())
-          .exec();
-      })
+      .then(() => this.redis().publish(logChannel(executionId), encodeEnd()))
+      .then(() => undefined)
       .catch((err) => this.options.onError?.(err, [executionId]));
     this.ending.add(done);
     void done.finally(() => this.ending.delete(done));
@@ -166,10 +158,15 @@ export class LogStore {
     return { items, nextCursor };
   }
 
-  /** Stored lines after `after`, then live ones until `end`; resolves (to stop) once the stored ones are emitted. */
+  /**
+   * Stored lines after `after`, then live ones until `end`; resolves (to stop) once the stored ones
+   * are emitted. `ended` says whether the execution is over by its durable record (its terminal
+   * event): it is asked once, after subscribing, so a tail that joins after the end message went by
+   * still ends. Whoever records the end stores the execution's lines first (docs/architecture.md, Logs).
+   */
   tail(
     executionId: string,
-    options: { after?: number },
+    options: { after?: number; ended: () => Promise<boolean> },
     onLine: (line: LogLine) => void,
     onEnd: () => void,
   ): Promise<() => void> {
@@ -177,7 +174,7 @@ export class LogStore {
       {
         subscriber: this.channels(),
         read: (id, after) => this.read(id, { after }),
-        hasEnded: async (id) => (await this.redis().exists(logEndKey(id))) === 1,
+        hasEnded: options.ended,
       },
       executionId,
       options.after,

@@ -6,15 +6,16 @@ export interface TailSources {
   subscriber: ChannelSubscriber;
   /** A page of stored lines with seq > after, in seq order; `nextCursor` null on the last page. */
   read(executionId: string, after: number): Promise<{ items: LogLine[]; nextCursor: string | null }>;
-  /** Whether `end` was called for the execution (and its lines are therefore all stored). */
-  hasEnded(executionId: string): Promise<boolean>;
+  /** Whether the execution is over by its durable record (and its lines are therefore all stored). */
+  hasEnded(): Promise<boolean>;
 }
 
 /**
  * Stored lines, then live ones, each once, in seq order. Subscribing before reading closes the
  * seam: a line is published only after it is stored, so one that the read misses arrives live;
- * one seen both ways is dropped by seq. On the end marker the store is read once more, so a
- * live message lost to a Redis hiccup is still shown before `onEnd`.
+ * one seen both ways is dropped by seq. The end comes as a live message to a tail subscribed
+ * before it, or from `hasEnded` (asked after subscribing) to one that joins later; either way the
+ * store is read once more, so a live message lost to a Redis hiccup is still shown before `onEnd`.
  */
 export async function openTail(
   sources: TailSources,
@@ -54,7 +55,7 @@ export async function openTail(
   // Messages are handled strictly one after another, and only after the initial read.
   let start!: () => void;
   const initial = new Promise<void>((r) => (start = r)).then(async () => {
-    const ended = await sources.hasEnded(executionId);
+    const ended = await sources.hasEnded();
     await catchUp();
     if (ended) finish();
   });

@@ -1,5 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
-import { executionStreamId, ExecutionState } from '@runlet/domain';
+import { executionStreamId, ExecutionState, isTerminal } from '@runlet/domain';
 import { AggregateRepository } from '@runlet/event-store';
 import { executionAggregate } from '@runlet/domain';
 
@@ -11,4 +11,9 @@ export async function loadExecution(repo: AggregateRepository, executionId: stri
   );
   if (!state) throw new NotFoundException(`execution ${executionId} not found`);
   return state;
+}
+
+/** Whether the execution's terminal event is recorded: then its log lines are all stored (docs/architecture.md, Logs). */
+export async function isFinished(repo: AggregateRepository, executionId: string): Promise<boolean> {
+  return isTerminal((await loadExecution(repo, executionId)).status);
 }

@@ -2,9 +2,11 @@ import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Sse } from
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
+import { AggregateRepository } from '@runlet/event-store';
 import { LogStore } from '@runlet/logs';
 import { IdParam } from '../http/path-params';
 import { metadataFor } from '../http/request-context';
+import { isFinished } from './execution-state';
 import { CancelExecutionCommand } from './cancel-execution/cancel-execution.command';
 import { ListExecutionsDto, LogSearchQueryDto, LogsQueryDto } from './executions.dto';
 import { GetExecutionQuery } from './get-execution/get-execution.query';
@@ -20,6 +22,7 @@ export class ExecutionsController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     private readonly logs: LogStore,
+    private readonly repo: AggregateRepository,
   ) {}
 
   @Get()
@@ -59,7 +62,8 @@ export class ExecutionsController {
       this.logs
         .tail(
           id,
-          { after },
+          // The end message is not kept: a tail that joins after it learns of the end from the record.
+          { after, ended: () => isFinished(this.repo, id) },
           (line) => subscriber.next({ id: String(line.seq), type: 'log', data: line }),
           () => {
             subscriber.next({ type: 'end', data: { executionId: id } });

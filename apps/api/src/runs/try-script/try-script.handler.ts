@@ -64,7 +64,8 @@ export class TryScriptHandler implements ICommandHandler<TryScriptCommand> {
   /** A try-out that does not build is still an execution: queued, then failed with the build error. */
   private async recordBuildFailure(executionId: string, base: any, err: BuildError, metadata: EventMetadata) {
     const message = `build failed: ${err.reason}`;
-    await this.requests.recordFailedBuild({ ...base, executionId }, message, metadata);
+    // The line is stored before the execution is recorded as failed (a tail that finds it over
+    // reads the store once and ends), and no tail can find it before: so no end message is needed.
     this.logs.write(executionId, {
       seq: 0,
       ts: new Date().toISOString(),
@@ -73,6 +74,6 @@ export class TryScriptHandler implements ICommandHandler<TryScriptCommand> {
       message: err.log || message,
     });
     await this.logs.flush(executionId);
-    this.logs.end(executionId);
+    await this.requests.recordFailedBuild({ ...base, executionId }, message, metadata);
   }
 }

@@ -1,6 +1,6 @@
 import { CronExpression, CronExpressionParser } from 'cron-parser';
 import { ValidationError } from './errors';
-import { canonicalTimezone, isRepeatedWallTime } from './timezone';
+import { canonicalTimezone, isRepeatedWallTime, offsetChangeBefore } from './timezone';
 
 export type ScheduleValidation = { ok: true } | { ok: false; message: string };
 
@@ -62,22 +62,49 @@ export function nextRun(expression: string, timezone: string, after: Date): Date
   return nextRuns(expression, timezone, after, 1)[0];
 }
 
-/** The latest run at or before `atOrBefore`. */
+/** The latest run at or before `atOrBefore`: the last element of the forward sequence not after it. */
 export function previousRun(expression: string, timezone: string, atOrBefore: Date): Date | undefined {
   const { cron, fixedHour } = compile(expression, timezone, new Date(atOrBefore.getTime() + 1));
+  let candidate: Date | undefined;
   for (let i = 0; i < MAX_STEPS && cron.hasPrev(); i++) {
     const run = cron.prev().toDate();
-    if (!(fixedHour && isRepeatedWallTime(run, timezone))) return run;
+    if (!(fixedHour && isRepeatedWallTime(run, timezone))) {
+      candidate = run;
+      break;
+    }
   }
-  return undefined;
+  if (
+    !candidate ||
+    !offsetChangeBefore(atOrBefore, timezone, atOrBefore.getTime() - candidate.getTime() + GAP_REACH_MS)
+  ) {
+    return candidate;
+  }
+  // A clock change lies between the candidate and `atOrBefore`: cron-parser's backward step can
+  // miss a skipped time's shifted run (03:30 EDT for 02:30), so walk forward, which cannot.
+  let latest: Date | undefined;
+  for (const run of forward(expression, timezone, new Date(candidate.getTime() - 1))) {
+    if (run > atOrBefore) break;
+    latest = run;
+  }
+  return latest;
 }
 
+/**
+ * How long after a clock change cron-parser's start point matters. Asked from inside
+ * `[change, change + gap)` it misses the run of a skipped wall time (02:30 → 03:30 EDT) that it
+ * finds when asked from before the change; real gaps are 30 or 60 minutes, 3 hours covers them.
+ */
+const GAP_REACH_MS = 3 * 3_600_000;
+
 function* forward(expression: string, timezone: string, after: Date): Generator<Date> {
-  const { cron, fixedHour } = compile(expression, timezone, after);
+  // Start just before a recent clock change so the answer is the same whenever it is asked.
+  const change = offsetChangeBefore(after, timezone, GAP_REACH_MS);
+  const start = change ? new Date(change.getTime() - 1000) : after;
+  const { cron, fixedHour } = compile(expression, timezone, start);
   let last = after.getTime();
   for (let skipped = 0; skipped < MAX_STEPS && cron.hasNext();) {
     const run = cron.next().toDate();
-    // Guards against a library step that does not move forward (never observed, but cheap).
+    // Drops runs up to `after` (when started earlier) and a library step that does not move forward.
     if (run.getTime() <= last || (fixedHour && isRepeatedWallTime(run, timezone))) {
       skipped++;
       continue;

@@ -11,7 +11,8 @@ export type ScheduleValidation = { ok: true } | { ok: false; message: string };
  *   Month/day names (`jan`, `mon-fri`), `L`, `5L` and `5#3` work; hashed `H` values are refused
  *   because cron-parser picks them at random unless seeded, and two schedulers must agree.
  * - Times are wall-clock times in the trigger's zone. A time skipped by spring-forward runs once,
- *   shifted by the gap (02:30 in New York on 2026-03-08 runs at 03:30 EDT); cron-parser does that.
+ *   shifted by the gap (02:30 in New York on 2026-03-08 runs at 03:30 EDT), whenever it is asked:
+ *   cron-parser finds that run only when started before the change, so we start it there.
  * - A time repeated by fall-back runs once (the first, daylight-time pass) when the hour field is
  *   fixed; with hour `*` (`every 15 minutes`) the repeated hour runs again, so intervals stay even.
  *   This is Vixie cron's rule; cron-parser alone can yield the second pass when started inside it.

@@ -98,6 +98,7 @@ export function previousRun(expression: string, timezone: string, atOrBefore: Da
 const GAP_REACH_MS = 3 * 3_600_000;
 
 function* forward(expression: string, timezone: string, after: Date): Generator<Date> {
+  ensureValid(expression, timezone);
   // Start just before a recent clock change so the answer is the same whenever it is asked.
   const change = offsetChangeBefore(after, timezone, GAP_REACH_MS);
   const start = change ? new Date(change.getTime() - 1000) : after;
@@ -124,13 +125,17 @@ interface Compiled {
 
 const validated = new Set<string>();
 
-function compile(expression: string, timezone: string, currentDate: Date): Compiled {
+/** Throws the ValidationError of a bad schedule or zone; remembers the good ones. */
+function ensureValid(expression: string, timezone: string): void {
   const cacheKey = `${timezone}\u0000${expression}`;
-  if (!validated.has(cacheKey)) {
-    assertValidSchedule(expression, timezone);
-    if (validated.size > 10_000) validated.clear();
-    validated.add(cacheKey);
-  }
+  if (validated.has(cacheKey)) return;
+  assertValidSchedule(expression, timezone);
+  if (validated.size > 10_000) validated.clear();
+  validated.add(cacheKey);
+}
+
+function compile(expression: string, timezone: string, currentDate: Date): Compiled {
+  ensureValid(expression, timezone);
   const fields = toSixFields(expression)!;
   return {
     cron: CronExpressionParser.parse(fields.join(' '), { tz: timezone, currentDate }),

@@ -107,20 +107,19 @@ describe.each(TRANSITIONS)('$zone $kind at $at', (tr) => {
     const start = change - 24 * HOUR;
     const hourly = referenceTicks('0 * * * *', tr.zone, change, 48);
     expect(hourly).toEqual(Array.from({ length: 48 }, (_, i) => start + (i + 1) * HOUR));
-    const minutely = referenceTicks('* * * * *', tr.zone, change, 30 * 60);
-    expect(minutely).toEqual(Array.from({ length: 30 * 60 }, (_, i) => start + (i + 1) * MIN));
+    const fromMinute = change - 3 * HOUR;
+    const minutely = nextRuns('* * * * *', tr.zone, new Date(fromMinute), 6 * 60).map((d) => d.getTime());
+    expect(minutely).toEqual(Array.from({ length: 6 * 60 }, (_, i) => fromMinute + (i + 1) * MIN));
   });
 
   it.each([tr.daily, '0 * * * *', '* * * * *', '*/20 1-3 * * *', '30 2,3 * * *', '0 30 2 * * *'])(
     'nextRun and previousRun of %p answer from the same list wherever they are asked from',
     (expr) => {
-      // From two days before, so even a daily schedule has a tick before the first instant asked.
-      const ticks = nextRuns(
-        expr,
-        tr.zone,
-        new Date(change - 48 * HOUR),
-        expr.startsWith('* ') ? 4000 : 80,
-      ).map((d) => d.getTime());
+      // From two days before, so even a daily schedule has a tick before the first instant asked;
+      // an every-minute one from 3 hours before (enough ticks, and each costs a library step).
+      const minutely = expr.startsWith('* ');
+      const from = new Date(change - (minutely ? 3 : 48) * HOUR);
+      const ticks = nextRuns(expr, tr.zone, from, minutely ? 500 : 80).map((d) => d.getTime());
       for (const at of askInstants(change, ticks)) {
         const next = ticks.find((t) => t > at);
         const prev = [...ticks].reverse().find((t) => t <= at);

@@ -1,6 +1,6 @@
 import { CronExpression, CronExpressionParser } from 'cron-parser';
 import { ValidationError } from './errors';
-import { canonicalTimezone, isRepeatedWallTime } from './timezone';
+import { canonicalTimezone, isRepeatedWallTime, offsetChangeBefore } from './timezone';
 
 export type ScheduleValidation = { ok: true } | { ok: false; message: string };
 
@@ -11,7 +11,8 @@ export type ScheduleValidation = { ok: true } | { ok: false; message: string };
  *   Month/day names (`jan`, `mon-fri`), `L`, `5L` and `5#3` work; hashed `H` values are refused
  *   because cron-parser picks them at random unless seeded, and two schedulers must agree.
  * - Times are wall-clock times in the trigger's zone. A time skipped by spring-forward runs once,
- *   shifted by the gap (02:30 in New York on 2026-03-08 runs at 03:30 EDT); cron-parser does that.
+ *   shifted by the gap (02:30 in New York on 2026-03-08 runs at 03:30 EDT), whenever it is asked:
+ *   cron-parser finds that run only when started before the change, so we start it there.
  * - A time repeated by fall-back runs once (the first, daylight-time pass) when the hour field is
  *   fixed; with hour `*` (`every 15 minutes`) the repeated hour runs again, so intervals stay even.
  *   This is Vixie cron's rule; cron-parser alone can yield the second pass when started inside it.
@@ -62,22 +63,50 @@ export function nextRun(expression: string, timezone: string, after: Date): Date
   return nextRuns(expression, timezone, after, 1)[0];
 }
 
-/** The latest run at or before `atOrBefore`. */
+/** The latest run at or before `atOrBefore`: the last element of the forward sequence not after it. */
 export function previousRun(expression: string, timezone: string, atOrBefore: Date): Date | undefined {
   const { cron, fixedHour } = compile(expression, timezone, new Date(atOrBefore.getTime() + 1));
+  let candidate: Date | undefined;
   for (let i = 0; i < MAX_STEPS && cron.hasPrev(); i++) {
     const run = cron.prev().toDate();
-    if (!(fixedHour && isRepeatedWallTime(run, timezone))) return run;
+    if (!(fixedHour && isRepeatedWallTime(run, timezone))) {
+      candidate = run;
+      break;
+    }
   }
-  return undefined;
+  if (
+    !candidate ||
+    !offsetChangeBefore(atOrBefore, timezone, atOrBefore.getTime() - candidate.getTime() + GAP_REACH_MS)
+  ) {
+    return candidate;
+  }
+  // A clock change lies between the candidate and `atOrBefore`: cron-parser's backward step can
+  // miss a skipped time's shifted run (03:30 EDT for 02:30), so walk forward, which cannot.
+  let latest: Date | undefined;
+  for (const run of forward(expression, timezone, new Date(candidate.getTime() - 1))) {
+    if (run > atOrBefore) break;
+    latest = run;
+  }
+  return latest;
 }
 
+/**
+ * How long after a clock change cron-parser's start point matters. Asked from inside
+ * `[change, change + gap)` it misses the run of a skipped wall time (02:30 → 03:30 EDT) that it
+ * finds when asked from before the change; real gaps are 30 or 60 minutes, 3 hours covers them.
+ */
+const GAP_REACH_MS = 3 * 3_600_000;
+
 function* forward(expression: string, timezone: string, after: Date): Generator<Date> {
-  const { cron, fixedHour } = compile(expression, timezone, after);
+  ensureValid(expression, timezone);
+  // Start just before a recent clock change so the answer is the same whenever it is asked.
+  const change = offsetChangeBefore(after, timezone, GAP_REACH_MS);
+  const start = change ? new Date(change.getTime() - 1000) : after;
+  const { cron, fixedHour } = compile(expression, timezone, start);
   let last = after.getTime();
   for (let skipped = 0; skipped < MAX_STEPS && cron.hasNext();) {
     const run = cron.next().toDate();
-    // Guards against a library step that does not move forward (never observed, but cheap).
+    // Drops runs up to `after` (when started earlier) and a library step that does not move forward.
     if (run.getTime() <= last || (fixedHour && isRepeatedWallTime(run, timezone))) {
       skipped++;
       continue;
@@ -96,13 +125,17 @@ interface Compiled {
 
 const validated = new Set<string>();
 
-function compile(expression: string, timezone: string, currentDate: Date): Compiled {
+/** Throws the ValidationError of a bad schedule or zone; remembers the good ones. */
+function ensureValid(expression: string, timezone: string): void {
   const cacheKey = `${timezone}\u0000${expression}`;
-  if (!validated.has(cacheKey)) {
-    assertValidSchedule(expression, timezone);
-    if (validated.size > 10_000) validated.clear();
-    validated.add(cacheKey);
-  }
+  if (validated.has(cacheKey)) return;
+  assertValidSchedule(expression, timezone);
+  if (validated.size > 10_000) validated.clear();
+  validated.add(cacheKey);
+}
+
+function compile(expression: string, timezone: string, currentDate: Date): Compiled {
+  ensureValid(expression, timezone);
   const fields = toSixFields(expression)!;
   return {
     cron: CronExpressionParser.parse(fields.join(' '), { tz: timezone, currentDate }),

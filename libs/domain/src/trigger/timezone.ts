@@ -59,3 +59,24 @@ export function isRepeatedWallTime(date: Date, timeZone: string): boolean {
   const earlier = new Date(date.getTime() - shift * 60_000);
   return utcOffsetMinutes(earlier, timeZone) - offset === shift;
 }
+
+const FIXED_OFFSET = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
+
+/**
+ * The first whole second of the latest offset change in `(at - withinMs, at]`, or undefined when
+ * the offset is the same at both ends (always so for UTC, which is answered without Intl).
+ */
+export function offsetChangeBefore(at: Date, timeZone: string, withinMs: number): Date | undefined {
+  if (FIXED_OFFSET.has(timeZone)) return undefined;
+  let lo = Math.floor((at.getTime() - withinMs) / 1000);
+  let hi = Math.floor(at.getTime() / 1000);
+  const before = utcOffsetMinutes(new Date(lo * 1000), timeZone);
+  if (utcOffsetMinutes(new Date(hi * 1000), timeZone) === before) return undefined;
+  // Invariant: offset at lo is `before`, at hi it is not; ~24 steps for a few hours.
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (utcOffsetMinutes(new Date(mid * 1000), timeZone) === before) lo = mid;
+    else hi = mid;
+  }
+  return new Date(hi * 1000);
+}

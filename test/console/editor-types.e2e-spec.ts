@@ -1,13 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import {
-  axeViolations,
-  ConsolePlatform,
-  launchBrowser,
-  startConsolePlatform,
-} from '../support/console-platform';
-import { firstErrorMessage, packageTypesLoaded, replaceCode, signIn } from './support/editor-page';
+import type { Page } from 'playwright-core';
+import { ConsolePlatform, startConsolePlatform } from '../support/console-platform';
+import { ConsoleBrowser, WIDTHS } from './support/console-browser';
+import { firstErrorMessage, packageTypesLoaded, replaceCode } from './support/editor-page';
 
 /**
  * The editor knows the imported packages' types once the script's build installed them: in
@@ -63,41 +58,23 @@ async function buildOf(scriptId: string, version: number): Promise<string> {
   }
 }
 
-describe.each([
-  ['desktop', 1280, 900],
-  ['phone', 390, 844],
-])('the editor with the packages types at %s width', (label, width, height) => {
-  let context: BrowserContext;
+describe.each(WIDTHS)('the editor with the packages types at %s width', (label, width, height) => {
+  let browser: ConsoleBrowser;
   let page: Page;
-  let close: () => Promise<void>;
-  const requests: string[] = [];
-  const axeProblems: string[] = [];
-  let step = 0;
   let scriptId = '';
-  const dir = join(ARTIFACTS, label);
-
-  async function shot(what: string) {
-    step += 1;
-    await page.screenshot({
-      path: join(dir, `${String(step).padStart(2, '0')}-${what}.png`),
-      fullPage: true,
-    });
-    axeProblems.push(...(await axeViolations(page)).map((v) => `${what}: ${v}`));
-  }
+  const shot = (what: string) => browser.shot(what);
 
   beforeAll(async () => {
-    mkdirSync(dir, { recursive: true });
-    ({ context, close } = await launchBrowser(width, height));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('request', (r) => requests.push(r.url()));
+    browser = await ConsoleBrowser.open(platform, { width, height, dir: join(ARTIFACTS, label), label });
+    ({ page } = browser);
     const created = await platform.api('POST', '/api/v1/scripts', { name: `typed-${label}`, code: V1 });
     expect(created.status).toBe(201);
     scriptId = created.body.id;
     expect(await buildOf(scriptId, 1)).toBe('succeeded');
-    await signIn(page, platform.consoleUrl, platform.adminKey);
+    await browser.signIn();
   });
   afterAll(async () => {
-    await close?.();
+    await browser?.close();
   });
 
   it("loads the packages' types of the script's build when the page opens", async () => {
@@ -135,13 +112,10 @@ describe.each([
     await shot('new-package-typed-after-build');
   });
 
-  it('kept every request on the console origin and passed axe', async () => {
-    const origin = new URL(platform.consoleUrl).origin;
-    const foreign = requests.filter(
-      (u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin,
+  it('kept every request on the console origin, never sent the key, and passed axe', async () => {
+    expect(browser.problems()).toEqual({ foreignRequests: [], keyLeaks: [], axe: [] });
+    expect(browser.requests.some((u) => u.includes(`/api/proxy/scripts/${scriptId}/versions/1/types`))).toBe(
+      true,
     );
-    expect(foreign).toEqual([]);
-    expect(requests.some((u) => u.includes(`/api/proxy/scripts/${scriptId}/versions/1/types`))).toBe(true);
-    expect(axeProblems).toEqual([]);
   });
 });

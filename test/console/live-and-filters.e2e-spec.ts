@@ -73,6 +73,18 @@ describe.each(WIDTHS)('the live console and its filters at %s width', (label, wi
   const shot = (what: string) => browser.shot(what);
   const goto = (path: string) => browser.goto(path);
 
+  /** Runs `code` from the script's page as a try-out, until its log line `firstLine` is shown. */
+  async function tryOut(code: string, firstLine: string) {
+    await goto(`/scripts/${scriptId}`);
+    await page.locator('[data-testid=code-editor][data-ready=true]').waitFor();
+    await replaceCode(page, code);
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/proxy/try'));
+    await page.getByRole('button', { name: 'Run' }).click();
+    const output = page.getByTestId('try-output');
+    await output.getByText(firstLine).waitFor({ timeout: 180_000 });
+    return { output, answered };
+  }
+
   /** The short ids (as the table links show them) of the executions table's rows. */
   async function shownExecutions(): Promise<string[]> {
     if ((await page.getByText('No executions match.').count()) > 0) return [];
@@ -114,13 +126,7 @@ describe.each(WIDTHS)('the live console and its filters at %s width', (label, wi
 
   let tryId = '';
   it('shows a try-out’s first log line while it still runs, then its result', async () => {
-    await goto(`/scripts/${scriptId}`);
-    await page.locator('[data-testid=code-editor][data-ready=true]').waitFor();
-    await replaceCode(page, SLOW_TRY);
-    const answered = page.waitForResponse((r) => r.url().endsWith('/api/proxy/try'));
-    await page.getByRole('button', { name: 'Run' }).click();
-    const output = page.getByTestId('try-output');
-    await output.getByText('first live line').waitFor({ timeout: 180_000 });
+    const { output, answered } = await tryOut(SLOW_TRY, 'first live line');
     // The script sleeps 8 s after the first line: no result, no second line yet.
     expect(await output.getByTestId('try-result').count()).toBe(0);
     expect(await output.getByText('second live line').count()).toBe(0);
@@ -297,13 +303,7 @@ describe.each(WIDTHS)('the live console and its filters at %s width', (label, wi
   });
 
   it('cancels a running try-out from the try panel', async () => {
-    await goto(`/scripts/${scriptId}`);
-    await page.locator('[data-testid=code-editor][data-ready=true]').waitFor();
-    await replaceCode(page, LONG_TRY);
-    const answered = page.waitForResponse((r) => r.url().endsWith('/api/proxy/try'));
-    await page.getByRole('button', { name: 'Run' }).click();
-    const output = page.getByTestId('try-output');
-    await output.getByText('waiting a minute').waitFor({ timeout: 180_000 });
+    const { output, answered } = await tryOut(LONG_TRY, 'waiting a minute');
     const executionId = (await (await answered).json()).executionId;
     await shot('try-out-cancellable');
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -312,6 +312,8 @@ describe.each(WIDTHS)('the live console and its filters at %s width', (label, wi
     expect(await page.getByRole('button', { name: 'Run' }).isEnabled()).toBe(true);
     expect((await platform.api('GET', `/api/v1/executions/${executionId}`)).body.status).toBe('cancelled');
     expect(await output.getByText('not cancelled').count()).toBe(0);
+    await output.getByTestId('try-cancelled').getByText('no result').waitFor();
+    expect(await output.getByTestId('try-result').count()).toBe(0);
     await shot('try-out-cancelled');
   });
 

@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react';
 import { useApi, useDebounced } from '@/lib/api';
 import { usePageCursors } from '@/lib/page-cursors';
-import { fieldToInstant, instantToField, useUrlFilters } from '@/lib/url-filters';
+import { InstantField } from '@/lib/instant-field';
+import { useUrlFilters } from '@/lib/url-filters';
 import { EventCard, StoredEvent } from './event-card';
 import { Empty, ErrorState, Loading } from './states';
 
@@ -48,26 +49,8 @@ export function AuditView(props: { scriptId?: string; correlationId?: string }) 
           <label htmlFor="a-stream">Stream</label>
           <input id="a-stream" value={stream.value} onChange={(e) => stream.set(e.target.value)} />
         </div>
-        <div className="field">
-          <label htmlFor="a-from">From</label>
-          <input
-            id="a-from"
-            type="datetime-local"
-            step={1}
-            value={instantToField(filters.from)}
-            onChange={(e) => setFilter('from', fieldToInstant(e.target.value))}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="a-to">To</label>
-          <input
-            id="a-to"
-            type="datetime-local"
-            step={1}
-            value={instantToField(filters.to)}
-            onChange={(e) => setFilter('to', fieldToInstant(e.target.value))}
-          />
-        </div>
+        <InstantField id="a-from" label="From" value={filters.from} onChange={(v) => setFilter('from', v)} />
+        <InstantField id="a-to" label="To" value={filters.to} onChange={(v) => setFilter('to', v)} />
       </div>
       {error && <ErrorState message={error} />}
       {loading && !data && <Loading what="events" />}

@@ -2,7 +2,8 @@
 import Link from 'next/link';
 import { formatTime, useApi } from '@/lib/api';
 import { usePageCursors } from '@/lib/page-cursors';
-import { fieldToInstant, instantToField, useUrlFilters } from '@/lib/url-filters';
+import { InstantField } from '@/lib/instant-field';
+import { useUrlFilters } from '@/lib/url-filters';
 import { Empty, ErrorState, Loading, StatusBadge } from './states';
 
 export interface Execution {
@@ -71,26 +72,18 @@ export function ExecutionsList({ scriptId }: { scriptId?: string }) {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="f-since">Queued since</label>
-          <input
-            id="f-since"
-            type="datetime-local"
-            step={1}
-            value={instantToField(filters.from)}
-            onChange={(e) => setFilter('from', fieldToInstant(e.target.value))}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="f-before">Queued before</label>
-          <input
-            id="f-before"
-            type="datetime-local"
-            step={1}
-            value={instantToField(filters.to)}
-            onChange={(e) => setFilter('to', fieldToInstant(e.target.value))}
-          />
-        </div>
+        <InstantField
+          id="f-since"
+          label="Queued since"
+          value={filters.from}
+          onChange={(v) => setFilter('from', v)}
+        />
+        <InstantField
+          id="f-before"
+          label="Queued before"
+          value={filters.to}
+          onChange={(v) => setFilter('to', v)}
+        />
       </div>
       {error && <ErrorState message={error} />}
       {loading && !data && <Loading what="executions" />}

@@ -173,6 +173,8 @@ export function TryPanel({
                 {out.error.stack ? `\n${out.error.stack}` : ''}
               </pre>
             </>
+          ) : out.status === 'cancelled' ? (
+            <p data-testid="try-cancelled">Cancelled before it finished: no result.</p>
           ) : (
             <>
               <h3>Result</h3>

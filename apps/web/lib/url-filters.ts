@@ -22,16 +22,3 @@ export function useUrlFilters<K extends string>(
   };
   return [values, set];
 }
-
-/** A datetime-local field's value (the browser's local time) as an ISO instant, '' if empty. */
-export function fieldToInstant(local: string): string {
-  return local ? new Date(local).toISOString() : '';
-}
-
-/** An ISO instant as a datetime-local field shows it (local time, to the second), '' if none. */
-export function instantToField(iso: string): string {
-  const d = new Date(iso);
-  if (!iso || Number.isNaN(d.getTime())) return '';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}

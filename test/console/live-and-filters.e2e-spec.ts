@@ -293,6 +293,8 @@ describe.each(WIDTHS)('the live console and its filters at %s width', (label, wi
 
     await page.getByLabel('Event types (comma-separated)').fill('ExecutionSucceeded');
     await page.waitForURL(/[?&]type=ExecutionSucceeded/);
+    // Back once the new filter's events are shown, as a user would.
+    await events.locator('[data-event-type=ExecutionSucceeded]').first().waitFor();
     await page.goBack();
     await eventually(async () =>
       expect(await page.getByLabel('Event types (comma-separated)').inputValue()).toBe('ExecutionFailed'),
@@ -307,7 +309,7 @@ describe.each(WIDTHS)('the live console and its filters at %s width', (label, wi
     const executionId = (await (await answered).json()).executionId;
     await shot('try-out-cancellable');
     await page.getByRole('button', { name: 'Cancel' }).click();
-    await output.getByText('cancelled').waitFor({ timeout: 60_000 });
+    await output.getByText('cancelled', { exact: true }).waitFor({ timeout: 60_000 });
     expect(await page.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Run' }).isEnabled()).toBe(true);
     expect((await platform.api('GET', `/api/v1/executions/${executionId}`)).body.status).toBe('cancelled');

@@ -1,12 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import {
-  axeViolations,
-  ConsolePlatform,
-  launchBrowser,
-  startConsolePlatform,
-} from '../support/console-platform';
+import { ConsolePlatform, startConsolePlatform } from '../support/console-platform';
+import { ConsoleBrowser, WIDTHS } from './support/console-browser';
+import { replaceCode } from './support/editor-page';
 
 /**
  * The console in Debian's Chromium against the platform as `npm start` runs it, at desktop and
@@ -54,65 +50,26 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-describe.each([
-  ['desktop', 1280, 900],
-  ['phone', 390, 844],
-])('the console at %s width', (label, width, height) => {
+describe.each(WIDTHS)('the console at %s width', (label, width, height) => {
+  let browser: ConsoleBrowser;
   let context: BrowserContext;
   let page: Page;
-  let close: () => Promise<void>;
-  const requests: string[] = [];
-  const leaks: string[] = [];
-  const axeProblems: string[] = [];
-  let step = 0;
   let scriptId = '';
   const name = `hello-${label}`;
-  const dir = join(ARTIFACTS, label);
-
-  async function shot(what: string) {
-    step += 1;
-    await page.screenshot({
-      path: join(dir, `${String(step).padStart(2, '0')}-${what}.png`),
-      fullPage: true,
-    });
-    axeProblems.push(...(await axeViolations(page)).map((v) => `${what}: ${v}`));
-  }
-
-  async function hydrated() {
-    await page.locator('body[data-hydrated=true]').waitFor();
-  }
-
-  async function setCode(code: string) {
-    const content = page.locator('.cm-content').first();
-    await content.click();
-    await page.keyboard.press('ControlOrMeta+a');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(code);
-  }
+  const shot = (what: string) => browser.shot(what);
+  const hydrated = () => browser.hydrated();
+  const setCode = (code: string) => replaceCode(page, code);
 
   beforeAll(async () => {
-    mkdirSync(dir, { recursive: true });
-    ({ context, close } = await launchBrowser(width, height));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('request', (r) => requests.push(r.url()));
-    page.on(
-      'console',
-      (m) => m.type() === 'error' && console.log(`[${label}] console: ${m.text()} at ${page.url()}`),
-    );
-    page.on('response', async (r) => {
-      const type = r.headers()['content-type'] ?? '';
-      if (!/json|text|javascript|html|event-stream/.test(type) || type.includes('event-stream')) return;
-      const body = await r.text().catch(() => '');
-      if (body.includes(platform.adminKey)) leaks.push(r.url());
-    });
+    browser = await ConsoleBrowser.open(platform, { width, height, dir: join(ARTIFACTS, label), label });
+    ({ context, page } = browser);
   });
   afterAll(async () => {
-    await close?.();
+    await browser?.close();
   });
 
   it('signs in with an API key kept in an httpOnly cookie, and signs out', async () => {
-    await page.goto(`${platform.consoleUrl}/scripts`);
-    await hydrated();
+    await browser.goto(`/scripts`);
     await page.waitForURL(/\/sign-in/);
     await hydrated();
     await page.getByLabel('API key').fill('not-a-key');
@@ -134,14 +91,9 @@ describe.each([
 
   it('sends a user whose key was revoked back to sign-in with a message', async () => {
     const created = await platform.api('POST', '/api/v1/api-keys', { name: `console-${label}` });
-    await page.goto(`${platform.consoleUrl}/sign-in`);
-    await hydrated();
-    await page.getByLabel('API key').fill(created.body.key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/scripts$/);
+    await browser.signIn(created.body.key);
     expect((await platform.api('DELETE', `/api/v1/api-keys/${created.body.id}`)).status).toBe(204);
-    await page.goto(`${platform.consoleUrl}/executions`);
-    await hydrated();
+    await browser.goto(`/executions`);
     // The page learns of the revocation from its first API call, after hydration: on a busy
     // machine that can take a while.
     await page.waitForURL(/\/sign-in\?reason=expired/, { timeout: 90_000 });
@@ -226,8 +178,7 @@ describe.each([
   });
 
   it('shows the webhook execution with its input, result and logs', async () => {
-    await page.goto(`${platform.consoleUrl}/executions?scriptId=${scriptId}`);
-    await hydrated();
+    await browser.goto(`/executions?scriptId=${scriptId}`);
     const table = page.getByTestId('executions-table');
     await table.getByRole('cell', { name: 'http' }).first().waitFor();
     await shot('executions');
@@ -252,15 +203,13 @@ describe.each([
     await edit.getByText('Data').click();
     await edit.getByText('"version": 2').waitFor();
     await shot('causation-chain');
-    await page.goto(`${platform.consoleUrl}/audit?scriptId=${scriptId}`);
-    await hydrated();
+    await browser.goto(`/audit?scriptId=${scriptId}`);
     await page.getByTestId('events').locator('[data-event-type=ScriptCreated]').waitFor();
     await shot('script-history');
   });
 
   it('diffs version 2 against version 1 side by side and deploys version 1 again', async () => {
-    await page.goto(`${platform.consoleUrl}/scripts/${scriptId}`);
-    await hydrated();
+    await browser.goto(`/scripts/${scriptId}`);
     const diff = page.getByTestId('diff-view');
     await diff.locator('.cm-merge-a').getByText('v1 says hello').waitFor();
     await diff.locator('.cm-merge-b').getByText("ctx.log.info('hello ' + event.input?.name);").waitFor();
@@ -292,8 +241,7 @@ describe.each([
   });
 
   it('sets a secret (never shown again) and a script reads it', async () => {
-    await page.goto(`${platform.consoleUrl}/secrets`);
-    await hydrated();
+    await browser.goto(`/secrets`);
     await page.getByLabel('Name').fill('GREETING');
     await page.getByLabel('Value').fill('bonjour-secret');
     await page.getByRole('button', { name: 'Save secret' }).click();
@@ -303,8 +251,7 @@ describe.each([
     expect(await page.getByLabel('Value').inputValue()).toBe('');
     expect(await page.content()).not.toContain('bonjour-secret');
     await shot('secret-set');
-    await page.goto(`${platform.consoleUrl}/scripts/${scriptId}`);
-    await hydrated();
+    await browser.goto(`/scripts/${scriptId}`);
     await page.locator('[data-testid=code-editor][data-ready=true]').waitFor();
     await page.getByLabel('Secrets the script may read (comma-separated names)').fill('GREETING');
     await setCode(WITH_SECRET);
@@ -315,13 +262,7 @@ describe.each([
   });
 
   it('kept everything on the console origin, never sent the key, and passed axe on every page', async () => {
-    const origin = new URL(platform.consoleUrl).origin;
-    const foreign = requests.filter(
-      (u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin,
-    );
-    expect(foreign).toEqual([]);
-    expect(leaks).toEqual([]);
+    expect(browser.problems()).toEqual({ foreignRequests: [], keyLeaks: [], axe: [] });
     expect(await page.content()).not.toContain(platform.adminKey);
-    expect(axeProblems).toEqual([]);
   });
 });

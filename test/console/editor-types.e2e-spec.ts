@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ConsolePlatform, startConsolePlatform } from '../support/console-platform';
-import { BrowserSession, openBrowserSession } from './support/browser-session';
-import { firstErrorMessage, packageTypesLoaded, replaceCode, signIn } from './support/editor-page';
+import { ConsoleBrowser, WIDTHS } from './support/console-browser';
+import { firstErrorMessage, packageTypesLoaded, replaceCode } from './support/editor-page';
 
 /**
  * The editor knows the imported packages' types once the script's build installed them: in
@@ -58,26 +58,23 @@ async function buildOf(scriptId: string, version: number): Promise<string> {
   }
 }
 
-describe.each([
-  ['desktop', 1280, 900],
-  ['phone', 390, 844],
-])('the editor with the packages types at %s width', (label, width, height) => {
-  let session: BrowserSession;
+describe.each(WIDTHS)('the editor with the packages types at %s width', (label, width, height) => {
+  let browser: ConsoleBrowser;
   let page: Page;
   let scriptId = '';
-  const shot = (what: string) => session.shot(what);
+  const shot = (what: string) => browser.shot(what);
 
   beforeAll(async () => {
-    session = await openBrowserSession(join(ARTIFACTS, label), width, height);
-    page = session.page;
+    browser = await ConsoleBrowser.open(platform, { width, height, dir: join(ARTIFACTS, label), label });
+    ({ page } = browser);
     const created = await platform.api('POST', '/api/v1/scripts', { name: `typed-${label}`, code: V1 });
     expect(created.status).toBe(201);
     scriptId = created.body.id;
     expect(await buildOf(scriptId, 1)).toBe('succeeded');
-    await signIn(page, platform.consoleUrl, platform.adminKey);
+    await browser.signIn();
   });
   afterAll(async () => {
-    await session?.close();
+    await browser?.close();
   });
 
   it("loads the packages' types of the script's build when the page opens", async () => {
@@ -115,11 +112,10 @@ describe.each([
     await shot('new-package-typed-after-build');
   });
 
-  it('kept every request on the console origin and passed axe', async () => {
-    expect(session.foreignRequests(new URL(platform.consoleUrl).origin)).toEqual([]);
-    expect(session.requests.some((u) => u.includes(`/api/proxy/scripts/${scriptId}/versions/1/types`))).toBe(
+  it('kept every request on the console origin, never sent the key, and passed axe', async () => {
+    expect(browser.problems()).toEqual({ foreignRequests: [], keyLeaks: [], axe: [] });
+    expect(browser.requests.some((u) => u.includes(`/api/proxy/scripts/${scriptId}/versions/1/types`))).toBe(
       true,
     );
-    expect(session.axeProblems).toEqual([]);
   });
 });

@@ -1,35 +1,29 @@
 'use client';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi, useDebounced } from '@/lib/api';
+import { usePageCursors } from '@/lib/page-cursors';
+import { InstantField } from '@/lib/instant-field';
+import { useUrlFilters } from '@/lib/url-filters';
 import { EventCard, StoredEvent } from './event-card';
 import { Empty, ErrorState, Loading } from './states';
 
+const FILTERS = ['type', 'stream', 'from', 'to'] as const;
+
 /**
  * The event history of the installation (`/events`) or of one script (`/scripts/:id/history`),
- * filtered by the API by type, stream and time, oldest first, a page at a time.
+ * filtered by the API by type, stream and time, oldest first, a page at a time. The filters are
+ * the page's query string, under the API's names (times as UTC instants).
  */
-export function AuditView(props: {
-  scriptId?: string;
-  correlationId?: string;
-  stream?: string;
-  type?: string;
-}) {
-  const [type, setType] = useState(props.type ?? '');
-  const [stream, setStream] = useState(props.stream ?? '');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [afters, setAfters] = useState<string[]>([]);
-  // Typed filters are sent once typing pauses (a half-typed event type is a 400).
-  const typedType = useDebounced(type.trim());
-  const typedStream = useDebounced(stream.trim());
+export function AuditView(props: { scriptId?: string; correlationId?: string }) {
+  const [filters, setFilter] = useUrlFilters(FILTERS);
+  // Typed filters reach the URL (and the API) once typing pauses: a half-typed event type is a 400.
+  const type = useTypedFilter(filters.type, (value) => setFilter('type', value));
+  const stream = useTypedFilter(filters.stream, (value) => setFilter('stream', value));
   const params = new URLSearchParams({ limit: '100' });
+  for (const key of FILTERS) if (filters[key]) params.set(key, filters[key]);
+  const [afters, setAfters] = usePageCursors(params.toString());
   const after = afters[afters.length - 1];
   if (after) params.set('after', after);
-  if (typedType) params.set('type', typedType);
-  if (typedStream) params.set('stream', typedStream);
-  // datetime-local is the browser's local time; the API wants the zone: as UTC.
-  if (from) params.set('from', new Date(from).toISOString());
-  if (to) params.set('to', new Date(to).toISOString());
   let path: string;
   if (props.scriptId) path = `/scripts/${props.scriptId}/history?${params}`;
   else {
@@ -49,32 +43,14 @@ export function AuditView(props: {
       <div className="row filters">
         <div className="field">
           <label htmlFor="a-type">Event types (comma-separated)</label>
-          <input id="a-type" value={type} onChange={(e) => (setType(e.target.value), setAfters([]))} />
+          <input id="a-type" value={type.value} onChange={(e) => type.set(e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor="a-stream">Stream</label>
-          <input id="a-stream" value={stream} onChange={(e) => (setStream(e.target.value), setAfters([]))} />
+          <input id="a-stream" value={stream.value} onChange={(e) => stream.set(e.target.value)} />
         </div>
-        <div className="field">
-          <label htmlFor="a-from">From</label>
-          <input
-            id="a-from"
-            type="datetime-local"
-            step={1}
-            value={from}
-            onChange={(e) => (setFrom(e.target.value), setAfters([]))}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="a-to">To</label>
-          <input
-            id="a-to"
-            type="datetime-local"
-            step={1}
-            value={to}
-            onChange={(e) => (setTo(e.target.value), setAfters([]))}
-          />
-        </div>
+        <InstantField id="a-from" label="From" value={filters.from} onChange={(v) => setFilter('from', v)} />
+        <InstantField id="a-to" label="To" value={filters.to} onChange={(v) => setFilter('to', v)} />
       </div>
       {error && <ErrorState message={error} />}
       {loading && !data && <Loading what="events" />}
@@ -104,4 +80,20 @@ export function AuditView(props: {
       </div>
     </section>
   );
+}
+
+/**
+ * A text field whose filter is `current` (from the URL): what is typed is committed once typing
+ * pauses; Back/Forward (a new `current`) puts the URL's value back in the field.
+ */
+function useTypedFilter(current: string, commit: (value: string) => void) {
+  const [value, setValue] = useState(current);
+  const settled = useDebounced(value.trim());
+  useEffect(() => {
+    if (settled !== current) commit(settled);
+  }, [settled]);
+  useEffect(() => {
+    if (current !== settled) setValue(current);
+  }, [current]);
+  return { value, set: setValue };
 }

@@ -1,7 +1,9 @@
 'use client';
 import Link from 'next/link';
-import { useState } from 'react';
 import { formatTime, useApi } from '@/lib/api';
+import { usePageCursors } from '@/lib/page-cursors';
+import { InstantField } from '@/lib/instant-field';
+import { useUrlFilters } from '@/lib/url-filters';
 import { Empty, ErrorState, Loading, StatusBadge } from './states';
 
 export interface Execution {
@@ -24,23 +26,19 @@ export interface Execution {
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'];
 const TRIGGERS = ['http', 'cron', 'manual', 'try'];
 
+const FILTERS = ['status', 'triggerType', 'from', 'to'] as const;
+
 /**
  * Executions, newest first, filtered by the API (status, trigger type, queued time) a page at a
- * time; the first page is refreshed every 2 s, with its filters.
+ * time; the first page is refreshed every 2 s, with its filters. The filters are the page's query
+ * string, under the API's names (times as UTC instants, so a shared link means the same times).
  */
 export function ExecutionsList({ scriptId }: { scriptId?: string }) {
-  const [status, setStatus] = useState('');
-  const [trigger, setTrigger] = useState('');
-  const [since, setSince] = useState('');
-  const [before, setBefore] = useState('');
-  const [cursors, setCursors] = useState<string[]>([]);
+  const [filters, setFilter] = useUrlFilters(FILTERS);
   const params = new URLSearchParams({ limit: '50' });
   if (scriptId) params.set('scriptId', scriptId);
-  if (status) params.set('status', status);
-  if (trigger) params.set('triggerType', trigger);
-  // datetime-local is the browser's local time; the API wants the zone: as UTC.
-  if (since) params.set('from', new Date(since).toISOString());
-  if (before) params.set('to', new Date(before).toISOString());
+  for (const key of FILTERS) if (filters[key]) params.set(key, filters[key]);
+  const [cursors, setCursors] = usePageCursors(params.toString());
   const cursor = cursors[cursors.length - 1];
   if (cursor) params.set('cursor', cursor);
   const { data, error, loading } = useApi<{ items: Execution[]; nextCursor: string | null }>(
@@ -48,18 +46,13 @@ export function ExecutionsList({ scriptId }: { scriptId?: string }) {
     cursors.length === 0 ? 2000 : undefined,
   );
   const items = data?.items ?? [];
-  /** A changed filter starts again at the newest page. */
-  const filter = (set: (value: string) => void) => (e: { target: { value: string } }) => {
-    set(e.target.value);
-    setCursors([]);
-  };
   return (
     <section aria-labelledby="executions-title">
       <h1 id="executions-title">Executions</h1>
       <div className="row filters">
         <div className="field">
           <label htmlFor="f-status">Status</label>
-          <select id="f-status" value={status} onChange={filter(setStatus)}>
+          <select id="f-status" value={filters.status} onChange={(e) => setFilter('status', e.target.value)}>
             <option value="">any</option>
             {STATUSES.map((s) => (
               <option key={s}>{s}</option>
@@ -68,21 +61,29 @@ export function ExecutionsList({ scriptId }: { scriptId?: string }) {
         </div>
         <div className="field">
           <label htmlFor="f-trigger">Trigger</label>
-          <select id="f-trigger" value={trigger} onChange={filter(setTrigger)}>
+          <select
+            id="f-trigger"
+            value={filters.triggerType}
+            onChange={(e) => setFilter('triggerType', e.target.value)}
+          >
             <option value="">any</option>
             {TRIGGERS.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="f-since">Queued since</label>
-          <input id="f-since" type="datetime-local" step={1} value={since} onChange={filter(setSince)} />
-        </div>
-        <div className="field">
-          <label htmlFor="f-before">Queued before</label>
-          <input id="f-before" type="datetime-local" step={1} value={before} onChange={filter(setBefore)} />
-        </div>
+        <InstantField
+          id="f-since"
+          label="Queued since"
+          value={filters.from}
+          onChange={(v) => setFilter('from', v)}
+        />
+        <InstantField
+          id="f-before"
+          label="Queued before"
+          value={filters.to}
+          onChange={(v) => setFilter('to', v)}
+        />
       </div>
       {error && <ErrorState message={error} />}
       {loading && !data && <Loading what="executions" />}

@@ -18,7 +18,8 @@ const FINISHED = new Set(['succeeded', 'failed', 'timed_out', 'cancelled', 'skip
 /**
  * Runs the editor's code as it is, unsaved, with a JSON input (Ctrl/Cmd+Enter in the editor too).
  * The API answers once the code is built and queued (`wait: false`); the log lines then arrive
- * live over the execution's log stream, and the result when the stream ends.
+ * live over the execution's log stream, and the result when the stream ends. A running try-out
+ * can be cancelled (the API aborts its sandbox).
  */
 export function TryPanel({
   code,
@@ -37,6 +38,9 @@ export function TryPanel({
   const [lines, setLines] = useState<LogLine[]>();
   const [out, setOut] = useState<TryExecution>();
   const [error, setError] = useState<string>();
+  // The running try-out's execution, while it can be cancelled.
+  const [runningId, setRunningId] = useState<string>();
+  const [cancelling, setCancelling] = useState(false);
   const latest = useRef({ code, input, settings, language });
   latest.current = { code, input, settings, language };
   // One try-out at a time (Ctrl/Cmd+Enter too); leaving the page stops following it.
@@ -82,6 +86,7 @@ export function TryPanel({
         },
       });
       setPhase('running');
+      setRunningId(executionId);
       setLines([]);
       await new Promise<void>((resolve) => {
         const stop = followLogs(executionId, {
@@ -96,7 +101,21 @@ export function TryPanel({
     } finally {
       busy.current = false;
       stopFollowing.current = undefined;
+      setRunningId(undefined);
+      setCancelling(false);
       setPhase('idle');
+    }
+  }
+
+  /** Asks the API to cancel the try-out; its log stream then ends and the panel shows it cancelled. */
+  async function cancel() {
+    if (!runningId) return;
+    setCancelling(true);
+    try {
+      await api(`/executions/${encodeURIComponent(runningId)}/cancel`, { method: 'POST' });
+    } catch (err) {
+      setError((err as Error).message);
+      setCancelling(false);
     }
   }
 
@@ -127,7 +146,12 @@ export function TryPanel({
       {inputError && <ErrorState message={inputError} />}
       <button type="button" onClick={() => void run()} disabled={running}>
         {phase === 'building' ? 'Building…' : phase === 'running' ? 'Running…' : 'Run'}
-      </button>
+      </button>{' '}
+      {runningId && (
+        <button type="button" className="secondary" onClick={() => void cancel()} disabled={cancelling}>
+          {cancelling ? 'Cancelling…' : 'Cancel'}
+        </button>
+      )}
       {error && <ErrorState message={error} />}
       <div aria-live="polite" data-testid="try-output">
         {(lines || out) && (
@@ -149,6 +173,8 @@ export function TryPanel({
                 {out.error.stack ? `\n${out.error.stack}` : ''}
               </pre>
             </>
+          ) : out.status === 'cancelled' ? (
+            <p data-testid="try-cancelled">Cancelled before it finished: no result.</p>
           ) : (
             <>
               <h3>Result</h3>

@@ -1,14 +1,5 @@
 import type { Page } from 'playwright-core';
 
-/** Signs the browser in with `key` through the console's sign-in page. */
-export async function signIn(page: Page, consoleUrl: string, key: string): Promise<void> {
-  await page.goto(`${consoleUrl}/sign-in`);
-  await page.locator('body[data-hydrated=true]').waitFor();
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/scripts$/);
-}
-
 /** Replaces the first editor's text with `code` (pasted at once, no completion on the way). */
 export async function replaceCode(page: Page, code: string): Promise<void> {
   await page.locator('.cm-content').first().click();

@@ -5,18 +5,15 @@ const recent = new Map<string, { from: number; next: number }[]>();
 /** A job asks about its own tick and the one after (two intervals); a few more for late jobs. */
 const PER_SCHEDULE = 4;
 const MAX_SCHEDULES = 10_000;
-const FIXED_OFFSET = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT']);
 
 /**
  * `nextRun`, remembered per schedule and time zone. A tick job asks it several times (the repeat
  * strategy, the job's own tick, its successor, the ticks in between) and every trigger on the same
  * schedule asks it for the same instant, at ~0.5 ms a cron computation: 2,000 triggers due in one
- * minute would otherwise spend seconds of the lead on it. Only for UTC: in a zone with daylight
- * saving, nextRun's answer near a skipped wall time depends on where it is asked from (from 01:00
- * EST, 02:30 is 03:30 EDT; from 03:00 EDT it is the next day's), so it is asked afresh there.
+ * minute would otherwise spend seconds of the lead on it. Any time zone: nextRun's answer does not
+ * depend on where it is asked from, across daylight-saving changes too (schedule-dst.spec.ts).
  */
 export function nextTick(schedule: string, timezone: string, after: Date): Date | undefined {
-  if (!FIXED_OFFSET.has(timezone)) return nextRun(schedule, timezone, after);
   const key = `${timezone} ${schedule}`;
   const at = after.getTime();
   let known = recent.get(key);

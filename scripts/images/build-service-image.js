@@ -18,10 +18,22 @@ function script(root, file, text) {
 }
 
 const SERVICES = {
+  // As in the official redis image, protected mode is off (it refuses every client not on
+  // loopback otherwise): the server is reachable only on the compose network.
   redis: {
-    changes: ['ENV PATH=/usr/bin:/bin', 'WORKDIR /data', 'EXPOSE 6379', 'CMD ["redis-server"]'],
+    changes: [
+      'ENV PATH=/usr/local/bin:/usr/bin:/bin',
+      'WORKDIR /data',
+      'EXPOSE 6379',
+      'CMD ["redis-server"]',
+    ],
     fill(root) {
       for (const prog of ['redis-server', 'redis-cli']) copyProgram(root, prog);
+      script(
+        root,
+        'usr/local/bin/redis-server',
+        '#!/bin/sh\nexec /usr/bin/redis-server "$@" --protected-mode no\n',
+      );
       writeUsers(root, []);
       fs.mkdirSync(path.join(root, 'data'), { recursive: true });
       return 'redis-server, redis-cli';
@@ -58,6 +70,7 @@ set -e
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   mkdir -p "$PGDATA"
   initdb -D "$PGDATA" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
+  echo "host all all all trust" >> "$PGDATA/pg_hba.conf"
 fi
 exec postgres -D "$PGDATA" -c listen_addresses='*' "$@"
 `,

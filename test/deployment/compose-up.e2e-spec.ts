@@ -1,5 +1,4 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 import { freePort } from '../support/role-process';
 import { docker, ensureBaseImages, eventually, ROOT } from './support/docker';

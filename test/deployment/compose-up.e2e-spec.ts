@@ -214,7 +214,7 @@ export default async (event, ctx) => {
       result: { year: 2020, input: { n: 1 } },
     });
     const logs = await api('GET', `/api/v1/executions/${run.body.id}/logs`);
-    expect(logs.body.items.map((l: any) => l.message)).toContain('hello from compose');
+    expect(logs.body.items.map((l: any) => l.message)).toContain('hello from compose manual');
 
     const trigger = await api('POST', `/api/v1/scripts/${created.body.id}/triggers`, { type: 'http' });
     expect(trigger.status).toBe(201);
@@ -226,7 +226,7 @@ export default async (event, ctx) => {
     expect(hook.status).toBe(202);
     expect(await hook.json()).toEqual({ year: 2021, got: { order: 7 } });
     const hookLogs = await api('GET', `/api/v1/executions/${hook.headers.get('x-runlet-execution-id')}/logs`);
-    expect(hookLogs.body.items.map((l: any) => l.message)).toContain('hello from compose');
+    expect(hookLogs.body.items.map((l: any) => l.message)).toContain('hello from compose http');
   }, 360_000);
 
   it('the console answers on its port', async () => {

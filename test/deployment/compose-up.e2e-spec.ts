@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 import { freePort } from '../support/role-process';
-import { docker, ensureBaseImages, eventually, ROOT } from './support/docker';
+import { createBuiltScript, docker, ensureBaseImages, eventually, ROOT } from './support/docker';
 
 // `docker-compose up` of the real docker-compose.yml on this machine's Docker engine (20.10, with
 // Debian's docker-compose v1). Its third-party images are built here from Debian packages
@@ -186,7 +186,7 @@ describe('docker-compose up of docker-compose.yml (real Docker engine; Cockroach
   }, 240_000);
 
   it('builds a script with an npm dependency, runs it by hand and by webhook, and keeps its logs', async () => {
-    const created = await api('POST', '/api/v1/scripts', {
+    const scriptId = await createBuiltScript(api, {
       name: 'through-compose',
       network: 'none',
       code: `import dayjs from 'dayjs';
@@ -195,18 +195,8 @@ export default async (event, ctx) => {
   return event.http ? { status: 202, body: { year: dayjs('2021-03-04').year(), got: event.http.body } } : { year: dayjs('2020-01-02').year(), input: event.input };
 }`,
     });
-    expect(created.status).toBe(201);
-    const built = await eventually(
-      'the build',
-      async () => {
-        const { body } = await api('GET', `/api/v1/scripts/${created.body.id}`);
-        return body.build?.status === 'failed' || body.deployedVersion === 1 ? body : undefined;
-      },
-      240_000,
-    );
-    expect(built.build).toMatchObject({ status: 'succeeded' });
 
-    const run = await api('POST', `/api/v1/scripts/${created.body.id}/runs`, { input: { n: 1 }, wait: true });
+    const run = await api('POST', `/api/v1/scripts/${scriptId}/runs`, { input: { n: 1 }, wait: true });
     expect(run.status).toBe(200);
     expect({ status: run.body.status, error: run.body.error, result: run.body.result }).toEqual({
       status: 'succeeded',
@@ -216,7 +206,7 @@ export default async (event, ctx) => {
     const logs = await api('GET', `/api/v1/executions/${run.body.id}/logs`);
     expect(logs.body.items.map((l: any) => l.message)).toContain('hello from compose manual');
 
-    const trigger = await api('POST', `/api/v1/scripts/${created.body.id}/triggers`, { type: 'http' });
+    const trigger = await api('POST', `/api/v1/scripts/${scriptId}/triggers`, { type: 'http' });
     expect(trigger.status).toBe(201);
     const hook = await fetch(`${apiUrl}/hooks/${trigger.body.id}`, {
       method: 'POST',

@@ -3,7 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { startOutsideHttpServer, type OutsideHttpServer } from '@runlet/testing';
 import { recreateTestDatabase, REDIS_URL } from '../support/database';
 import { freePort } from '../support/role-process';
-import { docker, ensureBaseImages, eventually } from './support/docker';
+import { createBuiltScript, docker, ensureBaseImages, eventually } from './support/docker';
 
 // The platform image (./Dockerfile), built with the local Docker engine from the locally built
 // base images, run as three containers, one per role (api, builder, executor), against the
@@ -86,18 +86,8 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
 
   /** Creates a script, waits for its build and runs it once, waiting for the outcome. */
   const buildAndRun = async (script: { name: string; network: string; code: string }, input: unknown) => {
-    const created = await api('POST', '/api/v1/scripts', script);
-    expect(created.status).toBe(201);
-    const built = await eventually(
-      'the build',
-      async () => {
-        const { body } = await api('GET', `/api/v1/scripts/${created.body.id}`);
-        return body.build?.status === 'failed' || body.deployedVersion === 1 ? body : undefined;
-      },
-      240_000,
-    );
-    expect(built.build).toMatchObject({ status: 'succeeded' });
-    const run = await api('POST', `/api/v1/scripts/${created.body.id}/runs`, { input, wait: true });
+    const scriptId = await createBuiltScript(api, script);
+    const run = await api('POST', `/api/v1/scripts/${scriptId}/runs`, { input, wait: true });
     expect(run.status).toBe(200);
     return run.body;
   };

@@ -63,3 +63,24 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+
+/** Creates a script through the platform's API and waits for its first build; resolves to its id. */
+export async function createBuiltScript(
+  api: Api,
+  script: { name: string; network: string; code: string },
+): Promise<string> {
+  const created = await api('POST', '/api/v1/scripts', script);
+  expect(created.status).toBe(201);
+  const built = await eventually(
+    'the build',
+    async () => {
+      const { body } = await api('GET', `/api/v1/scripts/${created.body.id}`);
+      return body.build?.status === 'failed' || body.deployedVersion === 1 ? body : undefined;
+    },
+    240_000,
+  );
+  expect(built.build).toMatchObject({ status: 'succeeded' });
+  return created.body.id;
+}

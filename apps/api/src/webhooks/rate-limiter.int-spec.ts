@@ -6,11 +6,11 @@ import { RateLimiter } from './rate-limiter';
 describe('RateLimiter (real Redis)', () => {
   const clients: Redis[] = [];
   /** A limiter on a connection of its own, once it is ready (before, calls are counted in memory). */
-  const limiter = async (rate: number, prefix: string) => {
+  const limiter = async (rate: number, prefix: string, windowMs?: number) => {
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     clients.push(redis);
     await new Promise((resolve) => redis.once('ready', resolve));
-    return new RateLimiter(redis, rate, prefix);
+    return new RateLimiter(redis, rate, prefix, windowMs);
   };
   afterAll(() => clients.forEach((c) => c.disconnect()));
 
@@ -40,7 +40,8 @@ describe('RateLimiter (real Redis)', () => {
 
   it('grants a busy window from reservations: exactly the rate, in far fewer round trips than calls', async () => {
     const prefix = `test:rate:${randomUUID()}`;
-    const l = await limiter(1000, prefix);
+    // A minute's window: 1,200 calls on a loaded machine may take longer than a second.
+    const l = await limiter(1000, prefix, 60_000);
     const redis = clients[clients.length - 1];
     const sent: string[] = [];
     const send = redis.sendCommand.bind(redis);
@@ -51,7 +52,7 @@ describe('RateLimiter (real Redis)', () => {
     // All at once, as concurrent requests come: the window is never overdrawn.
     const waits = await Promise.all(Array.from({ length: 1200 }, () => l.take('busy')));
     expect(waits.filter((w) => w === 0)).toHaveLength(1000);
-    expect(waits.filter((w) => w === 1)).toHaveLength(200);
+    expect(waits.filter((w) => w > 0)).toHaveLength(200); // refused, told to wait out the window
     expect(sent.length).toBeLessThan(40);
     // What Redis holds is what was reserved: the whole window, and no more.
     expect(Number(await redis.get(`${prefix}:busy`))).toBeGreaterThanOrEqual(1000);
@@ -59,7 +60,7 @@ describe('RateLimiter (real Redis)', () => {
 
   it('two processes sharing a busy trigger never get more than the rate between them', async () => {
     const prefix = `test:rate:${randomUUID()}`;
-    const [one, two] = [await limiter(100, prefix), await limiter(100, prefix)];
+    const [one, two] = [await limiter(100, prefix, 60_000), await limiter(100, prefix, 60_000)];
     const waits = await Promise.all(
       Array.from({ length: 300 }, (_, i) => (i % 2 ? one : two).take('shared')),
     );

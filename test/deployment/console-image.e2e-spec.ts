@@ -15,7 +15,7 @@ describe('console image (real Docker engine)', () => {
     ensureBaseImages();
     docker('build', '-q', '-t', IMAGE, '-f', 'Dockerfile.console', '.');
     port = await freePort();
-    docker('rm', '-f', NAME);
+    docker('rm', '-fv', NAME);
     docker(
       'run',
       '-d',
@@ -30,7 +30,7 @@ describe('console image (real Docker engine)', () => {
   }, 15 * 60_000);
 
   afterAll(() => {
-    docker('rm', '-f', NAME);
+    docker('rm', '-fv', NAME);
   });
 
   it('serves the sign-in page and the editor’s TypeScript libraries as user 10001, and Docker sees it healthy', async () => {

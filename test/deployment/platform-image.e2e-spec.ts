@@ -32,7 +32,7 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
   };
 
   const run = (role: string, env: Record<string, string>, extra: string[] = [], name = `${NAME}-${role}`) => {
-    docker('rm', '-f', name);
+    docker('rm', '-fv', name);
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     docker(
       'run',
@@ -79,7 +79,7 @@ describe('platform image (real Docker engine, PostgreSQL, Redis, bwrap in a cont
   }, 15 * 60_000);
 
   afterAll(() => {
-    for (const name of containers) docker('rm', '-f', name);
+    for (const name of containers) docker('rm', '-fv', name);
     docker('volume', 'rm', '-f', `${NAME}-data`);
     outside?.stop();
   });
@@ -233,7 +233,7 @@ export default async (event) => ({
         "(network 'egress' needs the device /dev/net/tun: in a container, add it, e.g. docker run --device /dev/net/tun)",
       );
     } finally {
-      docker('rm', '-f', name);
+      docker('rm', '-fv', name);
       docker('start', `${NAME}-executor`);
     }
   }, 300_000);

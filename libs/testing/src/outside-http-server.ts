@@ -23,7 +23,7 @@ export async function startOutsideHttpServer(name: string): Promise<OutsideHttpS
     }
   };
   const stop = () => {
-    quiet('rm', '-f', name);
+    quiet('rm', '-fv', name);
     quiet('network', 'rm', name);
   };
   stop();

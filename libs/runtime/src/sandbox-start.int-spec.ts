@@ -132,7 +132,7 @@ describe('ProcessRuntime: a sandbox that fails to start fails one execution, nev
     const outcome = await runtime.run(request(dir));
     expect(outcome.status).toBe('failed');
     expect(outcome.error?.message).toMatch(
-      /^The sandbox could not start: bwrap exited with code 1 \(pipe errors: fd 5: (EPIPE|closed), fd 3: (EPIPE|closed)\)$/,
+      /^The sandbox could not start: bwrap exited with code 1 \(pipe errors: fd 3: (EPIPE|closed), fd 5: (EPIPE|closed)\)$/,
     );
     standIns.mode('bwrap', 'ok');
     await expectServed('none');

@@ -17,7 +17,8 @@ export class SupervisedProcess {
   readonly failed: Promise<never>;
   private spawnError?: Error;
   private stderrTail = '';
-  private readonly pipeErrors: string[] = [];
+  /** The first failure seen on each pipe, by fd: reported in fd order, whatever order they happened in. */
+  private readonly pipeErrors = new Map<number, string>();
 
   constructor(
     readonly name: string,
@@ -43,7 +44,7 @@ export class SupervisedProcess {
     // stdio is missing when the spawn failed for want of file descriptors (EMFILE).
     (child.stdio ?? []).forEach((stream, fd) =>
       stream?.on('error', (err: NodeJS.ErrnoException) =>
-        this.pipeErrors.push(`fd ${fd}: ${err.code ?? err.message}`),
+        this.notePipeError(fd, err.code ?? err.message),
       ),
     );
     child.stderr?.setEncoding('utf8');
@@ -79,7 +80,11 @@ export class SupervisedProcess {
 
   /** True once a write to (or read from) one of its pipes failed. */
   get pipeFailed(): boolean {
-    return this.pipeErrors.length > 0;
+    return this.pipeErrors.size > 0;
+  }
+
+  private notePipeError(fd: number, what: string): void {
+    if (!this.pipeErrors.has(fd)) this.pipeErrors.set(fd, what);
   }
 
   /** What it printed on stderr last (up to 4 KiB). */
@@ -97,7 +102,7 @@ export class SupervisedProcess {
     const pipe = this.stream<Writable>(fd);
     if (!pipe || pipe.destroyed || !pipe.writable) {
       // Closed on its side (we may have seen its end before a write could fail with EPIPE).
-      if (this.child) this.pipeErrors.push(`fd ${fd}: closed`);
+      if (this.child) this.notePipeError(fd, 'closed');
       return false;
     }
     if (end) pipe.end(data);
@@ -126,7 +131,8 @@ export class SupervisedProcess {
           ? `was killed by ${child.signalCode}`
           : 'is still running';
     const stderr = this.stderrTail.trim();
-    const pipes = this.pipeErrors.length ? ` (pipe errors: ${this.pipeErrors.join(', ')})` : '';
+    const byFd = [...this.pipeErrors].sort(([a], [b]) => a - b).map(([fd, what]) => `fd ${fd}: ${what}`);
+    const pipes = byFd.length ? ` (pipe errors: ${byFd.join(', ')})` : '';
     return new Error(`${this.name} ${how}${stderr ? `: ${stderr}` : ''}${pipes}`);
   }
 }

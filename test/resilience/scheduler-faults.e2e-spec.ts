@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { queueOptions } from '@runlet/platform';
 import { REDIS_URL } from '../support/database';
 import { Cluster, eventually } from './support/cluster';
 import { HOLDS, invariants } from './support/invariants';
@@ -110,6 +112,60 @@ describe('resilience: the scheduler stopped and restarted (catch-up policy, real
     expect(inOutage.filter((f) => !f.late)).toEqual([]); // nothing fired on time while no scheduler ran
     expect(inOutage.filter((f) => f.late)).toHaveLength(1); // the missed window, caught up once
     const seconds = fired.map((f) => f.scheduledAt);
+    expect(new Set(seconds).size).toBe(seconds.length);
+    const result = await invariants(cluster.databaseUrl, NAME, { accepted: [], logLines: LINES });
+    expect(result).toEqual(HOLDS);
+  }, 600_000);
+});
+
+describe('resilience: a scheduler SIGKILLed while it holds a tick (real processes, PostgreSQL, Redis)', () => {
+  const NAME = 'res_sched_kill';
+  const LEAD_MS = 500; // the scheduler's default lead: a tick job's time is its tick's minus this
+  let cluster: Cluster;
+  let ticks: Queue | undefined;
+  afterAll(async () => {
+    await ticks?.close();
+    await cluster?.close();
+  });
+
+  it('the tick it held is handed to the next scheduler and fires once, as late; every tick ends once', async () => {
+    cluster = await Cluster.create(NAME, { redisUrl: REDIS_URL });
+    const triggerId = await cronSetup(cluster, 'latest');
+    const doomed = await cluster.start(['scheduler']);
+    await eventually(
+      async () => ((await firings(cluster, triggerId)).length >= 3 ? true : undefined),
+      '3 ticks',
+      90_000,
+    );
+    // The scheduler's queue ('cron-ticks'): wait until it holds a tick job (taken, sleeping its lead)
+    // whose tick is still 150 ms away, so that it cannot fire it before the kill lands.
+    ticks = new Queue('cron-ticks', queueOptions(cluster.redisUrl, cluster.databaseUrl));
+    const held = await eventually(
+      async () => (await ticks!.getActive()).find((j) => j.opts.prevMillis! + LEAD_MS - Date.now() > 150),
+      'a held tick job',
+      30_000,
+      20,
+    );
+    doomed.kill('SIGKILL');
+    await doomed.exited;
+    const heldTick = new Date(held.opts.prevMillis! + LEAD_MS).toISOString();
+    expect((await firings(cluster, triggerId)).map((f) => f.scheduledAt)).not.toContain(heldTick);
+
+    await cluster.start(['scheduler']);
+    const fired = await eventually(
+      async () => {
+        const all = await firings(cluster, triggerId);
+        return all.some((f) => f.scheduledAt === heldTick) ? all : undefined;
+      },
+      `the held tick ${heldTick}`,
+      120_000,
+    );
+    expect(fired.filter((f) => f.scheduledAt === heldTick)).toEqual([
+      expect.objectContaining({ scheduledAt: heldTick, late: true }),
+    ]);
+    expect((await cluster.api('PATCH', `/api/v1/triggers/${triggerId}`, { paused: true })).status).toBe(200);
+    await sleep(1500);
+    const seconds = (await firings(cluster, triggerId)).map((f) => f.scheduledAt);
     expect(new Set(seconds).size).toBe(seconds.length);
     const result = await invariants(cluster.databaseUrl, NAME, { accepted: [], logLines: LINES });
     expect(result).toEqual(HOLDS);

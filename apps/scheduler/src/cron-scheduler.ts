@@ -95,7 +95,12 @@ export class CronScheduler {
       prefix: options.prefix,
       concurrency: options.concurrency,
       // Ticks are never retried by BullMQ: a failed firing is logged; the next tick comes anyway.
+      // (A job scheduler's job held by a process that died is handed back whatever this says.)
       maxStalledCount: 0,
+      // A tick is held for the lead and its firing, a second or so: a short lock hands a tick held by
+      // a scheduler that died to another within lockDuration + stalledInterval, not BullMQ's 30 + 30 s.
+      lockDuration: options.tickLockMs,
+      stalledInterval: options.tickLockMs,
     });
     this.worker.on('error', (err) => this.fail('tick worker', err));
     this.resyncTimer = setInterval(() => void this.resync(), options.resyncMs);
@@ -135,7 +140,7 @@ export class CronScheduler {
     const { prevMillis } = job.opts;
     if (prevMillis === undefined) return;
     // Date.now(), not the shared clock: BullMQ made the successor by this process's own clock just now.
-    const taken = { prevMillis, takenAtLocal: Date.now() };
+    const taken = { prevMillis, takenAtLocal: Date.now(), redelivered: job.attemptsStarted > 1 };
     this.ticksTaken++;
     try {
       await this.handler.handle(job.data.triggerId, taken);

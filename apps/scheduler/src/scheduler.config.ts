@@ -14,6 +14,11 @@ export interface SchedulerOptions {
   lateAfterMs: number;
   /** Full reconciliation of the trigger cache and the BullMQ job schedulers. */
   resyncMs: number;
+  /**
+   * The lock a scheduler holds on a tick job (renewed every half of it), and how often each checks
+   * for jobs whose holder died. The lead and the firing take about a second.
+   */
+  tickLockMs: number;
   /** Tick jobs in flight per process; they mostly sleep through their lead, so this is cheap. */
   concurrency: number;
   /**
@@ -27,6 +32,7 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   leadMs: 500,
   lateAfterMs: 2000,
   resyncMs: 10_000,
+  tickLockMs: 5_000,
   concurrency: 1000,
   prefix: 'bull',
 };

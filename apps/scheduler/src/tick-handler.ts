@@ -18,6 +18,8 @@ import { TickContext, TickFirer } from './tick-firer';
  * BullMQ schedules a job's successor from the moment it was taken, by the taking process's own
  * clock, so a job taken late or by a process whose clock runs ahead leaves ticks before its successor
  * without a job: those "orphans" are fired here too, on time (`orphanTicks`).
+ * A job taken again (its first taker died holding it, and BullMQ's stall check handed it back) brings
+ * a tick nobody may have fired: it is fired itself, late if it is late, unless `catchUp` is `none`.
  */
 export class TickHandler {
   private readonly log = new Logger('scheduler');
@@ -33,8 +35,14 @@ export class TickHandler {
     this.clock = new TickClock(now);
   }
 
-  /** `job`: its BullMQ time, and this process's own clock when the worker took it. */
-  async handle(triggerId: string, job: { prevMillis: number; takenAtLocal: number }): Promise<void> {
+  /**
+   * `job`: its BullMQ time, this process's own clock when the worker took it, and whether it had been
+   * taken before (`redelivered`).
+   */
+  async handle(
+    triggerId: string,
+    job: { prevMillis: number; takenAtLocal: number; redelivered?: boolean },
+  ): Promise<void> {
     const takenAt = this.now();
     const scheduledAt = tickTimeOfJob(job.prevMillis, this.options.leadMs);
     let trigger = this.triggers.get(triggerId);
@@ -47,6 +55,7 @@ export class TickHandler {
     if (!isTick(trigger.schedule, trigger.timezone, scheduledAt)) return;
 
     const ctx = await this.firer.context(trigger);
+    if (job.redelivered) return this.handleHeldTick(trigger, scheduledAt, takenAt, ctx);
     const { schedule, timezone } = trigger;
     const { lateAfterMs, leadMs } = this.options;
     const successor = successorTickOf(
@@ -62,6 +71,31 @@ export class TickHandler {
       await this.catchUp(trigger, new Date(takenAt), ctx);
     }
     for (const orphan of orphans) await this.fireAt(trigger, orphan, ctx);
+  }
+
+  /**
+   * A tick whose first taker died holding it. Its successor was made then, by that process's clock, so
+   * no orphans can be worked out here; the tick itself fires once (the execution id refuses a second
+   * firing if the dead process got that far). Late, it is one missed tick for the catch-up policy.
+   */
+  private async handleHeldTick(
+    trigger: CronTrigger,
+    scheduledAt: Date,
+    takenAt: number,
+    ctx: TickContext,
+  ): Promise<void> {
+    if (takenAt - scheduledAt.getTime() <= this.options.lateAfterMs) return this.fireAt(trigger, scheduledAt, ctx);
+    if (trigger.catchUp === 'none') {
+      recordTick('not-caught-up', true);
+      this.log.warn(
+        `trigger ${trigger.id}: tick ${scheduledAt.toISOString()} was held by a scheduler that stopped; not fired (catchUp: none)`,
+      );
+      return;
+    }
+    this.log.warn(
+      `trigger ${trigger.id}: tick ${scheduledAt.toISOString()} was held by a scheduler that stopped; firing it as late`,
+    );
+    await this.fire(trigger, scheduledAt, true, ctx);
   }
 
   /** Fires on time the ticks strictly between `after` and `before` (those an upsert left without a job). */

@@ -84,7 +84,8 @@ export class TickHandler {
     takenAt: number,
     ctx: TickContext,
   ): Promise<void> {
-    if (takenAt - scheduledAt.getTime() <= this.options.lateAfterMs) return this.fireAt(trigger, scheduledAt, ctx);
+    if (takenAt - scheduledAt.getTime() <= this.options.lateAfterMs)
+      return this.fireAt(trigger, scheduledAt, ctx);
     if (trigger.catchUp === 'none') {
       recordTick('not-caught-up', true);
       this.log.warn(

@@ -14,7 +14,7 @@ import {
   UnrecordedExecution,
 } from '@runlet/executions';
 import { ArtifactResolver } from './artifact-resolver';
-import { ExecutionAttempts } from './execution-attempt';
+import { ExecutionAttempts, STARTED_DEFER_MS } from './execution-attempt';
 import { ExecutionJobProcessor } from './execution-job-processor';
 import { SecretResolver } from '@runlet/secrets';
 import { ExecutionRunner } from './execution-runner';
@@ -69,6 +69,8 @@ export class ExecutionWorker implements InProcessExecutor {
     this.jobs = new ExecutionJobProcessor(attempts, repo);
     this.handoff = new InProcessHandoff(attempts, queue, {
       concurrency: options.concurrency,
+      maxWaitMs: STARTED_DEFER_MS,
+      maxWaiting: options.concurrency * 4,
       leaseMs: options.lockDurationMs,
     });
   }
@@ -97,7 +99,10 @@ export class ExecutionWorker implements InProcessExecutor {
     return this.handoff.runHere(executionId, queued);
   }
 
-  runUnrecorded(executionId: string, execution: UnrecordedExecution): Promise<void> | undefined {
+  runUnrecorded(
+    executionId: string,
+    execution: UnrecordedExecution,
+  ): Promise<{ recorded: Promise<void> } | undefined> {
     return this.handoff.runUnrecorded(executionId, execution);
   }
 }

@@ -19,10 +19,18 @@ describe('InProcessHandoff (real PostgreSQL, Redis, BullMQ and sandbox)', () => 
     queue = new Queue(EXECUTIONS_QUEUE, queueOptions(REDIS_URL, testDatabaseUrl('in_process_handoff')));
     await queue.obliterate({ force: true });
   });
-  beforeEach(() => {
-    handoff = new InProcessHandoff(t.attempts, queue, { concurrency: 1, leaseMs: 60_000 });
-    handoff.start();
-  });
+  /** One slot; an execution not recorded yet may wait `maxWaitMs` for it, one at a time. */
+  const newHandoff = (maxWaitMs: number) => {
+    const created = new InProcessHandoff(t.attempts, queue, {
+      concurrency: 1,
+      maxWaitMs,
+      maxWaiting: 1,
+      leaseMs: 60_000,
+    });
+    created.start();
+    return created;
+  };
+  beforeEach(() => (handoff = newHandoff(30_000)));
   afterEach(() => handoff.stop());
   afterAll(async () => {
     await queue.close();
@@ -42,7 +50,7 @@ describe('InProcessHandoff (real PostgreSQL, Redis, BullMQ and sandbox)', () => 
 
   it('records an execution not recorded yet with its run, and leaves no job in the queue', async () => {
     const { id, execution } = t.unrecorded(QUICK);
-    await handoff.runUnrecorded(id, execution);
+    await (await handoff.runUnrecorded(id, execution))!.recorded;
     await handoff.stop(); // the run is over
     expect(await typesOf(id)).toEqual(['ExecutionQueued', 'ExecutionStarted', 'ExecutionSucceeded']);
     expect(await t.lines(id)).toEqual([[1, 'stdout', 'ran']]);
@@ -51,10 +59,11 @@ describe('InProcessHandoff (real PostgreSQL, Redis, BullMQ and sandbox)', () => 
 
   it('a second hand-over of the same execution is refused: its waiter gets the error, its run leaves no trace', async () => {
     const { id, execution } = t.unrecorded(QUICK);
-    await handoff.runUnrecorded(id, execution);
+    await (await handoff.runUnrecorded(id, execution))!.recorded;
     await handoff.stop();
     handoff.start();
-    await expect(handoff.runUnrecorded(id, execution)).rejects.toThrow(`execution ${id} already exists`);
+    const again = await handoff.runUnrecorded(id, execution);
+    await expect(again!.recorded).rejects.toThrow(`execution ${id} already exists`);
     await handoff.stop();
     expect(await typesOf(id)).toEqual(['ExecutionQueued', 'ExecutionStarted', 'ExecutionSucceeded']);
     expect(await t.lines(id)).toEqual([[1, 'stdout', 'ran']]);
@@ -73,17 +82,53 @@ describe('InProcessHandoff (real PostgreSQL, Redis, BullMQ and sandbox)', () => 
   });
 
   it('takes nothing while every slot is busy, nor once stopped', async () => {
+    await handoff.stop();
+    handoff = newHandoff(200);
     const busy = await t.queued(ENDLESS);
     expect(handoff.runHere(busy.id, busy.from)).toBe(true);
     const other = await t.queued(QUICK);
     expect(handoff.runHere(other.id, other.from)).toBe(false);
     const unrecorded = t.unrecorded(QUICK);
-    expect(handoff.runUnrecorded(unrecorded.id, unrecorded.execution)).toBeUndefined();
+    // Waits its 200 ms for the slot the endless run keeps, then is refused; so is one beyond maxWaiting.
+    const waited = handoff.runUnrecorded(unrecorded.id, unrecorded.execution);
+    const beyond = t.unrecorded(QUICK);
+    expect(await handoff.runUnrecorded(beyond.id, beyond.execution)).toBeUndefined();
+    expect(await waited).toBeUndefined();
+    expect(await t.events(unrecorded.id)).toEqual([]); // left to its caller, which records and queues it
     await t.until(busy.id, 'ExecutionStarted');
     await t.cancel(busy.id);
     await handoff.stop();
     expect(handoff.runHere(other.id, other.from)).toBe(false);
     expect(await typesOf(other.id)).toEqual(['ExecutionQueued']); // left to its caller, which queues it
+  });
+
+  it('with every slot busy, an execution not recorded yet waits for the next free slot and runs here, never through the queue', async () => {
+    const first = t.unrecorded(
+      `export default async () => { await new Promise((r) => setTimeout(r, 60)); return 1; };`,
+    );
+    const second = t.unrecorded(QUICK);
+    const admittedFirst = await handoff.runUnrecorded(first.id, first.execution);
+    const admittedSecond = handoff.runUnrecorded(second.id, second.execution); // the one slot is taken
+    await admittedFirst!.recorded;
+    await (await admittedSecond)!.recorded;
+    await handoff.stop();
+    for (const { id } of [first, second]) {
+      expect(await typesOf(id)).toEqual(['ExecutionQueued', 'ExecutionStarted', 'ExecutionSucceeded']);
+      expect(await queue.getJob(id)).toBeUndefined();
+    }
+  });
+
+  it('stopping refuses the executions waiting for a slot: they are left to their callers', async () => {
+    const busy = await t.queued(ENDLESS);
+    expect(handoff.runHere(busy.id, busy.from)).toBe(true);
+    const waiting = t.unrecorded(QUICK);
+    const admitted = handoff.runUnrecorded(waiting.id, waiting.execution);
+    await t.until(busy.id, 'ExecutionStarted');
+    const stopped = handoff.stop();
+    expect(await admitted).toBeUndefined();
+    await t.cancel(busy.id);
+    await stopped;
+    expect(await t.events(waiting.id)).toEqual([]);
   });
 
   it('a failed attempt with attempts left goes to the queue, delayed by the backoff', async () => {

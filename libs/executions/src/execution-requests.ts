@@ -45,10 +45,14 @@ export interface InProcessExecutor {
   runHere(executionId: string, queued: QueuedSnapshot): boolean;
   /**
    * Starts an execution whose queueing is recorded with its run's first step (see
-   * ExecutionWorker.runUnrecorded); undefined when every slot is busy. The promise settles once
-   * the queueing is recorded, or rejects if it could not be (the run is then aborted).
+   * ExecutionWorker.runUnrecorded) once it has a slot; undefined when none was free within a
+   * moment. `recorded` settles once the queueing is recorded, or rejects if it could not be (the
+   * run is then aborted).
    */
-  runUnrecorded(executionId: string, execution: UnrecordedExecution): Promise<void> | undefined;
+  runUnrecorded(
+    executionId: string,
+    execution: UnrecordedExecution,
+  ): Promise<{ recorded: Promise<void> } | undefined>;
 }
 
 export type QueueExecutionParams = Omit<ExecutionQueued['data'], 'executionId' | 'maxAttempts'> & {
@@ -128,11 +132,11 @@ export class ExecutionRequests {
       if (options.newId && this.local) {
         const events = decideExecution(queueExecutionCommand(params, executionId), undefined);
         const state = evolveExecutionEvents(undefined, events, new Date().toISOString())!;
-        const recorded = this.local.runUnrecorded(executionId, { events, metadata, state });
-        if (recorded) {
+        const admitted = await this.local.runUnrecorded(executionId, { events, metadata, state });
+        if (admitted) {
           const finished = await new Promise<ExecutionView | null>((resolve, reject) => {
             listener.result(options.waitMs, state).then(resolve, reject);
-            recorded.catch(reject); // not recorded: the caller gets the error, not a wait
+            admitted.recorded.catch(reject); // not recorded: the caller gets the error, not a wait
           });
           return { executionId, finished };
         }

@@ -1,6 +1,6 @@
 import { LAST_NODE_RED, startNodeRed } from './node-red';
 import { benchPlatform, DEFAULTS, loadOverHttp, recordedCounts, trivialScript } from './platform-bench';
-import { ms, report, summarize } from './stats';
+import { atLeast, atMost, ms, report, summarize, type Row } from './stats';
 import type { LoadSpec } from './load-client';
 import type { TestPlatform } from '../test/support/platform';
 
@@ -42,7 +42,7 @@ export async function benchWebhooks(): Promise<void> {
   const p = await benchPlatform('webhooks', {
     webhooks: { ...DEFAULTS.webhooks, ratePerSecond: 1_000_000 },
   });
-  const rows: [string, string | number][] = [
+  const rows: Row[] = [
     [
       'settings',
       `defaults (RUNLET_EXECUTOR_CONCURRENCY=${DEFAULTS.executor.concurrency}, RUNLET_POOL_SIZE=${DEFAULTS.executor.poolSize}, RUNLET_POOL_IDLE_MS=${DEFAULTS.executor.poolIdleMs}, network egress) but RUNLET_WEBHOOK_RATE_PER_SEC=1000000 (default ${DEFAULTS.webhooks.ratePerSecond})`,
@@ -170,24 +170,26 @@ export async function benchWebhooks(): Promise<void> {
   }
 
   if (ours) {
-    const yes = (ok: boolean) => (ok ? 'met' : 'NOT met');
     rows.push(
       [
-        'goal: 16 clients ≥ 1 client (executions/s)',
-        `${yes(ours.sixteen >= ours.one)} (${ours.sixteen} vs ${ours.one})`,
+        '16 clients / 1 client (executions/s)',
+        `${ours.sixteen} / ${ours.one}`,
+        { goal: '16 clients ≥ 1 client', met: ours.sixteen >= ours.one },
       ],
-      ['goal: ≥ 1,000/s at 16 clients', `${yes(ours.sixteen >= 1000)} (${ours.sixteen})`],
-      ['goal: p99 ≤ 25 ms at 16 clients', `${yes(ours.sixteenP99 <= 25)} (${ms(ours.sixteenP99)})`],
+      ['16 clients: executions/s', ours.sixteen, atLeast(ours.sixteen, 1000, '/s')],
+      ['16 clients: p99', ms(ours.sixteenP99), atMost(ours.sixteenP99, 25, 'ms')],
     );
     if (worstScriptP99 !== undefined)
       rows.push([
-        'goal: 16 scripts × 1 client, no script p99 > 50 ms',
-        `${yes(worstScriptP99 <= 50)} (worst ${ms(worstScriptP99)})`,
+        '16 scripts × 1 client: worst script p99',
+        ms(worstScriptP99),
+        atMost(worstScriptP99, 50, 'ms'),
       ]);
     if (peer)
       rows.push([
-        `goal: 1 client p50 ≤ 2 × Node-RED's (${peer.label})`,
-        `${yes(ours.oneP50 <= 2 * peer.oneP50)} (${ms(ours.oneP50)} vs ${ms(peer.oneP50)})`,
+        `1 client p50, ours / Node-RED's (${peer.label})`,
+        `${ms(ours.oneP50)} / ${ms(peer.oneP50)}`,
+        { goal: "≤ 2 × Node-RED's", met: ours.oneP50 <= 2 * peer.oneP50 },
       ]);
   }
   report('webhooks (sync, trivial script; the client is a separate process; 2 shared cores)', rows);

@@ -7,14 +7,14 @@ import {
   burstThroughOutage,
   loggingScript,
   statusCounts,
-  twoExecutorsWithHooks,
+  twoApisTwoExecutorsWithHooks,
 } from './support/load';
 import { OwnPostgres, OwnRedis } from './support/own-services';
 
 const NAME = 'res_pg_restart';
 const LINES = 3;
 
-describe('resilience: PostgreSQL restarted while executions run and finish (own PostgreSQL and Redis, real processes)', () => {
+describe('resilience: PostgreSQL restarted while executions run and finish, through two api processes (own PostgreSQL and Redis, real processes)', () => {
   let cluster: Cluster;
   let pg: OwnPostgres;
   let redis: OwnRedis;
@@ -30,7 +30,7 @@ describe('resilience: PostgreSQL restarted while executions run and finish (own 
       databaseUrl: pg.url(testDatabaseName(NAME)),
       redisUrl: redis.url,
     });
-    const hooks = await twoExecutorsWithHooks(cluster, 'slow', loggingScript(LINES, 600));
+    const hooks = await twoApisTwoExecutorsWithHooks(cluster, 'slow', loggingScript(LINES, 600));
     const { outcomes, answeredAfter } = await burstThroughOutage(cluster, hooks, 200, 12, 60, () =>
       pg.restart(1500),
     );

@@ -5,14 +5,14 @@ import {
   burstThroughOutage,
   loggingScript,
   statusCounts,
-  twoExecutorsWithHooks,
+  twoApisTwoExecutorsWithHooks,
 } from './support/load';
 import { OwnRedis } from './support/own-services';
 
 const NAME = 'res_redis_restart';
 const LINES = 2;
 
-describe('resilience: Redis restarted during a burst of 500 webhook calls, async and sync (own redis-server, real processes)', () => {
+describe('resilience: Redis restarted during a burst of 500 webhook calls, async and sync, through two api processes (own redis-server, real processes)', () => {
   let cluster: Cluster;
   let redis: OwnRedis;
   afterAll(async () => {
@@ -23,7 +23,7 @@ describe('resilience: Redis restarted during a burst of 500 webhook calls, async
   it('every accepted call ends exactly once, refused ones answer 503, positions stay gap-free, read models equal their rebuild, no log line is lost', async () => {
     redis = await OwnRedis.start();
     cluster = await Cluster.create(NAME, { redisUrl: redis.url });
-    const hooks = await twoExecutorsWithHooks(cluster, 'hooked', loggingScript(LINES, 50));
+    const hooks = await twoApisTwoExecutorsWithHooks(cluster, 'hooked', loggingScript(LINES, 50));
     const { outcomes, answeredAfter } = await burstThroughOutage(cluster, hooks, 500, 16, 150, () =>
       redis.restart(1000),
     );

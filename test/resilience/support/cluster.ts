@@ -111,9 +111,14 @@ export class Cluster {
   }
 
   get apiUrl(): string {
-    const api = this.processes.find((p) => p.roles.includes('api') && p.alive);
-    if (!api) throw new Error('no api process is running');
-    return `http://127.0.0.1:${api.port}`;
+    return this.apiUrls[0];
+  }
+
+  /** Every running api process's base URL, in the order they were started. */
+  get apiUrls(): string[] {
+    const apis = this.processes.filter((p) => p.roles.includes('api') && p.alive);
+    if (!apis.length) throw new Error('no api process is running');
+    return apis.map((p) => `http://127.0.0.1:${p.port}`);
   }
 
   /** Starts a process with `roles`; with `api`, waits until it answers /health. */

@@ -36,8 +36,9 @@ export async function callHook(base: string, hookId: string, body: unknown = {})
 }
 
 /**
- * `total` webhook calls, `concurrency` at a time, each to `hookIds[i % n]`; `during(done)` is told
- * how many have answered after each answer (to inject a fault part-way).
+ * `total` webhook calls, `concurrency` at a time, each to `hookIds[i % n]`, spread over the cluster's
+ * running api processes in turn; `during(done)` is told how many have answered after each answer
+ * (to inject a fault part-way).
  */
 export async function burst(
   cluster: Cluster | (() => string),
@@ -48,11 +49,15 @@ export async function burst(
 ): Promise<HookOutcome[]> {
   const outcomes: HookOutcome[] = [];
   let next = 0;
-  const base = () => (typeof cluster === 'function' ? cluster() : cluster.apiUrl);
+  const base = (i: number) => {
+    if (typeof cluster === 'function') return cluster();
+    const apis = cluster.apiUrls;
+    return apis[i % apis.length];
+  };
   const lane = async () => {
     while (next < total) {
       const i = next++;
-      outcomes[i] = await callHook(base(), hookIds[i % hookIds.length], { i });
+      outcomes[i] = await callHook(base(i), hookIds[i % hookIds.length], { i });
       during(outcomes.filter(Boolean).length);
     }
   };
@@ -72,11 +77,17 @@ export const statusCounts = (outcomes: HookOutcome[]): Record<string, number> =>
   }, {});
 
 /**
- * The restart tests' installation: api, builder and scheduler in one process, two executors, one
- * built script and an async and a sync webhook trigger on it (the hook ids, in that order).
+ * The restart tests' installation, scaled out: api, builder and scheduler in one process, a second
+ * api process (bursts alternate between the two), two executors, one built script and an async and
+ * a sync webhook trigger on it (the hook ids, in that order).
  */
-export async function twoExecutorsWithHooks(cluster: Cluster, name: string, code: string): Promise<string[]> {
+export async function twoApisTwoExecutorsWithHooks(
+  cluster: Cluster,
+  name: string,
+  code: string,
+): Promise<string[]> {
   await cluster.start(['api', 'builder', 'scheduler']);
+  await cluster.start(['api']);
   await cluster.start(['executor']);
   await cluster.start(['executor']);
   const scriptId = await cluster.builtScript({ name, code });

@@ -43,9 +43,7 @@ export class SupervisedProcess {
     this.child = child;
     // stdio is missing when the spawn failed for want of file descriptors (EMFILE).
     (child.stdio ?? []).forEach((stream, fd) =>
-      stream?.on('error', (err: NodeJS.ErrnoException) =>
-        this.notePipeError(fd, err.code ?? err.message),
-      ),
+      stream?.on('error', (err: NodeJS.ErrnoException) => this.notePipeError(fd, err.code ?? err.message)),
     );
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => (this.stderrTail = (this.stderrTail + chunk).slice(-4096)));

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { queueOptions } from '@runlet/platform';
+import { DEFAULT_SCHEDULER_OPTIONS } from '../../apps/scheduler/src/scheduler.config';
 import { REDIS_URL } from '../support/database';
 import { Cluster, eventually } from './support/cluster';
 import { HOLDS, invariants } from './support/invariants';
@@ -120,7 +121,7 @@ describe('resilience: the scheduler stopped and restarted (catch-up policy, real
 
 describe('resilience: a scheduler SIGKILLed while it holds a tick (real processes, PostgreSQL, Redis)', () => {
   const NAME = 'res_sched_kill';
-  const LEAD_MS = 500; // the scheduler's default lead: a tick job's time is its tick's minus this
+  const LEAD_MS = DEFAULT_SCHEDULER_OPTIONS.leadMs; // a tick job's BullMQ time is its tick's minus this
   let cluster: Cluster;
   let ticks: Queue | undefined;
   afterAll(async () => {

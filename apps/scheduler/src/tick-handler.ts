@@ -132,9 +132,10 @@ export class TickHandler {
 
   private async fireAt(trigger: CronTrigger, scheduledAt: Date, ctx: TickContext): Promise<void> {
     const firedAt = await this.clock.until(scheduledAt);
-    // Paused or deleted during the wait: the sync updates the cached row in place.
+    // Paused, deleted or given another schedule during the wait (up to the lead): the sync
+    // updates the cached row in place.
     const current = this.triggers.get(trigger.id) ?? trigger;
-    if (!isActive(current)) return;
+    if (!isActive(current) || !isTick(current.schedule, current.timezone, scheduledAt)) return;
     await this.fire(current, scheduledAt, false, ctx, firedAt);
   }
 

@@ -8,7 +8,10 @@ import { Upcaster, Upcasters } from './upcasters';
 export interface EventStoreOptions {
   /** Groups sent to the database at once (default 1: they serialise on the counter row, and a second one only waits on its lock — measured slower). */
   maxGroupsInFlight?: number;
-  /** Upper bound of events in one group. */
+  /**
+   * Upper bound of events in one group (default 5,000: a minute's tick of 2,000 cron triggers, two
+   * events each, goes in one statement instead of waiting for a second).
+   */
   maxGroupEvents?: number;
   /** Called after every committed group with the last position (the wake-up hint). */
   onCommitted?: (lastPosition: number) => void;
@@ -48,7 +51,7 @@ export class EventStore {
     private readonly options: EventStoreOptions = {},
   ) {
     this.maxInFlight = options.maxGroupsInFlight ?? 1;
-    this.maxGroupEvents = options.maxGroupEvents ?? 2000;
+    this.maxGroupEvents = options.maxGroupEvents ?? 5000;
     this.upcasters = new Upcasters(options.upcasters);
     this.appendSql = appendSql(options.attachment);
     this.appendStatementName = `runlet_append_${createHash('sha1').update(this.appendSql).digest('hex').slice(0, 12)}`;

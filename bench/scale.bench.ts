@@ -122,7 +122,12 @@ export async function benchScale(): Promise<void> {
           `${ms(jitter.p50)} / ${ms(jitter.p99)}`,
           atMost(jitter.p99, 100, 'ms p99'),
         ],
-        ['cron recordedAt − scheduledAt p50 / p99', `${ms(jitter.recordedP50)} / ${ms(jitter.recordedP99)}`],
+        // When the append that records the tick began (its transaction's time): what the history shows.
+        [
+          'cron recordedAt − scheduledAt p50 / p99',
+          `${ms(jitter.recordedP50)} / ${ms(jitter.recordedP99)}`,
+          atMost(jitter.recordedP99, 100, 'ms p99'),
+        ],
       ],
     );
   } finally {

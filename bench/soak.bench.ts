@@ -114,6 +114,8 @@ export async function benchSoak(): Promise<void> {
           code: `import dayjs from 'dayjs';\nexport default () => dayjs(${builds}).year();`,
         });
         const version = saved.body?.latestVersion;
+        if (saved.status !== 200 || version === undefined)
+          return void error(`save for a build: ${saved.status} ${JSON.stringify(saved.body).slice(0, 200)}`);
         await waitFor(async () => {
           const s = (await call('GET', `/api/v1/scripts/${buildScript}`)).body;
           if (s.build?.version === version && s.build.status === 'failed') return true;

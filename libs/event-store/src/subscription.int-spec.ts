@@ -151,4 +151,38 @@ describe('SubscriptionRunner (real PostgreSQL)', () => {
     expect((await handled(name)).length).toBe(4);
     await runner.stop();
   });
+  it('a transaction that locks the subscription row, then read-model rows (execution retention), never deadlocks with a batch', async () => {
+    const name = `locks-${randomUUID()}`;
+    await db.query(`CREATE TABLE IF NOT EXISTS tally (id TEXT PRIMARY KEY, n INT)`);
+    await db.query(`INSERT INTO tally VALUES ($1, 0)`, [name]);
+    let handledRow!: () => void;
+    const rowWritten = new Promise<void>((r) => (handledRow = r));
+    let finish!: () => void;
+    const mayFinish = new Promise<void>((r) => (finish = r));
+    // Writes its read-model row, then holds its transaction open until told.
+    const handler: SubscriptionHandler = {
+      name,
+      eventTypes: ['Counted'],
+      async handle(events, tx) {
+        await tx.query(`UPDATE tally SET n = n + $2 WHERE id = $1`, [name, events.length]);
+        handledRow();
+        await mayFinish;
+      },
+    };
+    const runner = new SubscriptionRunner(db, store, handler, undefined, { retryBaseMs: 5, retryMaxMs: 20 });
+    await append('Counted', 1);
+    const batch = runner.drain();
+    await rowWritten;
+    // Retention's order: the subscription row first (FOR UPDATE), then the rows it corrects.
+    const other = db.transaction(async (tx) => {
+      await tx.query(`SELECT position FROM subscriptions WHERE name = $1 FOR UPDATE`, [name]);
+      await tx.query(`UPDATE tally SET n = n - 0 WHERE id = $1`, [name]);
+    });
+    await new Promise((r) => setTimeout(r, 300)); // the other transaction is at its first lock now
+    finish();
+    await expect(Promise.all([batch, other])).resolves.toEqual([1, undefined]);
+    expect(runner.failureCount).toBe(0);
+    expect((await db.query(`SELECT n FROM tally WHERE id = $1`, [name]))[0].n).toBe(1);
+    await runner.stop();
+  });
 });

@@ -395,7 +395,9 @@ export class SubscriptionRunner {
     const renewedAt = Date.now();
     try {
       await this.db.transaction(async (tx) => {
-        if (batch.length > 0) await this.handler.handle(batch, tx);
+        // The checkpoint first: its row is locked before any read-model row, the order execution
+        // retention takes them in (it locks this row, then corrects rm_ rows), so the two never
+        // deadlock. Written before the handler, it commits or rolls back with its changes all the same.
         const moved = rowsOf<any>(
           await tx.query(
             `UPDATE subscriptions
@@ -406,6 +408,7 @@ export class SubscriptionRunner {
           ),
         );
         if (moved.length === 0) throw new LeaseLost();
+        if (batch.length > 0) await this.handler.handle(batch, tx);
       });
     } catch (err) {
       this.leaseFreshUntil = 0; // look at the lease row again before the next batch

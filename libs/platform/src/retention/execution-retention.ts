@@ -16,6 +16,8 @@ export interface ExecutionRetentionOptions {
   days: number;
   /** Executions removed per transaction: small, so no lock is held long. */
   batch?: number;
+  /** Expired executions found by one query, then removed batch by batch (default 25 batches). */
+  scan?: number;
   /** How often to sweep. */
   everyMs?: number;
 }
@@ -34,12 +36,14 @@ export class ExecutionRetention {
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<number>;
   private readonly batch: number;
+  private readonly scan: number;
 
   constructor(
     private readonly db: Database,
     private readonly options: ExecutionRetentionOptions,
   ) {
     this.batch = options.batch ?? 200;
+    this.scan = options.scan ?? this.batch * 25;
   }
 
   start(): void {
@@ -52,14 +56,23 @@ export class ExecutionRetention {
     await this.sweeping;
   }
 
-  /** Removes every execution past the cutoff, batch by batch; resolves to how many. */
+  /**
+   * Removes every execution past the cutoff; resolves to how many. One query finds up to `scan` of
+   * them (a query per batch re-read the whole backlog, and the dead rows of the batches before, each
+   * time: a sweep cost the square of its backlog and fell behind under load), then they go batch by
+   * batch. A found execution stays removable: it has ended (no event follows a terminal one) and the
+   * read models' position only moves on.
+   */
   async sweep(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - this.options.days * 24 * 3600 * 1000);
     let removed = 0;
     for (;;) {
-      const n = await this.db.transaction((tx) => this.removeBatch(tx, cutoff));
-      removed += n;
-      if (n < this.batch) return removed;
+      const found = await this.expired(cutoff);
+      for (let i = 0; i < found.length; i += this.batch) {
+        const streams = found.slice(i, i + this.batch);
+        removed += await this.db.transaction((tx) => this.removeBatch(tx, streams));
+      }
+      if (found.length < this.scan) return removed;
     }
   }
 
@@ -73,25 +86,29 @@ export class ExecutionRetention {
     this.sweeping = undefined;
   }
 
-  private async removeBatch(tx: Queryable, cutoff: Date): Promise<number> {
+  /** Streams of executions that ended before `cutoff` and that the read models have wholly applied. */
+  private async expired(cutoff: Date): Promise<string[]> {
+    // No ORDER BY: any expired ones will do, and without it the scan stops at `scan` rows.
+    const rows = await this.db.query(
+      `SELECT e.stream_id FROM events e, subscriptions s
+       WHERE s.name = $1 AND e.event_type = ANY($2) AND e.recorded_at < $3 AND e.stream_id LIKE 'execution-%'
+         AND NOT EXISTS (SELECT 1 FROM events l WHERE l.stream_id = e.stream_id AND l.global_position > s.position)
+       LIMIT $4`,
+      [READ_MODELS_SUBSCRIPTION, ENDED, cutoff.toISOString(), this.scan],
+    );
+    return rows.map((r: { stream_id: string }) => r.stream_id);
+  }
+
+  private async removeBatch(tx: Queryable, streams: string[]): Promise<number> {
     const [checkpoint] = await tx.query(`SELECT position FROM subscriptions WHERE name = $1 FOR UPDATE`, [
       READ_MODELS_SUBSCRIPTION,
     ]);
     if (!checkpoint) return 0;
-    const streams: string[] = (
-      await tx.query(
-        `SELECT e.stream_id FROM events e
-         WHERE e.event_type = ANY($1) AND e.recorded_at < $2 AND e.stream_id LIKE 'execution-%'
-           AND NOT EXISTS (SELECT 1 FROM events l WHERE l.stream_id = e.stream_id AND l.global_position > $3)
-         ORDER BY e.recorded_at LIMIT $4`,
-        [ENDED, cutoff.toISOString(), checkpoint.position, this.batch],
-      )
-    ).map((r: { stream_id: string }) => r.stream_id);
-    if (!streams.length) return 0;
     const ids = streams.map((s) => s.slice('execution-'.length));
     // A SELECT over the DELETE: TypeORM answers a bare DELETE … RETURNING as [rows, count].
     const removed = await tx.query(
-      `WITH gone AS (DELETE FROM events WHERE stream_id = ANY($1) RETURNING event_type, data) SELECT * FROM gone`,
+      `WITH gone AS (DELETE FROM events WHERE stream_id = ANY($1) RETURNING stream_id, event_type, data)
+       SELECT * FROM gone`,
       [streams],
     );
     await untally(
@@ -103,7 +120,8 @@ export class ExecutionRetention {
     );
     await tx.query(`DELETE FROM rm_executions WHERE id = ANY($1)`, [ids]);
     await deleteExecutionLogs(tx, ids);
-    return streams.length;
+    // Another executor's sweep may have removed some of them first.
+    return new Set(removed.map((e: { stream_id: string }) => e.stream_id)).size;
   }
 }
 

@@ -135,7 +135,9 @@ export class TickHandler {
     // Paused, deleted or given another schedule during the wait (up to the lead): the sync
     // updates the cached row in place.
     const current = this.triggers.get(trigger.id) ?? trigger;
-    if (!isActive(current) || !isTick(current.schedule, current.timezone, scheduledAt)) return;
+    if (!isActive(current)) return;
+    const rescheduled = current.schedule !== trigger.schedule || current.timezone !== trigger.timezone;
+    if (rescheduled && !isTick(current.schedule, current.timezone, scheduledAt)) return;
     await this.fire(current, scheduledAt, false, ctx, firedAt);
   }
 

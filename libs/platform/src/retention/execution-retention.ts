@@ -104,12 +104,16 @@ export class ExecutionRetention {
       READ_MODELS_SUBSCRIPTION,
     ]);
     if (!checkpoint) return 0;
-    const ids = streams.map((s) => s.slice('execution-'.length));
-    // A SELECT over the DELETE: TypeORM answers a bare DELETE … RETURNING as [rows, count].
+    // Checked again under the lock: a read-model rebuild since the search starts over from position 0,
+    // and an execution it has not applied again must stay. A SELECT over the DELETE: TypeORM answers
+    // a bare DELETE … RETURNING as [rows, count].
     const removed = await tx.query(
-      `WITH gone AS (DELETE FROM events WHERE stream_id = ANY($1) RETURNING stream_id, event_type, data)
+      `WITH gone AS (
+         DELETE FROM events WHERE stream_id = ANY($1)
+           AND stream_id NOT IN (SELECT stream_id FROM events WHERE stream_id = ANY($1) AND global_position > $2)
+         RETURNING stream_id, event_type, data)
        SELECT * FROM gone`,
-      [streams],
+      [streams, checkpoint.position],
     );
     await untally(
       tx,
@@ -118,10 +122,12 @@ export class ExecutionRetention {
         .map((e: any) => e.data),
       checkpoint.position,
     );
+    // Those removed here (another executor's sweep may have been first, a rebuild may hold some back).
+    const removedStreams: string[] = removed.map((e: { stream_id: string }) => e.stream_id);
+    const ids = [...new Set(removedStreams)].map((stream) => stream.slice('execution-'.length));
     await tx.query(`DELETE FROM rm_executions WHERE id = ANY($1)`, [ids]);
     await deleteExecutionLogs(tx, ids);
-    // Another executor's sweep may have removed some of them first.
-    return new Set(removed.map((e: { stream_id: string }) => e.stream_id)).size;
+    return ids.length;
   }
 }
 

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { BuildError } from './build-error';
 import { ProcessStartError, runProcess } from './child-process';
 
@@ -21,15 +20,15 @@ const COMMON_FLAGS = [
   '--install-links',
 ];
 
-/** The npm runs of one build's own calls (builds run side by side, so a shared counter would mix them). */
-const buildRuns = new AsyncLocalStorage<{ runs: number }>();
+/** How NpmRunner announces each npm process in the log it was given, before starting it. */
+const NPM_COMMAND_PREFIX = '$ npm ';
 
-/** Runs `fn`, counting the npm processes its own calls start (not those of builds beside it). */
-export async function countingNpmRuns<T>(fn: () => Promise<T>): Promise<{ value: T; npmRuns: number }> {
-  const counter = { runs: 0 };
-  const value = await buildRuns.run(counter, fn);
-  return { value, npmRuns: counter.runs };
-}
+/**
+ * Whether a log line announces an npm process: a build counts its own runs in its own log, so
+ * builds side by side do not mix their counts. (Not with AsyncLocalStorage: once used, Node 20
+ * runs its promise hooks on every promise of the process, the webhook hot path's included.)
+ */
+export const isNpmRunLine = (line: string): boolean => line.startsWith(NPM_COMMAND_PREFIX);
 
 /** Spawns npm and counts the runs, so callers (and tests) can see that a cache hit started no process. */
 export class NpmRunner {
@@ -46,9 +45,7 @@ export class NpmRunner {
     const fullArgs = [...args, ...COMMON_FLAGS];
     if (this.opts.registry) fullArgs.push(`--registry=${this.opts.registry}`);
     this.runs++;
-    const own = buildRuns.getStore();
-    if (own) own.runs++;
-    log(`$ npm ${fullArgs.join(' ')}`);
+    log(`${NPM_COMMAND_PREFIX}${fullArgs.join(' ')}`);
     let result;
     try {
       result = await runProcess(npm, fullArgs, {

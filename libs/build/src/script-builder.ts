@@ -6,7 +6,7 @@ import { detectImports, type ScriptLanguage } from './detect-imports';
 import { mergeDependencySpec, sameDependencySpec } from './dependency-spec';
 import { emptyLockfile, hashLockfile, resolvedVersions } from './lockfile';
 import { InstallStore, type StoreEntry } from './install-store';
-import { countingNpmRuns, NpmRunner } from './npm-runner';
+import { isNpmRunLine, NpmRunner } from './npm-runner';
 import { DEFAULT_RESOLVE_CACHE_MS, ResolveCache, resolutionKey } from './resolve-cache';
 import { Semaphore } from './semaphore';
 import { writeArtifact } from './artifact';
@@ -122,8 +122,10 @@ export class ScriptBuilder {
   private async runBuild(input: BuildInput): Promise<BuildOutput> {
     const started = Date.now();
     const lines: string[] = [];
+    let npmRuns = 0;
     const log = (line: string) => {
       lines.push(line);
+      if (isNpmRunLine(line)) npmRuns++;
       try {
         input.log?.(line);
       } catch {
@@ -136,9 +138,7 @@ export class ScriptBuilder {
       log(`imports: ${imports.length ? imports.join(', ') : '(none)'}`);
       const dependencySpec = mergeDependencySpec(imports, input.dependencies);
       // Syntax errors surfaced in detectImports, so npm never runs for code that cannot build.
-      const { value: deps, npmRuns } = await countingNpmRuns(() =>
-        this.installDependencies(dependencySpec, input, log),
-      );
+      const deps = await this.installDependencies(dependencySpec, input, log);
       const finish = async (): Promise<BuildOutput> => {
         const external = deps.natives;
         // Beside the bundle, not after it: the walk is file reads in the entry the bundle reads too.

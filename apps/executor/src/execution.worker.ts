@@ -14,11 +14,11 @@ import {
   UnrecordedExecution,
 } from '@runlet/executions';
 import { ArtifactResolver } from './artifact-resolver';
-import { ExecutionAttempts, STARTED_DEFER_MS } from './execution-attempt';
+import { ExecutionAttempts } from './execution-attempt';
 import { ExecutionJobProcessor } from './execution-job-processor';
 import { SecretResolver } from '@runlet/secrets';
 import { ExecutionRunner } from './execution-runner';
-import { InProcessHandoff } from './in-process-handoff';
+import { ADMISSION_WAIT_MS, InProcessHandoff } from './in-process-handoff';
 import { RetryPolicy } from './retry-policy';
 import { VersionPrewarmer } from './version-prewarmer';
 
@@ -69,7 +69,7 @@ export class ExecutionWorker implements InProcessExecutor {
     this.jobs = new ExecutionJobProcessor(attempts, repo);
     this.handoff = new InProcessHandoff(attempts, queue, {
       concurrency: options.concurrency,
-      maxWaitMs: STARTED_DEFER_MS,
+      maxWaitMs: ADMISSION_WAIT_MS,
       maxWaiting: options.concurrency * 4,
       leaseMs: options.lockDurationMs,
     });

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { testDatabaseUrl, REDIS_URL } from '@runlet/testing';
 import { queueOptions } from '@runlet/platform';
 import { ExecutionJobData, EXECUTIONS_QUEUE } from '@runlet/executions';
-import { InProcessHandoff } from './in-process-handoff';
+import { ADMISSION_WAIT_MS, InProcessHandoff } from './in-process-handoff';
 import { TestExecutor } from './test-executor';
 
 const QUICK = `export default () => { console.log('ran'); return 'ok'; };`;
@@ -100,6 +100,23 @@ describe('InProcessHandoff (real PostgreSQL, Redis, BullMQ and sandbox)', () => 
     await handoff.stop();
     expect(handoff.runHere(other.id, other.from)).toBe(false);
     expect(await typesOf(other.id)).toEqual(['ExecutionQueued']); // left to its caller, which queues it
+  });
+
+  it("with the executor's own admission wait, an execution not recorded yet still runs here behind a run far longer than a quick one", async () => {
+    await handoff.stop();
+    handoff = newHandoff(ADMISSION_WAIT_MS);
+    const slow = t.unrecorded(
+      `export default async () => { await new Promise((r) => setTimeout(r, 300)); return 1; };`,
+    );
+    const next = t.unrecorded(QUICK);
+    const admittedSlow = await handoff.runUnrecorded(slow.id, slow.execution);
+    const admittedNext = await handoff.runUnrecorded(next.id, next.execution); // waits for the slot
+    expect(admittedNext).toBeDefined(); // not refused to its caller, which would queue it
+    await admittedSlow!.recorded;
+    await admittedNext!.recorded;
+    await handoff.stop();
+    expect(await typesOf(next.id)).toEqual(['ExecutionQueued', 'ExecutionStarted', 'ExecutionSucceeded']);
+    expect(await queue.getJob(next.id)).toBeUndefined();
   });
 
   it('with every slot busy, an execution not recorded yet waits for the next free slot and runs here, never through the queue', async () => {

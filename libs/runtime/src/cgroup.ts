@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OpenControlFile, readControlFile } from './control-file';
 
 const ROOT = '/sys/fs/cgroup';
 
@@ -17,10 +18,19 @@ export interface CgroupSpec {
  * falls back to its RSS watchdog.
  */
 export class Cgroup {
+  /** What every run's clean-up reads (stray-reaper): paths made once, pids.current kept open. */
+  private readonly procsPath: string;
+  private readonly tasksPath: string;
+  private readonly pidsCurrent: OpenControlFile;
+
   constructor(
     private readonly dirs: { memory: string; pids: string; cpu?: string; freezer?: string },
     private readonly v2: boolean,
-  ) {}
+  ) {
+    this.procsPath = join(dirs.pids, 'cgroup.procs');
+    this.tasksPath = join(dirs.pids, v2 ? 'cgroup.threads' : 'tasks');
+    this.pidsCurrent = new OpenControlFile(join(dirs.pids, 'pids.current'));
+  }
 
   static create(name: string, spec: CgroupSpec): Cgroup | null {
     try {
@@ -38,10 +48,7 @@ export class Cgroup {
   /** Host pids of the processes in the group (every process of the sandbox, wherever it forked). */
   processes(): number[] {
     try {
-      return readFileSync(join(this.dirs.pids, 'cgroup.procs'), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map(Number);
+      return readControlFile(this.procsPath).split('\n').filter(Boolean).map(Number);
     } catch {
       return [];
     }
@@ -55,8 +62,8 @@ export class Cgroup {
    */
   settled(): boolean {
     try {
-      const charged = Number(readFileSync(join(this.dirs.pids, 'pids.current'), 'utf8'));
-      const tasks = readFileSync(join(this.dirs.pids, this.v2 ? 'cgroup.threads' : 'tasks'), 'utf8');
+      const charged = Number(this.pidsCurrent.read());
+      const tasks = readControlFile(this.tasksPath);
       return charged === tasks.split('\n').filter(Boolean).length;
     } catch {
       return false;
@@ -131,6 +138,7 @@ export class Cgroup {
 
   /** Removes the group; the kernel refuses while tasks are still exiting, so retry briefly. */
   async destroy(): Promise<void> {
+    this.pidsCurrent.close();
     for (const dir of new Set(Object.values(this.dirs))) {
       if (!dir) continue;
       for (let attempt = 0; attempt < 20; attempt++) {

@@ -33,6 +33,22 @@ describe('EventStore (real PostgreSQL)', () => {
     expect(events[0].metadata).toEqual(meta);
   });
 
+  it('tells of each commit (the wake-up hint) with its last position, once its appenders have resumed', async () => {
+    const order: string[] = [];
+    let told: () => void;
+    const hinted = new Promise<void>((resolve) => (told = resolve));
+    const hinting = new EventStore(db, {
+      onCommitted: (position) => {
+        order.push(`hint ${position}`);
+        told();
+      },
+    });
+    const r = await hinting.appendToStream(`hint-${randomUUID()}`, 0, [{ type: 'A', data: {} }], meta);
+    order.push(`appended ${r.position}`); // the appender's own continuation, which the hint is not on
+    await hinted;
+    expect(order).toEqual([`appended ${r.position}`, `hint ${r.position}`]);
+  });
+
   it('an event may carry its own metadata within an append', async () => {
     const stream = `own-meta-${randomUUID()}`;
     const caller: EventMetadata = { actor: 'webhook:t1', correlationId: 'c', causationId: null };

@@ -13,7 +13,7 @@ export interface EventStoreOptions {
    * events each, goes in one statement instead of waiting for a second).
    */
   maxGroupEvents?: number;
-  /** Called after every committed group with the last position (the wake-up hint). */
+  /** Called after every committed group with the last position (the wake-up hint), once its appenders have resumed. */
   onCommitted?: (lastPosition: number) => void;
   /** What `attached` rows of a request are and how they are written (with the events). */
   attachment?: AppendAttachment;
@@ -269,7 +269,10 @@ export class EventStore {
       last = Math.max(last, tail.position);
       return { streamVersion: tail.streamVersion, position: tail.position, events };
     });
-    this.options.onCommitted?.(last);
+    // After the appenders' continuations (a webhook's answer among them): the wake-up hint is a
+    // Redis publish that none of them waits for.
+    const onCommitted = this.options.onCommitted;
+    if (onCommitted) setImmediate(onCommitted, last);
     return results;
   }
 

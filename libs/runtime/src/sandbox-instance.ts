@@ -280,9 +280,6 @@ export class SandboxInstance {
    */
   recycle(pauseNow = false): void {
     this.available = this.available.then(async () => {
-      // Once the run's caller has moved on (its outcome's append is on its way): the clean-up
-      // reads cgroup files, which the instance's next run waits for but the last one need not.
-      await new Promise((resolve) => setTimeout(resolve, 0));
       const clean = this.harnessPid !== undefined && (await reapStrays(() => this.strays(), this.cgroup));
       if (clean && !this.dead) return pauseNow ? this.stopHarness() : this.pauseSoon();
       void this.kill();

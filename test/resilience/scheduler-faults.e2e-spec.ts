@@ -25,6 +25,15 @@ async function firings(cluster: Cluster, triggerId: string) {
   }));
 }
 
+/** Waits (up to 90 s) until the trigger has fired `n` ticks. */
+async function untilFired(cluster: Cluster, triggerId: string, n: number): Promise<void> {
+  await eventually(
+    async () => ((await firings(cluster, triggerId)).length >= n ? true : undefined),
+    `${n} ticks`,
+    90_000,
+  );
+}
+
 async function cronSetup(cluster: Cluster, catchUp: 'latest' | 'none') {
   await cluster.start(['api', 'builder']);
   await cluster.start(['executor']);
@@ -51,11 +60,7 @@ describe('resilience: two schedulers racing, one with its clock 2 s ahead (real 
       NODE_OPTIONS: `--require ${join(__dirname, 'support', 'clock-offset.js')}`,
       RUNLET_TEST_CLOCK_OFFSET_MS: '2000',
     });
-    await eventually(
-      async () => ((await firings(cluster, triggerId)).length >= 12 ? true : undefined),
-      '12 ticks',
-      90_000,
-    );
+    await untilFired(cluster, triggerId, 12);
     expect((await cluster.api('PATCH', `/api/v1/triggers/${triggerId}`, { paused: true })).status).toBe(200);
     await sleep(1500);
 
@@ -79,11 +84,7 @@ describe('resilience: the scheduler stopped and restarted (catch-up policy, real
     cluster = await Cluster.create(NAME, { redisUrl: REDIS_URL });
     const triggerId = await cronSetup(cluster, 'latest');
     const first = await cluster.start(['scheduler']);
-    await eventually(
-      async () => ((await firings(cluster, triggerId)).length >= 3 ? true : undefined),
-      '3 ticks',
-      90_000,
-    );
+    await untilFired(cluster, triggerId, 3);
     await first.terminate();
     const stoppedAt = Date.now();
     await sleep(5000);
@@ -133,11 +134,7 @@ describe('resilience: a scheduler SIGKILLed while it holds a tick (real processe
     cluster = await Cluster.create(NAME, { redisUrl: REDIS_URL });
     const triggerId = await cronSetup(cluster, 'latest');
     const doomed = await cluster.start(['scheduler']);
-    await eventually(
-      async () => ((await firings(cluster, triggerId)).length >= 3 ? true : undefined),
-      '3 ticks',
-      90_000,
-    );
+    await untilFired(cluster, triggerId, 3);
     // The scheduler's queue ('cron-ticks'): wait until it holds a tick job (taken, sleeping its lead)
     // whose tick is still 150 ms away, so that it cannot fire it before the kill lands.
     ticks = new Queue('cron-ticks', queueOptions(cluster.redisUrl, cluster.databaseUrl));

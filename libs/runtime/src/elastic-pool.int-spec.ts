@@ -107,6 +107,32 @@ describe('ProcessRuntime elastic warm pool (real sandboxes)', () => {
     expect(runtime.poolStats().sandboxes).toBeLessThanOrEqual(3);
   });
 
+  it('grows by booting at most `maxBooting` sandboxes at once, and keeps growing until the burst is served', async () => {
+    const runtime = make({ poolSize: 1, maxSandboxes: 8, maxBooting: 2, idleMs: 60_000 });
+    const dir = artifacts.create(SLOW_COUNTER);
+    runtime.prewarm(dir, 'script-1', 1);
+    await until(() => runtime.warmCount('script-1', 1) === 1 && runtime.poolStats().booting === 0);
+    let peakBooting = 0;
+    let peakInstances = 0;
+    const sampler = setInterval(() => {
+      const stats = runtime.poolStats();
+      peakBooting = Math.max(peakBooting, stats.booting);
+      peakInstances = Math.max(peakInstances, stats.sandboxes);
+    }, 5);
+    try {
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, () => runtime.run(request(dir, { event: { waitMs: 2000 } }))),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(Array(8).fill('succeeded'));
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peakBooting).toBeGreaterThan(0);
+    expect(peakBooting).toBeLessThanOrEqual(2);
+    // More than one round of two boots: growth went on as boots finished.
+    expect(peakInstances).toBeGreaterThan(3);
+  });
+
   it('a run waiting for a sandbox is cancelled by its signal', async () => {
     const runtime = make({ poolSize: 1, maxSandboxes: 1 });
     const dir = artifacts.create(SLOW_COUNTER);

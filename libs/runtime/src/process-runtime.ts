@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { totalmem } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { maskDeep } from '@runlet/secrets';
 import { createEtcDir } from './etc-files';
 import { LogSink } from './log-sink';
@@ -58,6 +58,7 @@ export class ProcessRuntime implements Runtime {
         memoryBudgetMb: opts.poolMemoryMb ?? defaultPoolMemoryMb(),
         idleMs: opts.idleMs ?? 60000,
         growAfterMs: GROW_AFTER_MS,
+        maxBooting: opts.maxBooting ?? availableParallelism(),
         reuse: opts.reuse ?? true,
       },
       { create: (dir, limits) => this.spawn(dir, limits), memoryMb: sandboxMemoryMb },

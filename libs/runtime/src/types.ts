@@ -61,6 +61,8 @@ export interface ProcessRuntimeOptions {
   poolSize?: number;
   /** Sandboxes at once, warm or busy, across all versions (the executor's concurrency), default 16. */
   maxSandboxes?: number;
+  /** Sandboxes that may boot at once to grow pools (default: the machine's cores). */
+  maxBooting?: number;
   /** What warm sandboxes may hold together, each counted at its memory limit; default half the machine's memory. */
   poolMemoryMb?: number;
   /** A warm instance beyond `poolSize` idle this long is stopped, default 60000. */

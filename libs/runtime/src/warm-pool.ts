@@ -12,6 +12,11 @@ export interface WarmPoolOptions {
   idleMs: number;
   /** A run waiting this long for a busy version's instance gets another one started. */
   growAfterMs: number;
+  /**
+   * Sandboxes that may boot at once to grow pools (the machine's cores): a start is CPU-bound, so
+   * more at once only makes every one of them ready later, and starves the runs being served.
+   */
+  maxBooting: number;
   reuse: boolean;
 }
 
@@ -49,6 +54,8 @@ export interface WarmPoolStats {
   memoryBudgetMb: number;
   /** Runs waiting for a sandbox. */
   waiting: number;
+  /** Pooled sandboxes booting (started, not yet ready for their first run). */
+  booting: number;
   /** Runs served by an instance started before they asked. */
   hits: number;
   /** Runs that waited for a sandbox started after they asked. */
@@ -65,6 +72,8 @@ interface Member {
   limits: SandboxLimits;
   costMb: number;
   state: MemberState;
+  /** Pooled, and its process not yet ready once (a `starting` member may also be cleaning after a run). */
+  booting: boolean;
   startedAt: number;
   timer?: NodeJS.Timeout;
   /** Killed by the pool; it still counts (capacity, memory) until it has exited. */
@@ -255,6 +264,7 @@ export class WarmPool {
       memoryMb: this.pooledMb,
       memoryBudgetMb: this.options.memoryBudgetMb,
       waiting: this.waiters.length,
+      booting: this.booting(),
       hits: this.counts.hits,
       coldStarts: this.counts.coldStarts,
       evictions: { ...this.counts.evictions },
@@ -307,6 +317,8 @@ export class WarmPool {
     // a while (the current ones are busy with longer work), or when the version has none at all.
     const growAt = waiter.askedAt + this.options.growAfterMs;
     if (entry.members.size > 0 && performance.now() < growAt) return this.pumpAt(growAt);
+    // A boot that ends (ready or failed) pumps again.
+    if (entry.members.size > 0 && this.booting() >= this.options.maxBooting) return;
     if (this.makeRoom(entry.limits, entry)) return void this.start(entry);
     // No room in the budget for another warm one and none of its own to wait for: a one-off.
     if (entry.members.size === 0 && this.makeRoom(entry.limits)) {
@@ -341,6 +353,12 @@ export class WarmPool {
   private staying(entry: PoolEntry): number {
     let n = 0;
     for (const member of entry.members) if (!member.stopping) n++;
+    return n;
+  }
+
+  private booting(): number {
+    let n = 0;
+    for (const member of this.members.values()) if (member.booting && !member.stopping) n++;
     return n;
   }
 
@@ -401,6 +419,7 @@ export class WarmPool {
       limits,
       costMb: entry ? this.factory.memoryMb(limits) : 0,
       state: 'starting',
+      booting: entry !== undefined,
       startedAt: performance.now(),
     };
     this.members.set(instance, member);
@@ -420,6 +439,7 @@ export class WarmPool {
         if (member.state !== 'starting' || !this.members.has(member.instance)) return;
         if (this.entries.get(entry.key) !== entry || !member.instance.alive) return this.kill(member);
         member.state = 'idle';
+        member.booting = false;
         entry.idle.push(member);
         this.expireLater(member);
         this.pump();

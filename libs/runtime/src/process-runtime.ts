@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, totalmem } from 'node:os';
 import { maskDeep } from '@runlet/secrets';
+import { sweepOrphanedCgroups } from './cgroup-sweep';
 import { createEtcDir } from './etc-files';
 import { LogSink } from './log-sink';
 import { checkSandboxAvailable, sandboxProblemSync } from './sandbox-check';
@@ -50,6 +51,8 @@ export class ProcessRuntime implements Runtime {
     }
     if (problem) console.warn(`[runlet] WARNING: running scripts WITHOUT a sandbox. ${problem}`);
     this.insecure = Boolean(problem);
+    // Sandboxes of an executor killed before it could clean up (SIGKILL, OOM) hold cgroups still.
+    if (!this.insecure) void sweepOrphanedCgroups();
     this.maxLogBytes = opts.maxLogBytes ?? 1024 * 1024;
     this.pool = new WarmPool(
       {

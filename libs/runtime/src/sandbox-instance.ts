@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { readArtifactManifest } from './artifact';
 import { buildBwrapArgs, nodeArgs, SANDBOX } from './bwrap-args';
 import { Cgroup } from './cgroup';
+import { sandboxCgroupName } from './cgroup-sweep';
 import { attachEgress, egressLauncher, type EgressHandle } from './egress-network';
 import { FrameReader } from './frame-reader';
 import { harnessPath } from './harness-path';
@@ -132,7 +132,7 @@ export class SandboxInstance {
     if (!insecure) {
       const pid = await Promise.race([readChildPid(proc.stream(INFO_FD)), proc.failed]);
       this.initPid = pid;
-      this.cgroup = Cgroup.create(`${randomUUID()}`, {
+      this.cgroup = Cgroup.create(sandboxCgroupName(), {
         memoryBytes: limitBytes,
         maxPids: this.config.maxPids,
         cpus: 1,

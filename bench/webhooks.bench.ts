@@ -1,6 +1,7 @@
 import { LAST_NODE_RED, startNodeRed } from './node-red';
 import { benchPlatform, DEFAULTS, loadOverHttp, recordedCounts, trivialScript } from './platform-bench';
 import { atLeast, atMost, ms, report, summarize, type Row } from './stats';
+import { hostCpu, hostLoad } from './host-cpu';
 import type { LoadSpec } from './load-client';
 import type { TestPlatform } from '../test/support/platform';
 
@@ -54,18 +55,22 @@ export async function benchWebhooks(): Promise<void> {
     const id = await trivialScript(p);
     const spec = specFor(await webhookOf(p, id));
     for (let i = 0; i < 20; i++) await loadOverHttp({ ...spec, clients: 1, seconds: 0.05 });
+    const host1 = hostCpu();
     const one = await loadOverHttp({ ...spec, clients: 1 });
     const oneS = summarize(one.latencies);
     rows.push(
       ['1 client: p50 / p99', `${ms(oneS.p50)} / ${ms(oneS.p99)}`],
       ['1 client: webhook executions/s', perSecond(one)],
+      ['  host CPU meanwhile', hostLoad(host1)],
     );
     // One second at 16 clients first: the pool grows to what the load needs and each of its
     // sandboxes (a process with its own JIT) serves a few calls before the figures are taken.
     await loadOverHttp({ ...spec, clients: 16, seconds: 1 });
     const colds0 = await metric(p, 'runlet_pool_cold_starts_total');
     const before = await recordedCounts(p, id);
+    const host16 = hostCpu();
     const sixteen = await loadOverHttp({ ...spec, clients: 16 });
+    const host16Load = hostLoad(host16);
     const after = await recordedCounts(p, id);
     const sixteenS = summarize(sixteen.latencies);
     rows.push(
@@ -80,6 +85,7 @@ export async function benchWebhooks(): Promise<void> {
         (await metric(p, 'runlet_pool_cold_starts_total')) - colds0,
       ],
       ['  CPU of the client process per call (same machine)', ms(sixteen.cpuMsPerCall)],
+      ['  host CPU meanwhile', host16Load],
     );
     ours = { oneP50: oneS.p50, one: perSecond(one), sixteen: perSecond(sixteen), sixteenP99: sixteenS.p99 };
     const many = await loadOverHttp({ ...spec, clients: 64 });
@@ -139,15 +145,21 @@ export async function benchWebhooks(): Promise<void> {
     try {
       const spec = specFor(red.url);
       for (let i = 0; i < 20; i++) await loadOverHttp({ ...spec, clients: 1, seconds: 0.05 });
+      const host1 = hostCpu();
       const one = await loadOverHttp({ ...spec, clients: 1 });
+      const host1Load = hostLoad(host1);
+      const host16 = hostCpu();
       const sixteen = await loadOverHttp({ ...spec, clients: 16 });
+      const host16Load = hostLoad(host16);
       const oneS = summarize(one.latencies);
       const sixteenS = summarize(sixteen.latencies);
       rows.push(
         [`Node-RED ${red.version}, measured now: 1 client p50 / p99`, `${ms(oneS.p50)} / ${ms(oneS.p99)}`],
         ['Node-RED: 1 client req/s', perSecond(one)],
+        ['  host CPU meanwhile', host1Load],
         ['Node-RED: 16 clients p50 / p99', `${ms(sixteenS.p50)} / ${ms(sixteenS.p99)}`],
         ['Node-RED: 16 clients req/s', perSecond(sixteen)],
+        ['  host CPU meanwhile', host16Load],
       );
       peer = { oneP50: oneS.p50, label: 'measured now' };
     } finally {

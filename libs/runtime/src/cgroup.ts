@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenControlFile, readControlFile } from './control-file';
 
@@ -34,10 +34,33 @@ export class Cgroup {
 
   static create(name: string, spec: CgroupSpec): Cgroup | null {
     try {
-      return existsSync(join(ROOT, 'memory/cgroup.procs')) ? createV1(name, spec) : createV2(name, spec);
+      return isV1() ? createV1(name, spec) : createV2(name, spec);
     } catch {
       return null;
     }
+  }
+
+  /** The group of that name where `create` makes it, without making anything (it may not exist). */
+  static existing(name: string): Cgroup {
+    if (!isV1())
+      return new Cgroup({ memory: join(ROOT, 'runlet', name), pids: join(ROOT, 'runlet', name) }, true);
+    const [memory, pids, cpu, freezer] = V1_CONTROLLERS.map((c) => join(ROOT, c, 'runlet', name));
+    return new Cgroup({ memory, pids, cpu, freezer }, false);
+  }
+
+  /** The names of the groups there are (in any hierarchy). */
+  static names(): string[] {
+    const parents = isV1() ? V1_CONTROLLERS.map((c) => join(ROOT, c, 'runlet')) : [join(ROOT, 'runlet')];
+    const names = new Set<string>();
+    for (const parent of parents) {
+      try {
+        for (const entry of readdirSync(parent, { withFileTypes: true }))
+          if (entry.isDirectory()) names.add(entry.name);
+      } catch {
+        // no such hierarchy here
+      }
+    }
+    return [...names];
   }
 
   addProcess(pid: number): void {
@@ -136,22 +159,38 @@ export class Cgroup {
     }
   }
 
-  /** Removes the group; the kernel refuses while tasks are still exiting, so retry briefly. */
-  async destroy(): Promise<void> {
+  /**
+   * Removes the group; the kernel refuses while tasks are still exiting, so retry briefly.
+   * Resolves false when some hierarchy still holds it after that.
+   */
+  async destroy(): Promise<boolean> {
     this.pidsCurrent.close();
+    let removed = true;
     for (const dir of new Set(Object.values(this.dirs))) {
       if (!dir) continue;
-      for (let attempt = 0; attempt < 20; attempt++) {
+      for (let attempt = 0; ; attempt++) {
         try {
           rmdirSync(dir);
           break;
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code === 'ENOENT') break;
+          if (attempt === 19) {
+            removed = false;
+            break;
+          }
           await new Promise((resolve) => setTimeout(resolve, 25));
         }
       }
     }
+    return removed;
   }
+}
+
+const V1_CONTROLLERS = ['memory', 'pids', 'cpu', 'freezer'];
+
+/** cgroup v1 (one hierarchy per controller) rather than v2's single one. */
+function isV1(): boolean {
+  return existsSync(join(ROOT, 'memory/cgroup.procs'));
 }
 
 function createV1(name: string, spec: CgroupSpec): Cgroup {

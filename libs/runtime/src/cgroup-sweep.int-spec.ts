@@ -61,7 +61,8 @@ describe('sweeping orphaned sandbox cgroups', () => {
     created[busyOrphan].addProcess(stray.pid!);
     for (const name of Object.keys(created)) expect(existsSync(pidsDir(name))).toBe(true);
 
-    expect(await sweepOrphanedCgroups()).toBe(2);
+    // (An executor started meanwhile, elsewhere in this process, may sweep the same orphans: the outcome is the same.)
+    await sweepOrphanedCgroups();
 
     expect(existsSync(pidsDir(emptyOrphan))).toBe(false);
     expect(existsSync(pidsDir(busyOrphan))).toBe(false);

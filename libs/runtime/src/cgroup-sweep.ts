@@ -33,17 +33,15 @@ function running(pid: number): boolean {
  * Removes the sandbox cgroups whose executor is gone (same pid namespace, owner pid not running),
  * killing what they still hold: nothing serves those sandboxes any more. Cgroups of running
  * executors, of other pid namespaces (another container's executor) and of other naming are left
- * alone. Resolves to the number of cgroups removed.
+ * alone.
  */
-export async function sweepOrphanedCgroups(): Promise<number> {
+export async function sweepOrphanedCgroups(): Promise<void> {
   const namespace = pidNamespace();
-  let removed = 0;
   for (const name of Cgroup.names()) {
     const owner = /^(\d+)-(\d+)-/.exec(name);
     if (!owner || owner[1] !== namespace || running(Number(owner[2]))) continue;
     const cgroup = Cgroup.existing(name);
     cgroup.killAll();
-    if (await cgroup.destroy()) removed++;
+    await cgroup.destroy();
   }
-  return removed;
 }

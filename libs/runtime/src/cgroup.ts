@@ -159,30 +159,21 @@ export class Cgroup {
     }
   }
 
-  /**
-   * Removes the group; the kernel refuses while tasks are still exiting, so retry briefly.
-   * Resolves false when some hierarchy still holds it after that.
-   */
-  async destroy(): Promise<boolean> {
+  /** Removes the group; the kernel refuses while tasks are still exiting, so retry briefly. */
+  async destroy(): Promise<void> {
     this.pidsCurrent.close();
-    let removed = true;
     for (const dir of new Set(Object.values(this.dirs))) {
       if (!dir) continue;
-      for (let attempt = 0; ; attempt++) {
+      for (let attempt = 0; attempt < 20; attempt++) {
         try {
           rmdirSync(dir);
           break;
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code === 'ENOENT') break;
-          if (attempt === 19) {
-            removed = false;
-            break;
-          }
           await new Promise((resolve) => setTimeout(resolve, 25));
         }
       }
     }
-    return removed;
   }
 }
 
